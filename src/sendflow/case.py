@@ -1,0 +1,175 @@
+"""A case: one child's or young person's run through a process, as a history of events."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sendflow.definitions.model import Process
+from sendflow.errors import CaseFileError, EventError, SendflowError
+from sendflow.events import Event, to_event
+from sendflow.processes import load_process
+from sendflow.replay import evaluate
+from sendflow.results import Evaluation, TimeLimitResult
+
+__all__ = ["Case", "read_case_file"]
+
+_CASE_KEYS = ("process", "case_id", "related_case", "events", "process_version")
+
+
+class Case:
+    """A case of a process: its history, and its state and time limits as of any date.
+
+    Recording an event replays the whole history with it, so a back-dated event is
+    accepted only if the history stays valid; a rejected event changes nothing.
+
+    Example:
+        >>> from datetime import date
+        >>> case = Case("ehc-needs-assessment", case_id="A123")
+        >>> _ = case.record("request_received", on=date(2024, 1, 8))
+        >>> case.state
+        'awaiting_decision_to_assess'
+        >>> case.evaluate(as_of=date(2024, 3, 1)).result("decide-whether-to-assess").status
+        <Status.OVERDUE: 'overdue'>
+    """
+
+    def __init__(
+        self,
+        process: Process | str,
+        *,
+        case_id: str | None = None,
+        events: Iterable[Event | Mapping[str, Any]] = (),
+        related_case: str | None = None,
+    ) -> None:
+        self.process = load_process(process) if isinstance(process, str) else process
+        self.case_id = case_id
+        self.related_case = related_case
+        self._events: list[Event] = [to_event(e, index=i) for i, e in enumerate(events)]
+        self._latest: Evaluation | None = None
+        if self._events:
+            self._latest = self._check(self._events)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The history in the order it was recorded."""
+        return tuple(self._events)
+
+    def _check(self, events: list[Event]) -> Evaluation:
+        latest = max(e.on for e in events)
+        return evaluate(self.process, events, as_of=latest, case_id=self.case_id)
+
+    def record(
+        self,
+        event: str,
+        *,
+        on: date,
+        data: Mapping[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> Event:
+        """Record that ``event`` happened ``on`` a date; return the recorded event.
+
+        Raises:
+            EventError: The event is not allowed, lacks data, or breaks the history.
+        """
+        new = Event(event, on, data=dict(data or {}), actor=actor)
+        self._latest = self._check([*self._events, new])
+        self._events.append(new)
+        return new
+
+    def evaluate(self, *, as_of: date | None = None) -> Evaluation:
+        """The case as of a date (default: its latest event's date)."""
+        if not self._events:
+            raise EventError(
+                "the case has no events yet; record its start event first.", case_id=self.case_id
+            )
+        if as_of is None and self._latest is not None:
+            return self._latest
+        return evaluate(self.process, self._events, as_of=as_of, case_id=self.case_id)
+
+    def time_limits(self, *, as_of: date | None = None) -> tuple[TimeLimitResult, ...]:
+        """Every clock's result as of a date."""
+        return self.evaluate(as_of=as_of).time_limits
+
+    @property
+    def state(self) -> str:
+        """The state after the latest event."""
+        return self.evaluate().state
+
+    @property
+    def allowed_events(self) -> tuple[str, ...]:
+        """The events the case can record next."""
+        if not self._events:
+            return self.process.start
+        return self.evaluate().allowed_events
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case-file form of this case."""
+        out: dict[str, Any] = {"process": self.process.id, "case_id": self.case_id}
+        if self.related_case is not None:
+            out["related_case"] = self.related_case
+        out["events"] = [e.to_dict() for e in self._events]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "the case") -> Case:
+        """Read a case from its case-file form.
+
+        Raises:
+            CaseFileError: The mapping does not have the shape of a case file.
+            UnknownProcessError: It names a process that does not exist.
+            EventError: An event is not valid for the process.
+        """
+        if not isinstance(data, Mapping):
+            raise CaseFileError(f"{where}: a case must be a mapping with 'process' and 'events'.")
+        unknown = [k for k in data if k not in _CASE_KEYS]
+        if unknown:
+            raise CaseFileError(
+                f"{where}: unexpected field(s) {', '.join(map(repr, unknown))}; a case has: "
+                f"{', '.join(_CASE_KEYS)}."
+            )
+        if not isinstance(data.get("process"), str):
+            raise CaseFileError(f"{where}: 'process' (the process id) is missing.")
+        events = data.get("events")
+        if not isinstance(events, list) or not events:
+            raise CaseFileError(f"{where}: 'events' must be a non-empty list of events.")
+        case_id = data.get("case_id")
+        related = data.get("related_case")
+        return cls(
+            data["process"],
+            case_id=None if case_id is None else str(case_id),
+            related_case=None if related is None else str(related),
+            events=events,
+        )
+
+
+def read_case_file(path: str | os.PathLike[str]) -> Case:
+    """Read a case file (JSON, or YAML for ``.yaml``/``.yml``).
+
+    Raises:
+        CaseFileError: The file cannot be read or parsed, or has the wrong shape.
+        SendflowError: Its process or events are not valid (the message names the file).
+    """
+    file = os.fspath(path)
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseFileError(f"{file}: cannot read the case file: {exc}") from exc
+    try:
+        data = yaml.safe_load(text) if file.endswith((".yaml", ".yml")) else json.loads(text)
+    except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
+        raise CaseFileError(
+            f"{file}: not valid {'YAML' if file.endswith('ml') else 'JSON'}: {exc}"
+        ) from exc
+    try:
+        return Case.from_dict(data, where=file)
+    except CaseFileError:
+        raise
+    except SendflowError as exc:
+        exc.args = (f"{file}: {exc}",)
+        raise

@@ -1,0 +1,350 @@
+"""Clocks: one running time limit inside a replay, its due date, verdict and explanation.
+
+A clock is internal and mutable while a history is folded; what users see is the frozen
+:class:`~sendflow.results.TimeLimitResult` it becomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sendflow.calendars import Calendar, TribunalCalendar, get_calendar
+from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, TimeLimit
+from sendflow.periods import (
+    Counting,
+    Period,
+    Unit,
+    add_months,
+    day_before,
+    describe_counting,
+    format_day,
+)
+from sendflow.periods import period_end as count_period
+from sendflow.results import Status, TimeLimitResult
+
+__all__ = ["Clock", "LimitPlan"]
+
+_ONE_DAY = timedelta(days=1)
+
+
+class LimitPlan:
+    """A time limit prepared for fast replay: sets for lookups, calendars resolved."""
+
+    __slots__ = (
+        "calendar",
+        "conditional",
+        "excusable",
+        "guards",
+        "kind",
+        "limit",
+        "met_by",
+        "order",
+        "per",
+        "references",
+        "restart",
+        "void_by",
+        "when",
+        "when_given",
+    )
+
+    def __init__(self, limit: TimeLimit, order: int) -> None:
+        self.limit = limit
+        self.order = order
+        self.kind = limit.kind
+        self.per = limit.per
+        self.restart = limit.restart
+        self.conditional = limit.conditional
+        self.met_by = frozenset(limit.met_by)
+        self.void_by = frozenset(limit.void_by)
+        self.guards = frozenset(limit.guards)
+        self.excusable = frozenset(limit.excusable)
+        self.when = tuple(limit.when.items())
+        self.when_given = limit.when_given
+        self.calendar: Calendar = get_calendar(limit.calendar)
+        self.references = {id(v): str(v.reference or "") for v in limit.versions}
+
+    def applies(self, data: Mapping[str, Any]) -> bool:
+        """Whether an occurrence of a starting event with ``data`` starts this clock."""
+        for field, values in self.when:
+            if str(data.get(field)) not in values:
+                return False
+        return all(data.get(field) for field in self.when_given)
+
+    def due(
+        self, version: LimitVersion, start: date, data: Mapping[str, Any], seen: Mapping[str, date]
+    ) -> date | None:
+        """The due date of a clock of this rule started on ``start`` with ``data``."""
+        due = version.due
+        mode = due.mode
+        if mode is DueMode.PERIOD:
+            assert due.period is not None
+            if self.kind is Kind.LEAD_TIME:
+                return None
+            end = self._count(start, due.period, due.counting)
+            if self.kind is Kind.MINIMUM:
+                # The guarded event may come on the first day after the window.
+                return end + _ONE_DAY if due.counting is Counting.BEGINNING_WITH else end
+            return self._move(end)
+        if mode is DueMode.FIXED:
+            return due.fixed
+        if mode is DueMode.FROM_DATA:
+            value = data.get(due.field or "")
+            return self._move(value) if isinstance(value, date) else None
+        if mode is DueMode.BEFORE:
+            assert due.month is not None
+            assert due.day is not None
+            return day_before(due.month, due.day, int(data[due.field or ""]))
+        dates = [self._count(seen[e], p, due.counting) for e, p in due.parts if e in seen]
+        if not dates:
+            return None
+        return self._move(max(dates) if mode is DueMode.LATER_OF else min(dates))
+
+    @staticmethod
+    def anchor_due(anchor: date, period: Period) -> date:
+        """The last day the earlier event could come to be ``period`` before ``anchor``."""
+        if period.unit is Unit.MONTHS:
+            return add_months(anchor, -period.amount)
+        if period.unit is Unit.WORKING_DAYS:
+            raise ValueError("a lead time is counted in days, weeks or months")
+        days = period.amount * (7 if period.unit is Unit.WEEKS else 1)
+        return anchor - timedelta(days=days)
+
+    def _count(self, start: date, period: Period, counting: Counting) -> date:
+        calendar = self.calendar
+        if (
+            isinstance(calendar, TribunalCalendar)
+            and self.limit.tribunal_act == "other"
+            and period.unit in (Unit.DAYS, Unit.WEEKS)
+        ):
+            days = period.amount * (7 if period.unit is Unit.WEEKS else 1)
+            return calendar.add_counted_days(start, days)
+        return count_period(start, period, counting=counting, calendar=calendar)
+
+    def _move(self, day: date) -> date:
+        calendar = self.calendar
+        if isinstance(calendar, TribunalCalendar) and self.limit.tribunal_act == (
+            "starting-proceedings"
+        ):
+            return calendar.proceedings_end(day)
+        if self.limit.next_working_day:
+            return calendar.next_working_day(day)
+        return day
+
+
+class Clock:
+    """One clock of one rule in one case, as the history is folded."""
+
+    __slots__ = (
+        "anchor",
+        "closed_on",
+        "data",
+        "due_on",
+        "exceptions",
+        "key",
+        "met_by",
+        "met_on",
+        "plan",
+        "start_event",
+        "started_on",
+        "superseded",
+        "version",
+        "void_event",
+        "voided",
+    )
+
+    def __init__(
+        self,
+        plan: LimitPlan,
+        version: LimitVersion,
+        key: str | None,
+        start_event: str,
+        started_on: date,
+        data: Mapping[str, Any],
+    ) -> None:
+        self.plan = plan
+        self.version = version
+        self.key = key
+        self.start_event = start_event
+        self.started_on = started_on
+        self.data = data
+        self.due_on: date | None = None
+        self.met_on: date | None = None
+        self.met_by: str | None = None
+        self.anchor: date | None = None
+        self.closed_on: date | None = None
+        self.voided = False
+        self.void_event: str | None = None
+        self.superseded = False
+        self.exceptions: list[tuple[str, date]] = []
+
+    @property
+    def running(self) -> bool:
+        """Whether nothing has ended this clock yet."""
+        return self.met_on is None and not self.voided and self.closed_on is None
+
+    def verdict(self, as_of: date) -> tuple[Status, int]:
+        """The status and days late as of ``as_of``."""
+        kind = self.plan.kind
+        due = self.due_on
+        if kind is Kind.MINIMUM:
+            return self._minimum(as_of), 0
+        if kind is Kind.LEAD_TIME:
+            return self._lead_time()
+        if self.voided:
+            return Status.VOID, 0
+        if self.met_on is not None:
+            if due is None or self.met_on <= due:
+                return Status.MET, 0
+            return self._excused(Status.LATE), (self.met_on - due).days
+        stop = self.closed_on
+        if stop is not None:
+            if self.plan.conditional or due is None or stop <= due:
+                return Status.VOID, 0
+            return self._excused(Status.OVERDUE), (stop - due).days
+        if due is None or as_of <= due or self.plan.conditional:
+            return Status.PENDING, 0
+        return self._excused(Status.OVERDUE), (as_of - due).days
+
+    def _lead_time(self) -> tuple[Status, int]:
+        due = self.due_on
+        if self.anchor is None or due is None:
+            return (Status.VOID if self.closed_on is not None or self.voided else Status.PENDING), 0
+        if self.met_on is not None and self.met_on <= due:
+            return Status.MET, 0
+        return self._excused(Status.LATE), ((self.met_on or self.anchor) - due).days
+
+    def _minimum(self, as_of: date) -> Status:
+        due = self.due_on
+        assert due is not None
+        if self.met_on is not None:
+            return Status.VIOLATED if self.met_on < due else Status.RESPECTED
+        if self.voided or (self.closed_on is not None and self.closed_on < due):
+            return Status.VOID
+        return Status.PENDING if as_of < due else Status.RESPECTED
+
+    def _excused(self, status: Status) -> Status:
+        return Status.EXCUSED if self.exceptions else status
+
+    def result(self, as_of: date) -> TimeLimitResult:
+        """The frozen result of this clock as of ``as_of``."""
+        status, days_late = self.verdict(as_of)
+        limit = self.plan.limit
+        return TimeLimitResult(
+            rule=limit.id,
+            key=self.key,
+            kind=limit.kind.value,
+            duty=limit.duty,
+            started_on=self.started_on,
+            due_on=self.due_on,
+            met_on=self.met_on,
+            status=status,
+            days_late=days_late,
+            exceptions=tuple(dict.fromkeys(reason for reason, _ in self.exceptions)),
+            reference=self.plan.references[id(self.version)],
+            explain=lambda: explain(self, status, days_late, as_of),
+        )
+
+
+def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
+    """How a clock's due date and verdict were derived, in plain words."""
+    plan = clock.plan
+    limit = plan.limit
+    version = clock.version
+    due = version.due
+    parts = [f"{limit.title} ({limit.id}, {plan.references[id(version)] or 'no reference'})."]
+    parts.append(_due_words(clock, due))
+    if clock.due_on is not None and limit.kind is not Kind.LEAD_TIME:
+        holiday = plan.calendar.holiday_name(clock.due_on)
+        if holiday is not None and not limit.next_working_day and limit.tribunal_act is None:
+            parts.append(
+                f"{format_day(clock.due_on)} is not a working day ({holiday}); the date does "
+                "not move (no roll-forward)."
+            )
+    if len(limit.versions) > 1 and version.effective_from is not None:
+        parts.append(
+            f"The version in force for clocks started from {format_day(version.effective_from)}"
+            " applies: a case keeps the law it started under."
+        )
+    parts.append(_verdict_words(clock, status, days_late, as_of))
+    if clock.exceptions:
+        listed = ", ".join(f"{r} ({format_day(d)})" for r, d in clock.exceptions)
+        parts.append(
+            f"Exceptions recorded while it ran: {listed}. Exceptions excuse, they do not "
+            "move the due date."
+        )
+    return " ".join(parts)
+
+
+def _due_words(clock: Clock, due: Due) -> str:
+    start = f"{clock.start_event.replace('_', ' ')} {format_day(clock.started_on)}"
+    if clock.due_on is None:
+        if clock.plan.kind is Kind.LEAD_TIME:
+            assert due.period is not None
+            return (
+                f"It needs {', '.join(clock.plan.met_by)} at least {due.period} before "
+                + f"{clock.plan.limit.starts[0].replace('_', ' ')}, which has not happened yet."
+            )
+        return f"Started by {start}; the due date cannot be known yet."
+    when = format_day(clock.due_on)
+    if due.mode is DueMode.PERIOD and due.period is not None:
+        if clock.plan.kind is Kind.LEAD_TIME:
+            return (
+                f"{clock.plan.limit.starts[0].replace('_', ' ')} on "
+                f"{format_day(clock.anchor or clock.due_on)} - {due.period} = {when}."
+            )
+        if clock.plan.kind is Kind.MINIMUM:
+            window_end = clock.due_on - _ONE_DAY
+            return (
+                f"Window of {describe_counting(due.period, due.counting)} {start} ends "
+                f"{format_day(window_end)}; the guarded event may come from {when}."
+            )
+        return f"{describe_counting(due.period, due.counting)} {start} = {when}."
+    if due.mode is DueMode.FIXED:
+        return f"Started by {start}; a fixed date in law: {when}."
+    if due.mode is DueMode.FROM_DATA:
+        return f"Started by {start}; the date it directs ({due.field}) = {when}."
+    if due.mode is DueMode.BEFORE:
+        return (
+            f"Started by {start}; before {due.day}/{due.month} of the year in {due.field}: "
+            f"by {when}."
+        )
+    which = "later" if due.mode is DueMode.LATER_OF else "earlier"
+    pieces = "; ".join(f"{p} after {e.replace('_', ' ')}" for e, p in due.parts)
+    rolled = ""
+    if clock.plan.limit.tribunal_act is not None or clock.plan.limit.next_working_day:
+        rolled = (
+            " (tribunal calendar: a non-working day, and for starting proceedings the "
+            "Christmas and August days, move the end to the next working day)"
+        )
+    return f"The {which} of: {pieces}{rolled} = {when}."
+
+
+def _verdict_words(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
+    ended = clock.met_by.replace("_", " ") if clock.met_by else "the meeting event"
+    if status is Status.MET:
+        return f"Met: {ended} on {format_day(clock.met_on or as_of)}, on time."
+    if status is Status.LATE or (status is Status.EXCUSED and clock.met_on is not None):
+        return f"Late: {ended} on {format_day(clock.met_on or as_of)}, {days_late} day(s) late."
+    if status is Status.RESPECTED:
+        return "Respected: the guarded event did not come inside the window."
+    if status is Status.VIOLATED:
+        return f"Violated: {ended} came on {format_day(clock.met_on or as_of)}, inside the window."
+    if status is Status.VOID:
+        if clock.void_event:
+            return f"Void: ended by {clock.void_event.replace('_', ' ')}."
+        if clock.superseded:
+            return "Void: a fresh clock replaced it before it fell due."
+        if clock.plan.conditional:
+            return "Void: the case did not end through the event this rule times."
+        return "Void: the case closed before it fell due."
+    if status is Status.PENDING:
+        if clock.plan.conditional and clock.due_on is not None and as_of > clock.due_on:
+            return (
+                "Pending: this rule matters only if the case ends through "
+                f"{', '.join(clock.plan.met_by)}; it waits for the case to resolve."
+            )
+        return f"Pending as of {format_day(as_of)}."
+    stop = clock.closed_on or as_of
+    return f"Not met: {days_late} day(s) overdue as of {format_day(stop)}."

@@ -1,0 +1,646 @@
+"""Build a :class:`~sendflow.definitions.model.Process` from a YAML process file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path as FilePath
+from typing import Any
+
+from sendflow.calendars import CALENDAR_NAMES
+from sendflow.definitions.checks import check_process
+from sendflow.definitions.model import (
+    DataField,
+    Due,
+    DueMode,
+    EventSpec,
+    Evidence,
+    ExceptionReason,
+    FieldType,
+    Kind,
+    LimitVersion,
+    Process,
+    Reference,
+    Source,
+    State,
+    TimeLimit,
+)
+from sendflow.definitions.reader import Reader
+from sendflow.definitions.source import Path, read_yaml
+from sendflow.errors import DefinitionError, Problem
+from sendflow.periods import Counting, Period
+
+__all__ = ["load_definition", "parse_definition"]
+
+_TOP = (
+    "id",
+    "title",
+    "version",
+    "description",
+    "references",
+    "start",
+    "states",
+    "events",
+    "time_limits",
+    "lists",
+    "exception_reasons",
+)
+_STATE = ("title", "final", "outcome", "description", "reference")
+_EVENT = ("title", "from", "to", "data", "roles", "exception", "reference", "description")
+_FIELD = ("required", "type", "one_of", "description")
+_REASON = ("title", "reference", "clock_ran_between", "check")
+_REFERENCE = ("source", "provision", "evidence", "note")
+_SOURCE = ("title", "citation", "url")
+_DUE_KEYS = ("period", "later_of", "earlier_of", "due", "due_from", "before")
+_VERSION = ("effective", "reference", "counting", *_DUE_KEYS)
+_LIMIT = (
+    "title",
+    "kind",
+    "duty",
+    "starts",
+    "restart",
+    "per",
+    "when",
+    "when_given",
+    "met_by",
+    "void_by",
+    "guards",
+    "excusable",
+    "conditional",
+    "calendar",
+    "non_working_day",
+    "tribunal_act",
+    "target_of",
+    "description",
+    "versions",
+    "effective",
+    "reference",
+    "counting",
+    *_DUE_KEYS,
+)
+DUTIES = (
+    "local-authority",
+    "health-body",
+    "parent",
+    "mediation-adviser",
+    "tribunal",
+    "institution",
+    "the-body-asked",
+)
+CHECKS = ("closure-window",)
+ANY_STATE = "*"
+
+
+def load_definition(path: str | os.PathLike[str]) -> Process:
+    """Load and check a process file; raise :class:`DefinitionError` listing every problem."""
+    file = os.fspath(path)
+    try:
+        text = FilePath(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DefinitionError(
+            [_file_problem(file, f"cannot read the file: {exc.strerror or exc}")]
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(
+            [_file_problem(file, "the file is not UTF-8 text; save it as UTF-8")]
+        ) from exc
+    return parse_definition(text, file=file)
+
+
+def _file_problem(file: str, message: str) -> Problem:
+    return Problem(message, file=file)
+
+
+def parse_definition(text: str, *, file: str = "<string>") -> Process:
+    """Parse and check a process definition given as YAML text."""
+    source, problems = read_yaml(text, file)
+    if source.data is None:
+        raise DefinitionError(problems)
+    reader = Reader(source)
+    reader.problems.extend(problems)
+    process = _Builder(reader).build(source.data)
+    if process is not None and not reader.problems:
+        reader.problems.extend(check_process(process, source))
+    if reader.problems or process is None:
+        raise DefinitionError(reader.problems)
+    return process
+
+
+class _Builder:
+    def __init__(self, reader: Reader) -> None:
+        self.r = reader
+        self.sources: dict[str, Source] = {}
+
+    def build(self, data: Any) -> Process | None:
+        r = self.r
+        top = r.mapping(
+            (),
+            data,
+            allowed=_TOP,
+            required=("id", "title", "version", "start", "states", "events"),
+            what="a process definition",
+        )
+        if not top:
+            return None
+        self.sources = self._sources(top.get("references"))
+        lists = self._lists(top.get("lists"))
+        reasons = self._reasons(top.get("exception_reasons"))
+        states = self._states(top.get("states"))
+        events = self._events(top.get("events"), states, lists, reasons)
+        start = r.names(("start",), top.get("start"), known=events, what="start", kind="event")
+        limits = self._limits(top.get("time_limits"), events, reasons)
+        return Process(
+            id=r.text(("id",), top.get("id"), what="id", default="") or "",
+            title=r.text(("title",), top.get("title"), what="title", default="") or "",
+            version=r.text(("version",), top.get("version"), what="version", default="") or "",
+            description=r.text(("description",), top.get("description"), what="description"),
+            start=start,
+            states=states,
+            events=events,
+            time_limits=limits,
+            sources=self.sources,
+            lists=lists,
+            exception_reasons=reasons,
+            file=r.source.file,
+        )
+
+    # -- shared pieces -------------------------------------------------------------------
+
+    def _sources(self, value: Any) -> dict[str, Source]:
+        found: dict[str, Source] = {}
+        for key, entry in self.r.table(("references",), value, what="references").items():
+            path: Path = ("references", key)
+            fields = self.r.mapping(
+                path,
+                entry,
+                allowed=_SOURCE,
+                required=("title", "citation"),
+                what=f"reference {key!r}",
+            )
+            found[key] = Source(
+                id=key,
+                title=self.r.text((*path, "title"), fields.get("title"), what="title") or key,
+                citation=self.r.text((*path, "citation"), fields.get("citation"), what="citation")
+                or key,
+                url=self.r.text((*path, "url"), fields.get("url"), what="url"),
+            )
+        return found
+
+    def _reference(self, path: Path, value: Any, *, required: bool) -> Reference | None:
+        if value is None:
+            if required:
+                self.r.report(
+                    path,
+                    "every statutory rule needs a 'reference' with 'source', "
+                    "'provision' and 'evidence' (primary, official, secondary or "
+                    "unconfirmed).",
+                )
+            return None
+        fields = self.r.mapping(
+            path, value, allowed=_REFERENCE, required=("provision", "evidence"), what="a reference"
+        )
+        source = None
+        if "source" in fields:
+            names = self.r.names(
+                (*path, "source"),
+                fields["source"],
+                known=self.sources,
+                what="source",
+                kind="reference",
+            )
+            source = self.sources[names[0]] if names else None
+        evidence = self.r.choice(
+            (*path, "evidence"),
+            fields.get("evidence"),
+            allowed=[e.value for e in Evidence],
+            what="evidence",
+            default=Evidence.UNCONFIRMED.value,
+        )
+        return Reference(
+            source=source,
+            provision=self.r.text((*path, "provision"), fields.get("provision"), what="provision")
+            or "",
+            evidence=Evidence(evidence),
+            note=self.r.text((*path, "note"), fields.get("note"), what="note"),
+        )
+
+    def _lists(self, value: Any) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        for key, items in self.r.table(("lists",), value, what="lists").items():
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                self.r.report(("lists", key), f"list {key!r} must be a list of words.")
+                continue
+            found[key] = tuple(items)
+        return found
+
+    def _reasons(self, value: Any) -> dict[str, ExceptionReason]:
+        found: dict[str, ExceptionReason] = {}
+        table = self.r.table(("exception_reasons",), value, what="exception_reasons")
+        for key, entry in table.items():
+            path: Path = ("exception_reasons", key)
+            fields = self.r.mapping(
+                path, entry, allowed=_REASON, required=("title",), what=f"exception reason {key!r}"
+            )
+            window = fields.get("clock_ran_between")
+            ran_from = ran_to = None
+            if window is not None:
+                if isinstance(window, list) and len(window) == 2:
+                    ran_from = self.r.day((*path, "clock_ran_between", 0), window[0], what="date")
+                    ran_to = self.r.day((*path, "clock_ran_between", 1), window[1], what="date")
+                else:
+                    self.r.report(
+                        (*path, "clock_ran_between"),
+                        "clock_ran_between must be a list of two dates [FROM, TO].",
+                    )
+            check = None
+            if "check" in fields:
+                check = self.r.choice(
+                    (*path, "check"), fields["check"], allowed=CHECKS, what="check", default=""
+                )
+            found[key] = ExceptionReason(
+                id=key,
+                title=self.r.text((*path, "title"), fields.get("title"), what="title") or key,
+                reference=self._reference(
+                    (*path, "reference"), fields.get("reference"), required=False
+                ),
+                clock_ran_from=ran_from,
+                clock_ran_to=ran_to,
+                check=check or None,
+            )
+        return found
+
+    # -- states and events ---------------------------------------------------------------
+
+    def _states(self, value: Any) -> dict[str, State]:
+        found: dict[str, State] = {}
+        for key, entry in self.r.table(("states",), value, what="states").items():
+            path: Path = ("states", key)
+            fields = self.r.mapping(path, entry, allowed=_STATE, what=f"state {key!r}")
+            found[key] = State(
+                id=key,
+                title=self.r.text((*path, "title"), fields.get("title"), what="title") or key,
+                final=self.r.flag((*path, "final"), fields.get("final"), what="final"),
+                outcome=self.r.text((*path, "outcome"), fields.get("outcome"), what="outcome"),
+                description=self.r.text(
+                    (*path, "description"), fields.get("description"), what="description"
+                ),
+                reference=self._reference(
+                    (*path, "reference"), fields.get("reference"), required=False
+                ),
+            )
+        if not found:
+            self.r.report(("states",), "a process needs at least one state.")
+        return found
+
+    def _events(
+        self,
+        value: Any,
+        states: Mapping[str, State],
+        lists: Mapping[str, tuple[str, ...]],
+        reasons: Mapping[str, ExceptionReason],
+    ) -> dict[str, EventSpec]:
+        found: dict[str, EventSpec] = {}
+        open_states = tuple(s.id for s in states.values() if not s.final)
+        for key, entry in self.r.table(("events",), value, what="events").items():
+            path: Path = ("events", key)
+            fields = self.r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
+            raw_from = fields.get("from")
+            if raw_from == ANY_STATE:
+                sources = open_states
+            else:
+                sources = self.r.names(
+                    (*path, "from"), raw_from, known=states, what="from", kind="state"
+                )
+            target = None
+            if fields.get("to") is not None:
+                named = self.r.names(
+                    (*path, "to"), fields["to"], known=states, what="to", kind="state"
+                )
+                target = named[0] if named else None
+            found[key] = EventSpec(
+                id=key,
+                title=self.r.text((*path, "title"), fields.get("title"), what="title")
+                or key.replace("_", " "),
+                sources=sources,
+                target=target,
+                data=self._fields((*path, "data"), fields.get("data"), lists, reasons),
+                roles=tuple(str(x) for x in (fields.get("roles") or ())),
+                exception=self.r.flag(
+                    (*path, "exception"), fields.get("exception"), what="exception"
+                ),
+                reference=self._reference(
+                    (*path, "reference"), fields.get("reference"), required=False
+                ),
+                description=self.r.text(
+                    (*path, "description"), fields.get("description"), what="description"
+                ),
+            )
+        return found
+
+    def _fields(
+        self,
+        path: Path,
+        value: Any,
+        lists: Mapping[str, tuple[str, ...]],
+        reasons: Mapping[str, ExceptionReason],
+    ) -> dict[str, DataField]:
+        found: dict[str, DataField] = {}
+        for name, entry in self.r.table(path, value, what="data").items():
+            fpath: Path = (*path, name)
+            fields = self.r.mapping(fpath, entry, allowed=_FIELD, what=f"data field {name!r}")
+            ftype = self.r.choice(
+                (*fpath, "type"),
+                fields.get("type"),
+                allowed=[t.value for t in FieldType],
+                what="type",
+                default=FieldType.TEXT.value,
+            )
+            one_of: tuple[str, ...] | None = None
+            one_of_list = None
+            raw = fields.get("one_of")
+            if isinstance(raw, list):
+                one_of = tuple(str(x) for x in raw)
+            elif isinstance(raw, str):
+                named = {**lists, "exception-reasons": tuple(reasons)}
+                if raw in named:
+                    one_of, one_of_list = named[raw], raw
+                else:
+                    self.r.names((*fpath, "one_of"), raw, known=named, what="one_of", kind="list")
+            elif raw is not None:
+                self.r.report(
+                    (*fpath, "one_of"),
+                    "one_of must be a list of allowed values or the name of a list under 'lists'.",
+                )
+            found[name] = DataField(
+                name=name,
+                required=self.r.flag((*fpath, "required"), fields.get("required"), what="required"),
+                type=FieldType(ftype),
+                one_of=one_of,
+                one_of_list=one_of_list,
+                description=self.r.text(
+                    (*fpath, "description"), fields.get("description"), what="description"
+                ),
+            )
+        return found
+
+    # -- time limits ---------------------------------------------------------------------
+
+    def _limits(
+        self,
+        value: Any,
+        events: Mapping[str, EventSpec],
+        reasons: Mapping[str, ExceptionReason],
+    ) -> dict[str, TimeLimit]:
+        found: dict[str, TimeLimit] = {}
+        for key, entry in self.r.table(("time_limits",), value, what="time_limits").items():
+            limit = self._limit(("time_limits", key), key, entry, events, reasons)
+            if limit is not None:
+                found[key] = limit
+        return found
+
+    def _limit(
+        self,
+        path: Path,
+        key: str,
+        entry: Any,
+        events: Mapping[str, EventSpec],
+        reasons: Mapping[str, ExceptionReason],
+    ) -> TimeLimit | None:
+        r = self.r
+        f = r.mapping(
+            path, entry, allowed=_LIMIT, required=("title", "starts"), what=f"time limit {key!r}"
+        )
+        if not f:
+            return None
+        kind = Kind(
+            r.choice(
+                (*path, "kind"),
+                f.get("kind"),
+                allowed=[k.value for k in Kind],
+                what="kind",
+                default=Kind.DEADLINE.value,
+            )
+        )
+
+        def events_at(name: str) -> tuple[str, ...]:
+            return r.names((*path, name), f.get(name), known=events, what=name, kind="event")
+
+        local = f.get("target_of") is not None
+        versions = self._versions(path, f, events, required_reference=not local)
+        when: dict[str, tuple[str, ...]] = {}
+        for field, allowed in r.table((*path, "when"), f.get("when"), what="when").items():
+            values = allowed if isinstance(allowed, list) else [allowed]
+            when[field] = tuple(str(v) for v in values)
+        calendar = r.choice(
+            (*path, "calendar"),
+            f.get("calendar"),
+            allowed=CALENDAR_NAMES,
+            what="calendar",
+            default="england",
+        )
+        roll = r.choice(
+            (*path, "non_working_day"),
+            f.get("non_working_day"),
+            allowed=("keep", "next_working_day"),
+            what="non_working_day",
+            default="keep",
+        )
+        act = None
+        if "tribunal_act" in f:
+            act = r.choice(
+                (*path, "tribunal_act"),
+                f["tribunal_act"],
+                allowed=("starting-proceedings", "other"),
+                what="tribunal_act",
+                default="other",
+            )
+        return TimeLimit(
+            id=key,
+            title=r.text((*path, "title"), f.get("title"), what="title") or key,
+            kind=kind,
+            duty=r.choice(
+                (*path, "duty"),
+                f.get("duty"),
+                allowed=DUTIES,
+                what="duty",
+                default="local-authority",
+            ),
+            starts=events_at("starts"),
+            versions=versions,
+            met_by=events_at("met_by"),
+            void_by=events_at("void_by"),
+            guards=events_at("guards"),
+            excusable=r.names(
+                (*path, "excusable"),
+                f.get("excusable"),
+                known=reasons,
+                what="excusable",
+                kind="exception reason",
+            ),
+            restart=r.flag((*path, "restart"), f.get("restart"), what="restart"),
+            per=r.text((*path, "per"), f.get("per"), what="per"),
+            when=when,
+            when_given=tuple(str(x) for x in _as_list(f.get("when_given"))),
+            conditional=r.flag((*path, "conditional"), f.get("conditional"), what="conditional"),
+            calendar=calendar,
+            next_working_day=roll == "next_working_day",
+            tribunal_act=act,
+            target_of=r.text((*path, "target_of"), f.get("target_of"), what="target_of"),
+            description=r.text((*path, "description"), f.get("description"), what="description"),
+        )
+
+    def _versions(
+        self,
+        path: Path,
+        f: Mapping[str, Any],
+        events: Mapping[str, EventSpec],
+        *,
+        required_reference: bool,
+    ) -> tuple[LimitVersion, ...]:
+        if "versions" not in f:
+            version = self._version(path, f, events, required_reference=required_reference)
+            return (version,) if version is not None else ()
+        given = [k for k in ("effective", *_DUE_KEYS) if k in f]
+        if given:
+            self.r.report(
+                path,
+                f"with 'versions', give {', '.join(given)} inside each "
+                "version, not beside the list.",
+            )
+        raw = f["versions"]
+        if not isinstance(raw, list) or not raw:
+            self.r.report((*path, "versions"), "versions must be a non-empty list.")
+            return ()
+        found = []
+        for index, entry in enumerate(raw):
+            vpath: Path = (*path, "versions", index)
+            fields = self.r.mapping(vpath, entry, allowed=_VERSION, what="a rule version")
+            merged = {"counting": f.get("counting"), "reference": f.get("reference"), **fields}
+            version = self._version(vpath, merged, events, required_reference=required_reference)
+            if version is not None:
+                found.append(version)
+        return tuple(found)
+
+    def _version(
+        self,
+        path: Path,
+        f: Mapping[str, Any],
+        events: Mapping[str, EventSpec],
+        *,
+        required_reference: bool,
+    ) -> LimitVersion | None:
+        r = self.r
+        effective = r.mapping(
+            (*path, "effective"), f.get("effective"), allowed=("from", "to"), what="effective"
+        )
+        counting = Counting(
+            r.choice(
+                (*path, "counting"),
+                f.get("counting"),
+                allowed=[c.value for c in Counting],
+                what="counting",
+                default=Counting.AFTER.value,
+            )
+        )
+        due = self._due(path, f, events, counting)
+        reference = self._reference(
+            (*path, "reference"), f.get("reference"), required=required_reference
+        )
+        if due is None:
+            return None
+        return LimitVersion(
+            due=due,
+            reference=reference,
+            effective_from=r.day(
+                (*path, "effective", "from"), effective.get("from"), what="effective from"
+            ),
+            effective_to=r.day(
+                (*path, "effective", "to"), effective.get("to"), what="effective to"
+            ),
+        )
+
+    def _due(
+        self,
+        path: Path,
+        f: Mapping[str, Any],
+        events: Mapping[str, EventSpec],
+        counting: Counting,
+    ) -> Due | None:
+        r = self.r
+        given = [k for k in _DUE_KEYS if f.get(k) is not None]
+        if len(given) != 1:
+            r.report(
+                path,
+                "give exactly one of: "
+                + ", ".join(_DUE_KEYS)
+                + " (found "
+                + (", ".join(given) or "none")
+                + ").",
+            )
+            return None
+        mode = given[0]
+        value = f[mode]
+        vpath: Path = (*path, mode)
+        if mode == "period":
+            period = self._period(vpath, value)
+            return Due(DueMode.PERIOD, period=period, counting=counting) if period else None
+        if mode in ("later_of", "earlier_of"):
+            parts: list[tuple[str, Period]] = []
+            if not isinstance(value, list) or not value:
+                r.report(vpath, f"{mode} must be a list of {{after: EVENT, period: ...}}.")
+                return None
+            for index, part in enumerate(value):
+                ppath: Path = (*vpath, index)
+                pf = r.mapping(
+                    ppath,
+                    part,
+                    allowed=("after", "period"),
+                    required=("after", "period"),
+                    what=f"a part of {mode}",
+                )
+                named = r.names(
+                    (*ppath, "after"), pf.get("after"), known=events, what="after", kind="event"
+                )
+                period = self._period((*ppath, "period"), pf.get("period"))
+                if named and period:
+                    parts.append((named[0], period))
+            return Due(DueMode(mode), parts=tuple(parts), counting=counting)
+        if mode == "due":
+            fixed = r.day(vpath, value, what="due")
+            return Due(DueMode.FIXED, fixed=fixed) if fixed else None
+        if mode == "due_from":
+            field = r.text(vpath, value, what="due_from")
+            return Due(DueMode.FROM_DATA, field=field) if field else None
+        bf = r.mapping(
+            vpath,
+            value,
+            allowed=("month", "day", "year_from"),
+            required=("month", "day", "year_from"),
+            what="before",
+        )
+        month, day = bf.get("month"), bf.get("day")
+        if not isinstance(month, int) or not isinstance(day, int) or not 1 <= month <= 12:
+            r.report(vpath, "before needs a whole-number month (1-12) and day.")
+            return None
+        return Due(
+            DueMode.BEFORE,
+            month=month,
+            day=day,
+            field=r.text((*vpath, "year_from"), bf.get("year_from"), what="year_from"),
+        )
+
+    def _period(self, path: Path, value: Any) -> Period | None:
+        if not isinstance(value, str):
+            self.r.report(path, f"a period is written like '6 weeks', not {value!r}.")
+            return None
+        try:
+            return Period.parse(value)
+        except ValueError as exc:
+            self.r.report(path, str(exc))
+            return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

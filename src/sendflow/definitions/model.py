@@ -1,0 +1,244 @@
+"""The neutral model of a process definition: frozen values, no behaviour.
+
+The loader builds these from YAML; the engine compiles them; reports and the CLI read them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import date
+
+import attrs
+
+from sendflow.periods import Counting, Period
+
+__all__ = [
+    "DataField",
+    "Due",
+    "DueMode",
+    "EventSpec",
+    "Evidence",
+    "ExceptionReason",
+    "FieldType",
+    "Kind",
+    "LimitVersion",
+    "Process",
+    "Reference",
+    "Source",
+    "State",
+    "TimeLimit",
+]
+
+
+class Evidence(enum.StrEnum):
+    """How firmly a rule is known, from the primary text down to best knowledge."""
+
+    PRIMARY = "primary"
+    OFFICIAL = "official"
+    SECONDARY = "secondary"
+    UNCONFIRMED = "unconfirmed"
+
+
+class Kind(enum.StrEnum):
+    """What a time limit asks for."""
+
+    DEADLINE = "deadline"
+    MINIMUM = "minimum"
+    LEAD_TIME = "lead_time"
+
+
+class FieldType(enum.StrEnum):
+    """The type of an event data field."""
+
+    TEXT = "text"
+    DATE = "date"
+    LIST = "list"
+    BOOLEAN = "boolean"
+
+
+@attrs.frozen
+class Source:
+    """A legal instrument or document that rules cite."""
+
+    id: str
+    title: str
+    citation: str
+    url: str | None = None
+
+
+@attrs.frozen
+class Reference:
+    """Where a rule comes from, and how firmly that is known."""
+
+    source: Source | None
+    provision: str
+    evidence: Evidence
+    note: str | None = None
+
+    def __str__(self) -> str:
+        if self.source is None:
+            return self.provision
+        return f"{self.source.citation} {self.provision}".strip()
+
+
+@attrs.frozen
+class State:
+    """A state a case can be in."""
+
+    id: str
+    title: str
+    final: bool = False
+    outcome: str | None = None
+    description: str | None = None
+    reference: Reference | None = None
+
+
+@attrs.frozen
+class DataField:
+    """A field an event may (or must) carry in its data."""
+
+    name: str
+    required: bool = False
+    type: FieldType = FieldType.TEXT
+    one_of: tuple[str, ...] | None = None
+    one_of_list: str | None = None
+    description: str | None = None
+
+
+@attrs.frozen
+class EventSpec:
+    """An event a case can record: the states it may come from and the state it leads to."""
+
+    id: str
+    title: str
+    sources: tuple[str, ...]
+    target: str | None
+    data: Mapping[str, DataField] = attrs.field(factory=dict)
+    roles: tuple[str, ...] = ()
+    exception: bool = False
+    reference: Reference | None = None
+    description: str | None = None
+
+
+@attrs.frozen
+class ExceptionReason:
+    """A reason that may excuse a missed time limit, with the window in which it exists."""
+
+    id: str
+    title: str
+    reference: Reference | None = None
+    clock_ran_from: date | None = None
+    clock_ran_to: date | None = None
+    check: str | None = None
+
+
+class DueMode(enum.StrEnum):
+    """How a time limit's due date is found."""
+
+    PERIOD = "period"
+    LATER_OF = "later_of"
+    EARLIER_OF = "earlier_of"
+    FIXED = "due"
+    FROM_DATA = "due_from"
+    BEFORE = "before"
+
+
+@attrs.frozen
+class Due:
+    """How the due date of one rule version is found.
+
+    ``PERIOD`` counts ``period`` from the clock's start; ``LATER_OF``/``EARLIER_OF`` take
+    the later or earlier of ``parts`` (an event and a period after it); ``FIXED`` is a
+    date; ``FROM_DATA`` reads a date from the starting event's ``field``; ``BEFORE`` is
+    the day before ``month``/``day`` of the year in the starting event's ``field``.
+    """
+
+    mode: DueMode
+    period: Period | None = None
+    parts: tuple[tuple[str, Period], ...] = ()
+    fixed: date | None = None
+    field: str | None = None
+    month: int | None = None
+    day: int | None = None
+    counting: Counting = Counting.AFTER
+
+
+@attrs.frozen
+class LimitVersion:
+    """One version of a rule, in force for clocks that start within ``effective``."""
+
+    due: Due
+    reference: Reference | None
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        """Whether this version applies to a clock that starts ``on``."""
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on <= self.effective_to
+        )
+
+
+@attrs.frozen
+class TimeLimit:
+    """A rule that starts a clock on an event and says when something must (not) happen."""
+
+    id: str
+    title: str
+    kind: Kind
+    duty: str
+    starts: tuple[str, ...]
+    versions: tuple[LimitVersion, ...]
+    met_by: tuple[str, ...] = ()
+    void_by: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+    excusable: tuple[str, ...] = ()
+    restart: bool = False
+    per: str | None = None
+    when: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    when_given: tuple[str, ...] = ()
+    conditional: bool = False
+    calendar: str = "england"
+    next_working_day: bool = False
+    tribunal_act: str | None = None
+    target_of: str | None = None
+    description: str | None = None
+
+    @property
+    def reference(self) -> Reference | None:
+        """The reference of the latest version (each version may cite its own)."""
+        return self.versions[-1].reference
+
+    def version_on(self, on: date) -> LimitVersion | None:
+        """The version in force for a clock starting ``on``, if any."""
+        for version in self.versions:
+            if version.in_force(on):
+                return version
+        return None
+
+
+@attrs.frozen(eq=False)
+class Process:
+    """A whole process definition: states, events, time limits and what they cite.
+
+    Processes compare by identity: two loads of one file are two processes.
+    """
+
+    id: str
+    title: str
+    version: str
+    start: tuple[str, ...]
+    states: Mapping[str, State]
+    events: Mapping[str, EventSpec]
+    time_limits: Mapping[str, TimeLimit]
+    sources: Mapping[str, Source] = attrs.field(factory=dict)
+    lists: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    exception_reasons: Mapping[str, ExceptionReason] = attrs.field(factory=dict)
+    description: str | None = None
+    file: str | None = attrs.field(default=None, eq=False)
+
+    @property
+    def final_states(self) -> tuple[str, ...]:
+        """The ids of the states in which a case is closed."""
+        return tuple(s.id for s in self.states.values() if s.final)

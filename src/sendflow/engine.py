@@ -1,0 +1,166 @@
+"""The engine: one state machine per definition, and the fold of a history into verdicts.
+
+This is the only module that imports ``transitions``. Each process gets one machine, built
+once with ``auto_transitions=False`` (a legal process has no "jump to any state"); the
+replay loop uses a transition table derived from that machine, so that folding a history
+costs dictionary look-ups rather than a machine call per event. ``fire`` drives the
+machine itself; the tests prove the two agree on generated histories.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import transitions
+
+from sendflow.clocks import LimitPlan
+from sendflow.definitions.model import Kind, Process
+from sendflow.errors import EventError
+from sendflow.events import Event
+from sendflow.validation import EventPlan
+
+__all__ = ["INITIAL", "CompiledProcess", "compile_process"]
+
+INITIAL = "(new case)"
+"""The state of a case before its start event; never a state of the definition."""
+
+START, MET, VOID, GUARD, ANCHOR, LEAD_OPEN, UPDATE = range(7)
+
+
+class _Token:
+    """The minimal object ``transitions`` fires events on (it only needs ``state``)."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+class CompiledProcess:
+    """A process ready to run: its machine, transition table and per-event plans."""
+
+    def __init__(self, process: Process) -> None:
+        self.process = process
+        self.machine = _build_machine(process)
+        self.table: dict[str, dict[str, str]] = transition_table(self.machine)
+        self.final: dict[str, bool] = {s.id: s.final for s in process.states.values()}
+        self.final[INITIAL] = False
+        self.limit_plans = {
+            lid: LimitPlan(limit, i) for i, (lid, limit) in enumerate(process.time_limits.items())
+        }
+        self.plans: dict[str, EventPlan] = {
+            name: EventPlan(spec, process, _ops(name, self.limit_plans))
+            for name, spec in process.events.items()
+        }
+
+    def allowed(self, state: str) -> tuple[str, ...]:
+        """The events a case in ``state`` can record, in definition order."""
+        if self.final.get(state, False):
+            return ()
+        return tuple(self.table.get(state, {}))
+
+    def fire(self, state: str, event: str) -> str:
+        """Fire ``event`` on the ``transitions`` machine from ``state``; return the new state.
+
+        Raises:
+            EventError: The machine does not allow ``event`` in ``state``.
+        """
+        token = _Token(state)
+        trigger = self.machine.events.get(event)
+        try:
+            if trigger is None:
+                raise transitions.MachineError(f"no event {event!r}")
+            trigger.trigger(token)
+        except transitions.MachineError as exc:
+            raise EventError(
+                f"{event!r} is not allowed in state {state!r}.",
+                state=state,
+                event=event,
+                allowed=self.allowed(state),
+            ) from exc
+        return token.state
+
+
+def _build_machine(process: Process) -> transitions.Machine:
+    triggers: list[dict[str, Any]] = [
+        {"trigger": event.id, "source": source, "dest": event.target}
+        for event in process.events.values()
+        for source in ([INITIAL] if event.id in process.start else event.sources)
+    ]
+    return transitions.Machine(
+        model=None,
+        states=[INITIAL, *process.states],
+        transitions=triggers,
+        initial=INITIAL,
+        auto_transitions=False,
+        send_event=False,
+        ignore_invalid_triggers=False,
+    )
+
+
+def transition_table(machine: transitions.Machine) -> dict[str, dict[str, str]]:
+    """State -> event -> next state, read off a ``transitions`` machine.
+
+    An internal transition (no ``dest``) keeps the state.
+    """
+    table: dict[str, dict[str, str]] = {state: {} for state in machine.states}
+    for name, event in machine.events.items():
+        for source, found in event.transitions.items():
+            for transition in found:
+                table[source][name] = transition.dest if transition.dest is not None else source
+    return table
+
+
+def _ops(name: str, plans: Mapping[str, LimitPlan]) -> tuple[tuple[int, LimitPlan], ...]:
+    """What ``name`` does to each rule, ending operations first, starts last."""
+    ending: list[tuple[int, LimitPlan]] = []
+    updating: list[tuple[int, LimitPlan]] = []
+    starting: list[tuple[int, LimitPlan]] = []
+    for plan in plans.values():
+        limit = plan.limit
+        if name in limit.void_by:
+            ending.append((VOID, plan))
+        if limit.kind is Kind.LEAD_TIME:
+            if name in limit.met_by:
+                ending.append((LEAD_OPEN, plan))
+            if name in limit.starts:
+                ending.append((ANCHOR, plan))
+            continue
+        if name in limit.met_by:
+            ending.append((MET, plan))
+        if name in limit.guards:
+            ending.append((GUARD, plan))
+        if any(name == part for v in limit.versions for part, _ in v.due.parts):
+            updating.append((UPDATE, plan))
+        if name in limit.starts:
+            starting.append((START, plan))
+    return (*ending, *updating, *starting)
+
+
+_COMPILED: weakref.WeakKeyDictionary[Process, CompiledProcess] = weakref.WeakKeyDictionary()
+
+
+def compile_process(process: Process) -> CompiledProcess:
+    """Return the compiled form of ``process``, built once and reused."""
+    compiled = _COMPILED.get(process)
+    if compiled is None:
+        compiled = _COMPILED[process] = CompiledProcess(process)
+    return compiled
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    """Events in legal order: by date, same-day events in the order they were recorded."""
+    found = list(events)
+    previous: date | None = None
+    for event in found:
+        if previous is not None and event.on < previous:
+            return sorted(found, key=_on)
+        previous = event.on
+    return found
+
+
+def _on(event: Event) -> date:
+    return event.on

@@ -1,0 +1,103 @@
+"""Events: the facts a case's history is made of, and how they are read from plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from sendflow.errors import EventError
+
+__all__ = ["Event", "parse_day", "to_event"]
+
+_EMPTY: Mapping[str, Any] = {}
+_EVENT_KEYS = ("event", "on", "data", "actor", "recorded_at")
+
+
+@attrs.frozen(slots=True)
+class Event:
+    """Something that happened in a case, on a legal date.
+
+    Attributes:
+        name: The event's id in the process definition (``request_received``).
+        on: The legal date it happened.
+        data: The facts the definition asks for (``{"party": "health"}``).
+        actor: Who recorded it, when known.
+        recorded_at: When it was recorded (UTC), set by the store.
+    """
+
+    name: str
+    on: date
+    data: Mapping[str, Any] = attrs.field(factory=dict, kw_only=True)
+    actor: str | None = attrs.field(default=None, kw_only=True)
+    recorded_at: datetime | None = attrs.field(default=None, kw_only=True, eq=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case-file form of this event (dates as ISO text)."""
+        out: dict[str, Any] = {"event": self.name, "on": self.on.isoformat()}
+        if self.data:
+            out["data"] = {
+                k: v.isoformat() if isinstance(v, date) else v for k, v in self.data.items()
+            }
+        if self.actor is not None:
+            out["actor"] = self.actor
+        if self.recorded_at is not None:
+            out["recorded_at"] = self.recorded_at.isoformat()
+        return out
+
+
+def parse_day(value: Any, *, what: str, index: int | None = None) -> date:
+    """Read a legal date from a ``date`` or ``YYYY-MM-DD`` text; explain what is wrong if not."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            reason = str(exc)
+            if "-" in value and len(value.strip()) == 10:
+                reason = f"there is no such day ({reason})"
+            raise EventError(
+                f"{what} {value!r} is not a date: {reason}. Write dates as YYYY-MM-DD, "
+                "for example 2024-02-29.",
+                index=index,
+            ) from None
+    raise EventError(f"{what} must be a date written YYYY-MM-DD, not {value!r}.", index=index)
+
+
+def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> Event:
+    """An :class:`Event` from an ``Event`` or a case-file mapping ``{"event", "on", ...}``."""
+    if isinstance(value, Event):
+        return value
+    if not isinstance(value, Mapping):
+        raise EventError(
+            f"an event must be a mapping with 'event' and 'on', not {type(value).__name__}.",
+            index=index,
+        )
+    unknown = [k for k in value if k not in _EVENT_KEYS]
+    if unknown:
+        raise EventError(
+            f"unexpected field(s) {', '.join(map(repr, unknown))} in an event; allowed fields "
+            f"are: {', '.join(_EVENT_KEYS)}.",
+            index=index,
+        )
+    name = value.get("event")
+    if not isinstance(name, str) or not name:
+        raise EventError("an event needs 'event': the event's name.", index=index)
+    if "on" not in value:
+        raise EventError(f"event {name!r} needs 'on': the date it happened.", index=index)
+    on = parse_day(value["on"], what=f"the date of {name}", index=index)
+    data = value.get("data") or _EMPTY
+    if not isinstance(data, Mapping):
+        raise EventError(f"the data of {name!r} must be a mapping of fields.", index=index)
+    recorded = value.get("recorded_at")
+    if isinstance(recorded, str):
+        recorded = datetime.fromisoformat(recorded)
+    actor = value.get("actor")
+    return Event(
+        name, on, data=dict(data), actor=None if actor is None else str(actor), recorded_at=recorded
+    )

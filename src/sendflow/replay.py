@@ -1,0 +1,290 @@
+"""Folding a case's history into its state and a verdict for every time limit.
+
+Replay is a pure function of the definition, the events, the calendars and the "as of"
+date: nothing else changes state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from sendflow.clocks import Clock, LimitPlan
+from sendflow.definitions.model import Process
+from sendflow.definitions.reader import did_you_mean
+from sendflow.engine import (
+    ANCHOR,
+    GUARD,
+    INITIAL,
+    LEAD_OPEN,
+    MET,
+    START,
+    UPDATE,
+    VOID,
+    CompiledProcess,
+    compile_process,
+    ordered,
+)
+from sendflow.errors import CaseFileError, EventError
+from sendflow.events import Event, to_event
+from sendflow.exceptions import apply_exception
+from sendflow.periods import format_day
+from sendflow.results import Evaluation
+
+__all__ = ["evaluate"]
+
+Running = dict[str, dict[str | None, Clock]]
+
+
+def evaluate(
+    process: Process | CompiledProcess,
+    events: Iterable[Event | Mapping[str, Any]],
+    *,
+    as_of: date | None = None,
+    case_id: str | None = None,
+) -> Evaluation:
+    """Evaluate a case's history as of a date.
+
+    Events are put in legal order (by date; same-day events keep the order given). Events
+    dated after ``as_of`` are left out: the result is the case as it stood that day.
+
+    Args:
+        process: The process definition (see :func:`sendflow.load_process`).
+        events: The history, as :class:`Event` objects or case-file mappings
+            (``{"event": "request_received", "on": "2024-01-08"}``).
+        as_of: The date to give verdicts for; defaults to the latest event's date.
+        case_id: The case's id, used in messages and the result.
+
+    Raises:
+        EventError: An event is unknown, not allowed in the state the case was in, lacks
+            required data, has a bad date, or is dated before the case began.
+    """
+    compiled = process if isinstance(process, CompiledProcess) else compile_process(process)
+    history = ordered(to_event(e, index=i) for i, e in enumerate(events))
+    if not history:
+        raise CaseFileError(f"case {case_id or '(unnamed)'} has no events: nothing to evaluate.")
+    _check_start(compiled, history, case_id)
+    if as_of is None:
+        as_of = history[-1].on
+    elif as_of < history[0].on:
+        raise CaseFileError(
+            f"the as-of date {as_of.isoformat()} is before the case began on "
+            f"{history[0].on.isoformat()}; choose a date on or after it."
+        )
+    state, clocks = _fold(compiled, history, as_of, case_id)
+    clocks.sort(key=_clock_order)
+    spec = compiled.process.states.get(state)
+    return Evaluation(
+        process=compiled.process.id,
+        process_version=compiled.process.version,
+        case_id=case_id,
+        as_of=as_of,
+        state=state,
+        final=compiled.final[state],
+        outcome=spec.outcome if spec is not None else None,
+        time_limits=tuple(clock.result(as_of) for clock in clocks),
+        allowed_events=compiled.allowed(state),
+    )
+
+
+def _clock_order(clock: Clock) -> tuple[date, int]:
+    return clock.started_on, clock.plan.order
+
+
+def _check_start(compiled: CompiledProcess, history: list[Event], case_id: str | None) -> None:
+    first = history[0]
+    starts = compiled.process.start
+    if first.name in starts:
+        return
+    opened = next((e for e in history if e.name in starts), None)
+    if opened is not None:
+        raise EventError(
+            f"{first.name} on {first.on.isoformat()} is dated before the case began "
+            f"({opened.name} on {opened.on.isoformat()}). Check its date: nothing can happen "
+            "in a case before it opens.",
+            case_id=case_id,
+            state=INITIAL,
+            event=first.name,
+            allowed=starts,
+        )
+    raise EventError(
+        f"the case must begin with {' or '.join(starts)}, but its first event is "
+        f"{first.name} on {first.on.isoformat()}.",
+        case_id=case_id,
+        state=INITIAL,
+        event=first.name,
+        allowed=starts,
+    )
+
+
+def _fold(
+    compiled: CompiledProcess, history: list[Event], as_of: date, case_id: str | None
+) -> tuple[str, list[Clock]]:
+    table = compiled.table
+    plans = compiled.plans
+    final = compiled.final
+    state = INITIAL
+    clocks: list[Clock] = []
+    running: Running = {}
+    started: set[tuple[str, str | None]] = set()
+    seen: dict[str, date] = {}
+    for index, given in enumerate(history):
+        event = given
+        if event.on > as_of:
+            break
+        plan = plans.get(event.name)
+        if plan is None:
+            raise _unknown_event(compiled, event, index, case_id, state)
+        target = table[state].get(event.name)
+        if target is None:
+            raise _not_allowed(compiled, event, index, case_id, state)
+        if event.data or plan.required:
+            event = plan.check(event, index, case_id, state)
+        on = event.on
+        seen[event.name] = on
+        if plan.exception:
+            apply_exception(compiled.process, event, running, index, case_id, state)
+        for op, limit in plan.ops:
+            if op == START:
+                _start(limit, event, running, started, seen, clocks)
+            elif op == UPDATE:
+                for clock in running.get(limit.limit.id, {}).values():
+                    clock.due_on = limit.due(clock.version, clock.started_on, clock.data, seen)
+            else:
+                _end(op, limit, event, running, clocks)
+        state = target
+        if final[target]:
+            for by_key in running.values():
+                for clock in by_key.values():
+                    clock.closed_on = on
+            running.clear()
+    return state, clocks
+
+
+def _start(
+    plan: LimitPlan,
+    event: Event,
+    running: Running,
+    started: set[tuple[str, str | None]],
+    seen: Mapping[str, date],
+    clocks: list[Clock],
+) -> None:
+    data = event.data
+    if (plan.when or plan.when_given) and not plan.applies(data):
+        return
+    rule = plan.limit.id
+    key = None
+    if plan.per is not None and data.get(plan.per) is not None:
+        key = str(data[plan.per])
+    by_key = running.setdefault(rule, {})
+    if plan.restart:
+        old = by_key.get(key)
+        if old is not None:
+            old.closed_on = event.on
+            old.superseded = True
+    elif (rule, key) in started:
+        return
+    version = plan.limit.version_on(event.on)
+    if version is None:
+        return
+    started.add((rule, key))
+    clock = Clock(plan, version, key, event.name, event.on, data)
+    clock.due_on = plan.due(version, event.on, data, seen)
+    by_key[key] = clock
+    clocks.append(clock)
+
+
+def _end(op: int, plan: LimitPlan, event: Event, running: Running, clocks: list[Clock]) -> None:
+    rule = plan.limit.id
+    by_key = running.get(rule)
+    if op == LEAD_OPEN:
+        key = _key(plan, event)
+        if by_key is None or key not in by_key:
+            version = plan.limit.version_on(event.on)
+            if version is None:
+                return
+            clock = Clock(plan, version, key, event.name, event.on, event.data)
+            clock.met_on = event.on
+            clock.met_by = event.name
+            running.setdefault(rule, {})[key] = clock
+            clocks.append(clock)
+        return
+    if op == ANCHOR:
+        key = _key(plan, event)
+        clock_or_none = by_key.pop(key, None) if by_key is not None else None
+        if clock_or_none is None:
+            version = plan.limit.version_on(event.on)
+            if version is None:
+                return
+            clock_or_none = Clock(plan, version, key, event.name, event.on, event.data)
+            clocks.append(clock_or_none)
+        period = clock_or_none.version.due.period
+        assert period is not None
+        clock_or_none.anchor = event.on
+        clock_or_none.due_on = plan.anchor_due(event.on, period)
+        return
+    if not by_key:
+        return
+    ended = (
+        list(by_key.values())
+        if plan.per is None or plan.per not in event.data
+        else [c for k, c in by_key.items() if k == str(event.data[plan.per])]
+    )
+    for clock in ended:
+        if op == VOID:
+            clock.voided = True
+            clock.void_event = event.name
+        elif op in (MET, GUARD):
+            clock.met_on = event.on
+            clock.met_by = event.name
+        del by_key[clock.key]
+
+
+def _key(plan: LimitPlan, event: Event) -> str | None:
+    if plan.per is not None and event.data.get(plan.per) is not None:
+        return str(event.data[plan.per])
+    return None
+
+
+def _unknown_event(
+    compiled: CompiledProcess, event: Event, index: int, case_id: str | None, state: str
+) -> EventError:
+    known = list(compiled.process.events)
+    return EventError(
+        f"unknown event {event.name!r} on {event.on.isoformat()}: process "
+        f"{compiled.process.id!r} has no such event.{did_you_mean(event.name, known)} Its "
+        f"events are: {', '.join(known)}.",
+        case_id=case_id,
+        state=state,
+        event=event.name,
+        allowed=compiled.allowed(state),
+        index=index,
+    )
+
+
+def _not_allowed(
+    compiled: CompiledProcess, event: Event, index: int, case_id: str | None, state: str
+) -> EventError:
+    allowed = compiled.allowed(state)
+    spec = compiled.process.states.get(state)
+    title = f" ({spec.title})" if spec is not None else ""
+    if compiled.final.get(state):
+        now = "The case is closed: no event is allowed after a final state."
+    else:
+        now = f"Allowed now: {', '.join(allowed) or '(none)'}."
+    sources = compiled.process.events[event.name].sources
+    needs = (
+        f" {event.name} can come only in: {', '.join(sources)}."
+        if sources
+        else (f" {event.name} opens a case and can come only once.")
+    )
+    return EventError(
+        f"{event.name} on {format_day(event.on)} is not allowed while the case is in state "
+        f"{state!r}{title}. {now}{needs}",
+        case_id=case_id,
+        state=state,
+        event=event.name,
+        allowed=allowed,
+        index=index,
+    )

@@ -1,0 +1,183 @@
+"""What evaluating a case gives: its state and a verdict for every time limit."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import attrs
+
+__all__ = ["BREACHES", "Evaluation", "Status", "TimeLimitResult"]
+
+
+class Status(enum.StrEnum):
+    """The verdict on one time limit as of a date."""
+
+    PENDING = "pending"
+    """Running and not yet due (or a conditional rule waiting for the case to resolve)."""
+    OVERDUE = "overdue"
+    """Running (or stopped) past its due date without being met."""
+    MET = "met"
+    """Met on or before the due date."""
+    LATE = "late"
+    """Met after the due date."""
+    EXCUSED = "excused"
+    """Late or overdue, but an exception the rule accepts was recorded while it ran."""
+    VOID = "void"
+    """Ended without a verdict: withdrawn, made moot, or closed before it fell due."""
+    RESPECTED = "respected"
+    """A minimum period that passed without the guarded event coming early."""
+    VIOLATED = "violated"
+    """A minimum period inside which the guarded event came."""
+
+
+BREACHES = frozenset({Status.OVERDUE, Status.LATE, Status.VIOLATED})
+"""The verdicts that count as a breach (``sendflow check --fail-on-breach``)."""
+
+
+@attrs.frozen(slots=True)
+class TimeLimitResult:
+    """One clock's verdict, with the dates and the reasoning behind it.
+
+    Attributes:
+        rule: The rule id (``final-plan``).
+        key: The ``per`` value (the party asked, the institution consulted), or ``None``.
+        kind: ``deadline``, ``minimum`` or ``lead_time``.
+        duty: Who bears the duty (``local-authority``, ``parent``, ...).
+        started_on: When the clock started.
+        due_on: The due date: for a minimum period, the first day the guarded event may
+            come; for a lead time, the last day the earlier event could come; ``None``
+            while it cannot yet be known.
+        met_on: When the meeting (or guarded) event came, if it did.
+        status: The verdict.
+        days_late: Days past the due date (frozen when the clock stopped), else 0.
+        exceptions: The exception reasons recorded while the clock ran that it accepts.
+        reference: The legal reference, as text.
+    """
+
+    rule: str
+    key: str | None
+    kind: str
+    duty: str
+    started_on: date
+    due_on: date | None
+    met_on: date | None
+    status: Status
+    days_late: int
+    exceptions: tuple[str, ...]
+    reference: str
+    _explanation: str | None = attrs.field(default=None, eq=False, repr=False, alias="explanation")
+    _explain: Callable[[], str] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="explain"
+    )
+
+    @property
+    def explanation(self) -> str:
+        """How the due date and verdict were derived, in words, with the citation."""
+        if self._explanation is not None:
+            return self._explanation
+        if self._explain is not None:
+            return self._explain()
+        return ""
+
+    @property
+    def breached(self) -> bool:
+        """Whether the verdict is overdue, late or violated."""
+        return self.status in BREACHES
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of ``sendflow check`` (dates as ISO text)."""
+        return {
+            "rule": self.rule,
+            "key": self.key,
+            "kind": self.kind,
+            "duty": self.duty,
+            "started_on": self.started_on.isoformat(),
+            "due_on": _iso(self.due_on),
+            "met_on": _iso(self.met_on),
+            "status": self.status.value,
+            "days_late": self.days_late,
+            "exceptions": list(self.exceptions),
+            "reference": self.reference,
+            "explanation": self.explanation,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimeLimitResult:
+        """Read back the form :meth:`to_dict` writes."""
+        return cls(
+            rule=data["rule"],
+            key=data["key"],
+            kind=data["kind"],
+            duty=data["duty"],
+            started_on=date.fromisoformat(data["started_on"]),
+            due_on=_day(data["due_on"]),
+            met_on=_day(data["met_on"]),
+            status=Status(data["status"]),
+            days_late=int(data["days_late"]),
+            exceptions=tuple(data["exceptions"]),
+            reference=data["reference"],
+            explanation=data.get("explanation", ""),
+        )
+
+
+@attrs.frozen
+class Evaluation:
+    """A case evaluated as of a date: where it stands and how every clock stands.
+
+    Attributes:
+        process: The process id.
+        process_version: The version of the definition used.
+        case_id: The case's id, if it has one.
+        as_of: The date the verdicts are given for.
+        state: The case's state on that date.
+        final: Whether that state closes the case.
+        outcome: The final state's outcome, if closed.
+        time_limits: One result per clock, in the order the clocks started.
+        allowed_events: The events the case can record next.
+    """
+
+    process: str
+    process_version: str
+    case_id: str | None
+    as_of: date
+    state: str
+    final: bool
+    outcome: str | None
+    time_limits: tuple[TimeLimitResult, ...]
+    allowed_events: tuple[str, ...] = ()
+
+    def result(self, rule: str, key: str | None = None) -> TimeLimitResult:
+        """The latest result for ``rule`` (and ``key``); ``KeyError`` if it never started."""
+        for found in reversed(self.time_limits):
+            if found.rule == rule and (key is None or found.key == key):
+                return found
+        started = sorted({r.rule for r in self.time_limits})
+        raise KeyError(f"no clock for rule {rule!r} has started; started: {started}")
+
+    @property
+    def breaches(self) -> tuple[TimeLimitResult, ...]:
+        """The results that are overdue, late or violated."""
+        return tuple(r for r in self.time_limits if r.status in BREACHES)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of ``sendflow check``."""
+        return {
+            "process": self.process,
+            "process_version": self.process_version,
+            "case_id": self.case_id,
+            "as_of": self.as_of.isoformat(),
+            "state": self.state,
+            "final": self.final,
+            "time_limits": [r.to_dict() for r in self.time_limits],
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)

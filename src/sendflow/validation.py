@@ -1,0 +1,123 @@
+"""Checking one event's data against what its definition declares."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sendflow.definitions.model import EventSpec, FieldType, Process
+from sendflow.definitions.reader import did_you_mean
+from sendflow.errors import EventError
+from sendflow.events import Event, parse_day
+
+if TYPE_CHECKING:
+    from sendflow.clocks import LimitPlan
+
+__all__ = ["EventPlan"]
+
+
+class EventPlan:
+    """One event type prepared for replay: its data rules and what it does to clocks."""
+
+    __slots__ = ("exception", "fields", "name", "ops", "required", "spec", "typed")
+
+    def __init__(
+        self, spec: EventSpec, process: Process, ops: tuple[tuple[int, LimitPlan], ...]
+    ) -> None:
+        self.spec = spec
+        self.name = spec.id
+        self.fields = spec.data
+        self.required = tuple(f.name for f in spec.data.values() if f.required)
+        self.typed = tuple(
+            f for f in spec.data.values() if f.one_of is not None or f.type is not FieldType.TEXT
+        )
+        self.exception = spec.exception
+        self.ops = ops
+        del process
+
+    def check(self, event: Event, index: int, case_id: str | None, state: str) -> Event:
+        """Return ``event`` with its data checked (and dates read); raise if it is wrong."""
+        data = event.data
+        if not data and not self.required:
+            return event
+        for name in data:
+            if name not in self.fields:
+                declared = ", ".join(self.fields) or "(none)"
+                self._fail(
+                    event,
+                    index,
+                    case_id,
+                    state,
+                    f"has the unexpected data field {name!r}. This event takes: "
+                    f"{declared}.{did_you_mean(name, self.fields)}",
+                )
+        for name in self.required:
+            value = data.get(name)
+            if value is None or value in ("", []):
+                field = self.fields[name]
+                hint = f" ({field.description})" if field.description else ""
+                allowed = f" One of: {', '.join(field.one_of)}." if field.one_of else ""
+                self._fail(
+                    event,
+                    index,
+                    case_id,
+                    state,
+                    f"needs data {name!r}{hint}, and it is missing. Add it to the "
+                    f"event's data.{allowed}",
+                )
+        converted: dict[str, Any] | None = None
+        for field in self.typed:
+            value = data.get(field.name)
+            if value is None:
+                continue
+            if field.type is FieldType.DATE and not isinstance(value, date):
+                converted = converted if converted is not None else dict(data)
+                converted[field.name] = parse_day(
+                    value, what=f"data {field.name!r} of {self.name}", index=index
+                )
+            elif field.type is FieldType.LIST and not isinstance(value, list):
+                self._fail(
+                    event,
+                    index,
+                    case_id,
+                    state,
+                    f"needs data {field.name!r} as a list, not {value!r}.",
+                )
+            elif field.type is FieldType.BOOLEAN and not isinstance(value, bool):
+                self._fail(
+                    event,
+                    index,
+                    case_id,
+                    state,
+                    f"needs data {field.name!r} as true or false, not {value!r}.",
+                )
+            if field.one_of is not None:
+                values = value if isinstance(value, list) else [value]
+                for item in values:
+                    if str(item) not in field.one_of:
+                        named = f" (the list {field.one_of_list!r})" if field.one_of_list else ""
+                        self._fail(
+                            event,
+                            index,
+                            case_id,
+                            state,
+                            f"has {field.name} {item!r}, which is not allowed. Allowed "
+                            f"values{named}: {', '.join(field.one_of)}."
+                            f"{did_you_mean(str(item), field.one_of)}",
+                        )
+        if converted is None:
+            return event
+        return Event(
+            event.name, event.on, data=converted, actor=event.actor, recorded_at=event.recorded_at
+        )
+
+    def _fail(
+        self, event: Event, index: int, case_id: str | None, state: str, message: str
+    ) -> None:
+        raise EventError(
+            f"{event.name} on {event.on.isoformat()} {message}",
+            case_id=case_id,
+            state=state,
+            event=event.name,
+            index=index,
+        )
