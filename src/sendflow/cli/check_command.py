@@ -1,0 +1,113 @@
+"""``sendflow check``: a case's state and every time limit, as JSON or a table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+from sendflow.case import Case, read_case_file
+from sendflow.cli.output import emit
+from sendflow.errors import CaseFileError
+from sendflow.events import parse_day
+from sendflow.periods import format_day
+from sendflow.results import Evaluation
+
+__all__ = ["DEFAULT_DB", "database_url", "register"]
+
+DEFAULT_DB = "sqlite:///sendflow.db"
+
+
+def database_url(given: str | None) -> str:
+    """The store URL: ``--db``, else ``SENDFLOW_DB``, else ``sqlite:///sendflow.db``."""
+    return given or os.environ.get("SENDFLOW_DB") or DEFAULT_DB
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``sendflow check``."""
+    check = subparsers.add_parser(
+        "check",
+        help="evaluate a case file (or a stored case) and print its time limits",
+        description=(
+            "Evaluate a case and print its state and every time limit. Exit status: 0 when "
+            "the case was evaluated; 1 with --fail-on-breach when a limit is overdue, late "
+            "or violated; 2 for bad input."
+        ),
+    )
+    check.add_argument("case", metavar="CASE", help="a case file (.json/.yaml) or a stored case id")
+    check.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD; default: the latest event")
+    check.add_argument("--format", choices=("json", "table"), default="json")
+    check.add_argument(
+        "--fail-on-breach", action="store_true", help="exit 1 if any limit is overdue/late/violated"
+    )
+    check.add_argument(
+        "--db", metavar="URL", help="store URL for a case id (default: $SENDFLOW_DB or sqlite)"
+    )
+    check.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Evaluate the case and print it."""
+    as_of = parse_day(args.as_of, what="--as-of") if args.as_of is not None else None
+    case = _load(args.case, args.db)
+    evaluation = case.evaluate(as_of=as_of)
+    if args.format == "json":
+        emit(json.dumps(evaluation.to_dict(), indent=2))
+    else:
+        emit(format_table(evaluation))
+    if args.fail_on_breach and evaluation.breaches:
+        return 1
+    return 0
+
+
+def _load(target: str, db: str | None) -> Case:
+    path = Path(target)
+    if path.is_file() or path.suffix in (".json", ".yaml", ".yml"):
+        if not path.is_file():
+            raise CaseFileError(f"{target}: no such case file.")
+        return read_case_file(path)
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise CaseFileError(
+            f"{target!r} is not a case file, and there is no store at {url} to look it up in. "
+            "Give a case file path, or --db URL for a stored case."
+        )
+    from sendflow.store import Store  # noqa: PLC0415 - only a stored case needs the store
+
+    with Store(url) as store:
+        return store.load(target)
+
+
+def format_table(evaluation: Evaluation) -> str:
+    """The evaluation as a readable table."""
+    head = (
+        f"{evaluation.case_id or '(case)'}  {evaluation.process} {evaluation.process_version}  "
+        f"state: {evaluation.state}{' (closed)' if evaluation.final else ''}  "
+        f"as of {format_day(evaluation.as_of)}"
+    )
+    rows = [("rule", "key", "started", "due", "met", "status", "late")]
+    rows += [
+        (
+            r.rule,
+            r.key or "",
+            _day(r.started_on),
+            _day(r.due_on),
+            _day(r.met_on),
+            r.status.value + (f" ({', '.join(r.exceptions)})" if r.exceptions else ""),
+            str(r.days_late) if r.days_late else "",
+        )
+        for r in evaluation.time_limits
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [head, ""]
+    for index, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day is not None else "-"
