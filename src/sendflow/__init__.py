@@ -28,17 +28,31 @@ from sendflow.events import Event
 from sendflow.processes import load_process, packaged_processes
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation, Status, TimeLimitResult
+from sendflow.store import (
+    CaseExistsError,
+    CaseNotFoundError,
+    DueItem,
+    ImportRejectedError,
+    ImportReport,
+    Store,
+)
 
 __all__ = [
     "Case",
+    "CaseExistsError",
     "CaseFileError",
+    "CaseNotFoundError",
     "DefinitionError",
+    "DueItem",
     "Evaluation",
     "Event",
     "EventError",
+    "ImportRejectedError",
+    "ImportReport",
     "SendflowError",
     "StaleCaseError",
     "Status",
+    "Store",
     "TimeLimitResult",
     "UnknownProcessError",
     "errors",

@@ -65,6 +65,19 @@ class LimitPlan:
         self.calendar: Calendar = get_calendar(limit.calendar)
         self.references = {id(v): str(v.reference or "") for v in limit.versions}
 
+    def missing_data(self, version: LimitVersion, data: Mapping[str, Any]) -> str | None:
+        """The data field a variant needs for its due date and ``data`` lacks, if any.
+
+        A variant is chosen by the starting event's data, so the date or year its due date
+        is read from is required whenever it applies (a post-16 to post-16 transfer needs
+        the transfer date); a plain rule may leave it for later.
+        """
+        due = version.due
+        if not version.when or due.mode not in (DueMode.FROM_DATA, DueMode.BEFORE):
+            return None
+        field = due.field or ""
+        return None if data.get(field) not in (None, "") else field
+
     def applies(self, data: Mapping[str, Any]) -> bool:
         """Whether an occurrence of a starting event with ``data`` starts this clock."""
         for field, values in self.when:
@@ -91,11 +104,18 @@ class LimitPlan:
             return due.fixed
         if mode is DueMode.FROM_DATA:
             value = data.get(due.field or "")
-            return self._move(value) if isinstance(value, date) else None
+            if not isinstance(value, date):
+                return None
+            if due.period is not None:
+                # "At least five months before the transfer": the last day that is that
+                # long before it, counted back as a lead time is.
+                return self.anchor_due(value, due.period)
+            return self._move(value)
         if mode is DueMode.BEFORE:
             assert due.month is not None
             assert due.day is not None
-            return day_before(due.month, due.day, int(data[due.field or ""]))
+            year = data.get(due.field or "")
+            return day_before(due.month, due.day, year) if isinstance(year, int) else None
         dates = [self._count(seen[e], p, due.counting) for e, p in due.parts if e in seen]
         if not dates:
             return None
@@ -254,6 +274,9 @@ def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
     version = clock.version
     due = version.due
     parts = [f"{limit.title} ({limit.id}, {plan.references[id(version)] or 'no reference'})."]
+    if version.when:
+        chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
+        parts.append(f"The due date for cases where {chosen} applies.")
     parts.append(_due_words(clock, due))
     if clock.due_on is not None and limit.kind is not Kind.LEAD_TIME:
         holiday = plan.calendar.holiday_name(clock.due_on)
@@ -274,6 +297,8 @@ def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
             f"Exceptions recorded while it ran: {listed}. Exceptions excuse, they do not "
             "move the due date."
         )
+    if limit.description:
+        parts.append(f"Note: {' '.join(limit.description.split())}")
     return " ".join(parts)
 
 
@@ -303,6 +328,12 @@ def _due_words(clock: Clock, due: Due) -> str:
         return f"{describe_counting(due.period, due.counting)} {start} = {when}."
     if due.mode is DueMode.FIXED:
         return f"Started by {start}; a fixed date in law: {when}."
+    if due.mode is DueMode.FROM_DATA and due.period is not None:
+        given = clock.data.get(due.field or "")
+        return (
+            f"Started by {start}; at least {due.period} before the date in {due.field} "
+            f"({format_day(given) if isinstance(given, date) else given}) = by {when}."
+        )
     if due.mode is DueMode.FROM_DATA:
         return f"Started by {start}; the date it directs ({due.field}) = {when}."
     if due.mode is DueMode.BEFORE:

@@ -48,6 +48,7 @@ class CompiledProcess:
         self.table: dict[str, dict[str, str]] = transition_table(self.machine)
         self.final: dict[str, bool] = {s.id: s.final for s in process.states.values()}
         self.final[INITIAL] = False
+        self.routes = {name: spec for name, spec in process.events.items() if spec.routes}
         self.limit_plans = {
             lid: LimitPlan(limit, i) for i, (lid, limit) in enumerate(process.time_limits.items())
         }
@@ -62,8 +63,10 @@ class CompiledProcess:
             return ()
         return tuple(self.table.get(state, {}))
 
-    def fire(self, state: str, event: str) -> str:
+    def fire(self, state: str, event: str, data: Mapping[str, Any] | None = None) -> str:
         """Fire ``event`` on the ``transitions`` machine from ``state``; return the new state.
+
+        ``data`` is the event's data: an event with routes goes where its data sends it.
 
         Raises:
             EventError: The machine does not allow ``event`` in ``state``.
@@ -73,7 +76,7 @@ class CompiledProcess:
         try:
             if trigger is None:
                 raise transitions.MachineError(f"no event {event!r}")
-            trigger.trigger(token)
+            trigger.trigger(token, data or {})
         except transitions.MachineError as exc:
             raise EventError(
                 f"{event!r} is not allowed in state {state!r}.",
@@ -85,11 +88,20 @@ class CompiledProcess:
 
 
 def _build_machine(process: Process) -> transitions.Machine:
-    triggers: list[dict[str, Any]] = [
-        {"trigger": event.id, "source": source, "dest": event.target}
-        for event in process.events.values()
-        for source in ([INITIAL] if event.id in process.start else event.sources)
-    ]
+    triggers: list[dict[str, Any]] = []
+    for event in process.events.values():
+        for source in [INITIAL] if event.id in process.start else event.sources:
+            # The machine tries transitions in order: routes first, the usual target last.
+            triggers.extend(
+                {
+                    "trigger": event.id,
+                    "source": source,
+                    "dest": route.target,
+                    "conditions": [route.matches],
+                }
+                for route in event.routes
+            )
+            triggers.append({"trigger": event.id, "source": source, "dest": event.target})
     return transitions.Machine(
         model=None,
         states=[INITIAL, *process.states],
@@ -104,12 +116,15 @@ def _build_machine(process: Process) -> transitions.Machine:
 def transition_table(machine: transitions.Machine) -> dict[str, dict[str, str]]:
     """State -> event -> next state, read off a ``transitions`` machine.
 
-    An internal transition (no ``dest``) keeps the state.
+    An internal transition (no ``dest``) keeps the state. A conditional transition (a
+    route chosen by the event's data) is left out: the table holds the usual target.
     """
     table: dict[str, dict[str, str]] = {state: {} for state in machine.states}
     for name, event in machine.events.items():
         for source, found in event.transitions.items():
             for transition in found:
+                if transition.conditions:
+                    continue
                 table[source][name] = transition.dest if transition.dest is not None else source
     return table
 

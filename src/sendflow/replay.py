@@ -6,12 +6,13 @@ date: nothing else changes state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sendflow.clocks import Clock, LimitPlan
-from sendflow.definitions.model import Process
+from sendflow.definitions.model import LimitVersion, Process, TimeLimit
 from sendflow.definitions.reader import did_you_mean
 from sendflow.engine import (
     ANCHOR,
@@ -61,10 +62,12 @@ def evaluate(
             required data, has a bad date, or is dated before the case began.
     """
     compiled = process if isinstance(process, CompiledProcess) else compile_process(process)
-    history = ordered(to_event(e, index=i) for i, e in enumerate(events))
+    recorded = [to_event(e, index=i) for i, e in enumerate(events)]
+    history = ordered(recorded)
     if not history:
         raise CaseFileError(f"case {case_id or '(unnamed)'} has no events: nothing to evaluate.")
-    _check_start(compiled, history, case_id)
+    positions = _positions(recorded, history)
+    _check_start(compiled, history, case_id, positions[0])
     if as_of is None:
         as_of = history[-1].on
     elif as_of < history[0].on:
@@ -72,7 +75,7 @@ def evaluate(
             f"the as-of date {as_of.isoformat()} is before the case began on "
             f"{history[0].on.isoformat()}; choose a date on or after it."
         )
-    state, clocks = _fold(compiled, history, as_of, case_id)
+    state, clocks = _fold(compiled, history, positions, as_of, case_id)
     clocks.sort(key=_clock_order)
     spec = compiled.process.states.get(state)
     return Evaluation(
@@ -92,7 +95,17 @@ def _clock_order(clock: Clock) -> tuple[date, int]:
     return clock.started_on, clock.plan.order
 
 
-def _check_start(compiled: CompiledProcess, history: list[Event], case_id: str | None) -> None:
+def _positions(recorded: list[Event], history: list[Event]) -> Sequence[int]:
+    """Where each event of ``history`` was in the order given, so messages name it as given."""
+    if all(map(operator.is_, recorded, history)):
+        return range(len(history))
+    where = {id(event): i for i, event in enumerate(recorded)}
+    return [where[id(event)] for event in history]
+
+
+def _check_start(
+    compiled: CompiledProcess, history: list[Event], case_id: str | None, index: int
+) -> None:
     first = history[0]
     starts = compiled.process.start
     if first.name in starts:
@@ -107,6 +120,7 @@ def _check_start(compiled: CompiledProcess, history: list[Event], case_id: str |
             state=INITIAL,
             event=first.name,
             allowed=starts,
+            index=index,
         )
     raise EventError(
         f"the case must begin with {' or '.join(starts)}, but its first event is "
@@ -115,11 +129,16 @@ def _check_start(compiled: CompiledProcess, history: list[Event], case_id: str |
         state=INITIAL,
         event=first.name,
         allowed=starts,
+        index=index,
     )
 
 
 def _fold(
-    compiled: CompiledProcess, history: list[Event], as_of: date, case_id: str | None
+    compiled: CompiledProcess,
+    history: list[Event],
+    positions: Sequence[int],
+    as_of: date,
+    case_id: str | None,
 ) -> tuple[str, list[Clock]]:
     table = compiled.table
     plans = compiled.plans
@@ -129,7 +148,7 @@ def _fold(
     running: Running = {}
     started: set[tuple[str, str | None]] = set()
     seen: dict[str, date] = {}
-    for index, given in enumerate(history):
+    for index, given in zip(positions, history, strict=True):
         event = given
         if event.on > as_of:
             break
@@ -141,13 +160,18 @@ def _fold(
             raise _not_allowed(compiled, event, index, case_id, state)
         if event.data or plan.required:
             event = plan.check(event, index, case_id, state)
+        routed = compiled.routes.get(event.name)
+        if routed is not None:
+            target = routed.target_for(event.data) or target
         on = event.on
         seen[event.name] = on
         if plan.exception:
             apply_exception(compiled.process, event, running, index, case_id, state)
         for op, limit in plan.ops:
             if op == START:
-                _start(limit, event, running, started, seen, clocks)
+                missing = _start(limit, event, running, started, seen, clocks)
+                if missing is not None:
+                    raise _missing_variant_data(compiled, event, index, case_id, state, missing)
             elif op == UPDATE:
                 for clock in running.get(limit.limit.id, {}).values():
                     clock.due_on = limit.due(clock.version, clock.started_on, clock.data, seen)
@@ -169,10 +193,11 @@ def _start(
     started: set[tuple[str, str | None]],
     seen: Mapping[str, date],
     clocks: list[Clock],
-) -> None:
+) -> tuple[TimeLimit, LimitVersion, str] | None:
+    """Start a clock of ``plan`` for ``event``; return what is missing if a variant lacks data."""
     data = event.data
     if (plan.when or plan.when_given) and not plan.applies(data):
-        return
+        return None
     rule = plan.limit.id
     key = None
     if plan.per is not None and data.get(plan.per) is not None:
@@ -184,15 +209,19 @@ def _start(
             old.closed_on = event.on
             old.superseded = True
     elif (rule, key) in started:
-        return
-    version = plan.limit.version_on(event.on)
+        return None
+    version = plan.limit.version_for(event.on, data)
     if version is None:
-        return
+        return None
+    missing = plan.missing_data(version, data)
+    if missing is not None:
+        return plan.limit, version, missing
     started.add((rule, key))
     clock = Clock(plan, version, key, event.name, event.on, data)
     clock.due_on = plan.due(version, event.on, data, seen)
     by_key[key] = clock
     clocks.append(clock)
+    return None
 
 
 def _end(op: int, plan: LimitPlan, event: Event, running: Running, clocks: list[Clock]) -> None:
@@ -245,6 +274,28 @@ def _key(plan: LimitPlan, event: Event) -> str | None:
     if plan.per is not None and event.data.get(plan.per) is not None:
         return str(event.data[plan.per])
     return None
+
+
+def _missing_variant_data(
+    compiled: CompiledProcess,
+    event: Event,
+    index: int,
+    case_id: str | None,
+    state: str,
+    missing: tuple[TimeLimit, LimitVersion, str],
+) -> EventError:
+    rule, version, field = missing
+    chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
+    spec = compiled.process.events[event.name].data.get(field)
+    hint = f" ({spec.description})" if spec is not None and spec.description else ""
+    return EventError(
+        f"{event.name} on {event.on.isoformat()} needs data {field!r}{hint} when {chosen}: "
+        f"the time limit {rule.title!r} ({rule.id}) counts from it. Add it to the event's data.",
+        case_id=case_id,
+        state=state,
+        event=event.name,
+        index=index,
+    )
 
 
 def _unknown_event(

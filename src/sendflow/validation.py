@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sendflow.definitions.model import EventSpec, FieldType, Process
 from sendflow.definitions.reader import did_you_mean
@@ -56,7 +56,10 @@ class EventPlan:
             if value is None or value in ("", []):
                 field = self.fields[name]
                 hint = f" ({field.description})" if field.description else ""
-                allowed = f" One of: {', '.join(field.one_of)}." if field.one_of else ""
+                choices = field.one_of or ()
+                if field.type is FieldType.BOOLEAN:
+                    choices = tuple(v.lower() for v in choices)
+                allowed = f" One of: {', '.join(choices)}." if choices else ""
                 self._fail(
                     event,
                     index,
@@ -75,6 +78,21 @@ class EventPlan:
                 converted[field.name] = parse_day(
                     value, what=f"data {field.name!r} of {self.name}", index=index
                 )
+            elif field.type is FieldType.INTEGER and (
+                isinstance(value, bool) or not isinstance(value, int)
+            ):
+                number = _whole_number(value)
+                if number is None:
+                    self._fail(
+                        event,
+                        index,
+                        case_id,
+                        state,
+                        f"needs data {field.name!r} as a whole number (such as 2025), "
+                        f"not {value!r}.",
+                    )
+                converted = converted if converted is not None else dict(data)
+                converted[field.name] = number
             elif field.type is FieldType.LIST and not isinstance(value, list):
                 self._fail(
                     event,
@@ -91,6 +109,22 @@ class EventPlan:
                     state,
                     f"needs data {field.name!r} as true or false, not {value!r}.",
                 )
+            if field.type is FieldType.BOOLEAN and field.one_of is not None:
+                # A notice that must say something ("the right to a review was given")
+                # is a boolean that must be true: say so in those words.
+                permitted = [v.lower() for v in field.one_of]
+                spelt = "true" if value else "false"
+                if spelt not in permitted:
+                    hint = f" ({field.description})" if field.description else ""
+                    self._fail(
+                        event,
+                        index,
+                        case_id,
+                        state,
+                        f"has {field.name} {spelt}, but it must be {' or '.join(permitted)}"
+                        f"{hint}. Record the event once that is so.",
+                    )
+                continue
             if field.one_of is not None:
                 values = value if isinstance(value, list) else [value]
                 for item in values:
@@ -113,7 +147,7 @@ class EventPlan:
 
     def _fail(
         self, event: Event, index: int, case_id: str | None, state: str, message: str
-    ) -> None:
+    ) -> NoReturn:
         raise EventError(
             f"{event.name} on {event.on.isoformat()} {message}",
             case_id=case_id,
@@ -121,3 +155,10 @@ class EventPlan:
             event=event.name,
             index=index,
         )
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a whole number if it is written as one ("2025"), else ``None``."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from sendflow.cli import check_command, process_commands
+from sendflow.cli import check_command, process_commands, replay_command, store_commands
 from sendflow.errors import SendflowError
 
 __all__ = ["main"]
@@ -21,6 +21,8 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 COMMANDS: tuple[Registrar, ...] = (
     process_commands.register,
     check_command.register,
+    store_commands.register,
+    replay_command.register,
 )
 
 

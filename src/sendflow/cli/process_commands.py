@@ -150,6 +150,8 @@ def _describe_version(limit: TimeLimit, version: LimitVersion) -> list[str]:
         low = version.effective_from.isoformat() if version.effective_from else "..."
         high = version.effective_to.isoformat() if version.effective_to else "..."
         when = f" (clocks starting {low} to {high})"
+    if version.when:
+        when += " when " + "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
     calendar = f", {limit.calendar} calendar" if limit.calendar != "england" else ""
     if limit.tribunal_act == "starting-proceedings":
         calendar += ", Christmas and August rules for starting proceedings"
@@ -176,7 +178,8 @@ def _period_words(due: Due) -> str:
     if due.mode is DueMode.FIXED:
         return f"fixed date {due.fixed}"
     if due.mode is DueMode.FROM_DATA:
-        return f"the date in the event's {due.field!r}"
+        before = f"{due.period} before " if due.period is not None else ""
+        return f"{before}the date in the event's {due.field!r}"
     if due.mode is DueMode.BEFORE:
         return f"before {due.day}/{due.month} of the year in {due.field!r}"
     which = "later" if due.mode is DueMode.LATER_OF else "earlier"

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from sendflow.definitions.model import DataField, DueMode, FieldType, Kind, Process, TimeLimit
+from sendflow.definitions.model import (
+    DataField,
+    DueMode,
+    FieldType,
+    Kind,
+    LimitVersion,
+    Process,
+    TimeLimit,
+)
 from sendflow.definitions.reader import did_you_mean
 from sendflow.definitions.source import Path, Source
 from sendflow.errors import Problem
@@ -16,17 +24,15 @@ __all__ = ["check_process", "reachable_states"]
 def reachable_states(process: Process) -> set[str]:
     """The states a case can reach from its start events."""
     seen: set[str] = set()
-    queue = deque(
-        process.events[e].target for e in process.start if process.events[e].target is not None
-    )
+    queue = deque(t for e in process.start for t in process.events[e].targets)
     while queue:
         state = queue.popleft()
-        if state is None or state in seen:
+        if state in seen:
             continue
         seen.add(state)
         for event in process.events.values():
-            if state in event.sources and event.target is not None:
-                queue.append(event.target)
+            if state in event.sources:
+                queue.extend(event.targets)
     return seen
 
 
@@ -44,8 +50,21 @@ def check_process(process: Process, source: Source | None = None) -> list[Proble
 def _problems(process: Process) -> Iterator[tuple[Path, str]]:
     yield from _start_problems(process)
     yield from _state_problems(process)
+    yield from _route_problems(process)
     for limit in process.time_limits.values():
         yield from _limit_problems(process, limit)
+    for event in process.events.values():
+        for field in event.data.values():
+            if field.type is FieldType.BOOLEAN and field.one_of is not None:
+                wrong = [v for v in field.one_of if v.lower() not in ("true", "false")]
+                if wrong:
+                    yield (
+                        ("events", event.id, "data", field.name, "one_of"),
+                        (
+                            f"a true-or-false field can only require true or false, "
+                            f"not {', '.join(wrong)}."
+                        ),
+                    )
     exception_events = [e for e in process.events.values() if e.exception]
     for event in exception_events:
         if "reason" not in event.data:
@@ -99,6 +118,42 @@ def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
             )
 
 
+def _route_problems(process: Process) -> Iterator[tuple[Path, str]]:
+    """A route must choose by a declared field, with values that field can take."""
+    for event in process.events.values():
+        if event.routes and event.target is None:
+            yield (
+                ("events", event.id, "to"),
+                (
+                    f"event {event.id!r} has routes but no 'to': give the state it leads to "
+                    "when no route matches."
+                ),
+            )
+        for index, route in enumerate(event.routes):
+            path: Path = ("events", event.id, "routes", index, "when")
+            for name, values in route.when.items():
+                field = event.data.get(name)
+                if field is None:
+                    yield (
+                        path,
+                        (
+                            f"the route chooses by {name!r}, but {event.id!r} declares only: "
+                            f"{', '.join(event.data) or '(no data)'}."
+                            f"{did_you_mean(name, event.data)}"
+                        ),
+                    )
+                    continue
+                for value in values:
+                    if field.one_of is not None and value not in field.one_of:
+                        yield (
+                            path,
+                            (
+                                f"{value!r} is not a value {name!r} can take. Allowed: "
+                                f"{', '.join(field.one_of)}.{did_you_mean(value, field.one_of)}"
+                            ),
+                        )
+
+
 def _state_problems(process: Process) -> Iterator[tuple[Path, str]]:
     reachable = reachable_states(process)
     for state in process.states.values():
@@ -115,7 +170,7 @@ def _state_problems(process: Process) -> Iterator[tuple[Path, str]]:
         ways_out = [
             e.id
             for e in process.events.values()
-            if state.id in e.sources and e.target not in (None, state.id)
+            if state.id in e.sources and any(t != state.id for t in e.targets)
         ]
         if not ways_out:
             yield (
@@ -143,20 +198,12 @@ def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, 
     fields = _start_fields(process, limit)
     if limit.per is not None and limit.per not in fields:
         yield (*path, "per"), _field_problem("per", limit.per, limit, fields)
-    for name, values in limit.when.items():
-        if name not in fields:
-            yield (*path, "when", name), _field_problem("when", name, limit, fields)
-            continue
-        allowed = fields[name].one_of
-        for value in values:
-            if allowed is not None and value not in allowed:
-                yield (
-                    (*path, "when", name),
-                    (
-                        f"{value!r} is not a value {name!r} can take. Allowed: "
-                        f"{', '.join(allowed)}.{did_you_mean(value, allowed)}"
-                    ),
-                )
+    yield from _when_problems((*path, "when"), limit.when, limit, fields)
+    for version in limit.versions:
+        # Variants are flattened into versions, so point at the list rather than an index.
+        for where, message in _when_problems((*path, "variants"), version.when, limit, fields):
+            yield where[:-1], message
+    yield from _variant_coverage(path, limit, fields)
     for name in limit.when_given:
         if name not in fields:
             yield (*path, "when_given"), _field_problem("when_given", name, limit, fields)
@@ -174,6 +221,14 @@ def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, 
                     (*path, "due_from"),
                     (f"field {due.field!r} must be declared 'type: date' to give a due date."),
                 )
+            elif due.mode is DueMode.BEFORE and field.type is not FieldType.INTEGER:
+                yield (
+                    (*path, "before"),
+                    (
+                        f"field {due.field!r} must be declared 'type: integer' to give the "
+                        "year of a 'before' date."
+                    ),
+                )
         if limit.kind is Kind.LEAD_TIME and due.mode is not DueMode.PERIOD:
             yield path, "a lead time needs a plain 'period' (how long before the event)."
     if limit.target_of is not None and limit.target_of not in process.time_limits:
@@ -188,6 +243,65 @@ def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, 
     for event in limit.met_by:
         if event not in reachable_events:
             yield (*path, "met_by"), f"{event!r} can never happen, so it can never meet the rule."
+
+
+def _when_problems(
+    path: Path,
+    when: Mapping[str, tuple[str, ...]],
+    limit: TimeLimit,
+    fields: dict[str, DataField],
+) -> Iterator[tuple[Path, str]]:
+    for name, values in when.items():
+        if name not in fields:
+            yield (*path, name), _field_problem(str(path[-1]), name, limit, fields)
+            continue
+        allowed = fields[name].one_of
+        for value in values:
+            if allowed is not None and value not in allowed:
+                yield (
+                    (*path, name),
+                    (
+                        f"{value!r} is not a value {name!r} can take. Allowed: "
+                        f"{', '.join(allowed)}.{did_you_mean(value, allowed)}"
+                    ),
+                )
+
+
+def _variant_coverage(
+    path: Path, limit: TimeLimit, fields: dict[str, DataField]
+) -> Iterator[tuple[Path, str]]:
+    """Without a default due date, the variants must cover every value their field can take.
+
+    Otherwise a clock could start with data no variant names and have no due date at all.
+    """
+    periods: dict[tuple[object, object], list[LimitVersion]] = {}
+    for version in limit.versions:
+        periods.setdefault((version.effective_from, version.effective_to), []).append(version)
+    for group in periods.values():
+        if not all(v.when for v in group):
+            continue  # a plain due date is the default
+        names = {name for v in group for name in v.when}
+        field = fields.get(next(iter(names))) if len(names) == 1 else None
+        if field is None or field.one_of is None or not field.required:
+            yield (
+                (*path, "variants"),
+                (
+                    "the variants choose by more than one field, or by a field that is not "
+                    "required with a fixed list of values, so some cases would match none. "
+                    "Give a plain due date beside 'variants' as the default."
+                ),
+            )
+            continue
+        covered = {value for v in group for value in v.when[field.name]}
+        missing = [value for value in field.one_of if value not in covered]
+        if missing:
+            yield (
+                (*path, "variants"),
+                (
+                    f"no variant covers {field.name} = {', '.join(missing)}. Add a variant "
+                    "for it, or a plain due date beside 'variants' as the default."
+                ),
+            )
 
 
 def _start_fields(process: Process, limit: TimeLimit) -> dict[str, DataField]:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
+import attrs
+
 from sendflow.calendars import CALENDAR_NAMES
 from sendflow.definitions.checks import check_process
 from sendflow.definitions.model import (
@@ -21,6 +23,7 @@ from sendflow.definitions.model import (
     LimitVersion,
     Process,
     Reference,
+    Route,
     Source,
     State,
     TimeLimit,
@@ -46,13 +49,25 @@ _TOP = (
     "exception_reasons",
 )
 _STATE = ("title", "final", "outcome", "description", "reference")
-_EVENT = ("title", "from", "to", "data", "roles", "exception", "reference", "description")
+_EVENT = (
+    "title",
+    "from",
+    "to",
+    "routes",
+    "data",
+    "roles",
+    "exception",
+    "reference",
+    "description",
+)
 _FIELD = ("required", "type", "one_of", "description")
 _REASON = ("title", "reference", "clock_ran_between", "check")
 _REFERENCE = ("source", "provision", "evidence", "note")
 _SOURCE = ("title", "citation", "url")
 _DUE_KEYS = ("period", "later_of", "earlier_of", "due", "due_from", "before")
-_VERSION = ("effective", "reference", "counting", *_DUE_KEYS)
+_VERSION = ("effective", "reference", "counting", "variants", *_DUE_KEYS)
+_VARIANT = ("when", "reference", "counting", *_DUE_KEYS)
+_VARIANT_SHAPE = "a list of {when: {FIELD: VALUE}, and one of: " + ", ".join(_DUE_KEYS) + "}"
 _LIMIT = (
     "title",
     "kind",
@@ -73,6 +88,7 @@ _LIMIT = (
     "target_of",
     "description",
     "versions",
+    "variants",
     "effective",
     "reference",
     "counting",
@@ -324,6 +340,7 @@ class _Builder:
                 sources=sources,
                 target=target,
                 data=self._fields((*path, "data"), fields.get("data"), lists, reasons),
+                routes=self._routes((*path, "routes"), fields.get("routes"), states),
                 roles=tuple(str(x) for x in (fields.get("roles") or ())),
                 exception=self.r.flag(
                     (*path, "exception"), fields.get("exception"), what="exception"
@@ -336,6 +353,29 @@ class _Builder:
                 ),
             )
         return found
+
+    def _routes(self, path: Path, value: Any, states: Mapping[str, State]) -> tuple[Route, ...]:
+        """``routes: [{when: {FIELD: VALUE}, to: STATE}, ...]``: data-chosen targets."""
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value:
+            self.r.report(path, "routes must be a list of {when: {FIELD: VALUE}, to: STATE}.")
+            return ()
+        found: list[Route] = []
+        for index, entry in enumerate(value):
+            rpath: Path = (*path, index)
+            fields = self.r.mapping(
+                rpath, entry, allowed=("when", "to"), required=("when", "to"), what="a route"
+            )
+            when = self._when((*rpath, "when"), fields.get("when"))
+            named = self.r.names(
+                (*rpath, "to"), fields.get("to"), known=states, what="to", kind="state"
+            )
+            if not when and fields:
+                self.r.report((*rpath, "when"), "a route needs 'when': the data that selects it.")
+            if when and named:
+                found.append(Route(when=when, target=named[0]))
+        return tuple(found)
 
     def _fields(
         self,
@@ -427,10 +467,7 @@ class _Builder:
 
         local = f.get("target_of") is not None
         versions = self._versions(path, f, events, required_reference=not local)
-        when: dict[str, tuple[str, ...]] = {}
-        for field, allowed in r.table((*path, "when"), f.get("when"), what="when").items():
-            values = allowed if isinstance(allowed, list) else [allowed]
-            when[field] = tuple(str(v) for v in values)
+        when = self._when((*path, "when"), f.get("when"))
         calendar = r.choice(
             (*path, "calendar"),
             f.get("calendar"),
@@ -489,6 +526,13 @@ class _Builder:
             description=r.text((*path, "description"), f.get("description"), what="description"),
         )
 
+    def _when(self, path: Path, value: Any) -> dict[str, tuple[str, ...]]:
+        when: dict[str, tuple[str, ...]] = {}
+        for field, allowed in self.r.table(path, value, what="when").items():
+            values = allowed if isinstance(allowed, list) else [allowed]
+            when[field] = tuple(str(v) for v in values)
+        return when
+
     def _versions(
         self,
         path: Path,
@@ -498,27 +542,64 @@ class _Builder:
         required_reference: bool,
     ) -> tuple[LimitVersion, ...]:
         if "versions" not in f:
-            version = self._version(path, f, events, required_reference=required_reference)
-            return (version,) if version is not None else ()
-        given = [k for k in ("effective", *_DUE_KEYS) if k in f]
+            return self._with_variants(path, f, events, required_reference=required_reference)
+        given = [k for k in ("effective", "variants", *_DUE_KEYS) if k in f]
         if given:
             self.r.report(
                 path,
                 f"with 'versions', give {', '.join(given)} inside each "
                 "version, not beside the list.",
             )
-        raw = f["versions"]
-        if not isinstance(raw, list) or not raw:
-            self.r.report((*path, "versions"), "versions must be a non-empty list.")
-            return ()
-        found = []
-        for index, entry in enumerate(raw):
-            vpath: Path = (*path, "versions", index)
+        entries = self._entries((*path, "versions"), f["versions"], "a non-empty list")
+        found: list[LimitVersion] = []
+        for vpath, entry in entries:
             fields = self.r.mapping(vpath, entry, allowed=_VERSION, what="a rule version")
             merged = {"counting": f.get("counting"), "reference": f.get("reference"), **fields}
-            version = self._version(vpath, merged, events, required_reference=required_reference)
-            if version is not None:
-                found.append(version)
+            found.extend(
+                self._with_variants(vpath, merged, events, required_reference=required_reference)
+            )
+        return tuple(found)
+
+    def _entries(self, path: Path, raw: Any, shape: str) -> list[tuple[Path, Any]]:
+        """The items of a non-empty YAML list with their paths; report anything else."""
+        if not isinstance(raw, list) or not raw:
+            self.r.report(path, f"{path[-1]} must be {shape}.")
+            return []
+        return [((*path, index), entry) for index, entry in enumerate(raw)]
+
+    def _with_variants(
+        self,
+        path: Path,
+        f: Mapping[str, Any],
+        events: Mapping[str, EventSpec],
+        *,
+        required_reference: bool,
+    ) -> tuple[LimitVersion, ...]:
+        """One version, or one per variant (first) plus the plain due date as the default."""
+        raw = f.get("variants")
+        if raw is None:
+            version = self._version(path, f, events, required_reference=required_reference)
+            return (version,) if version is not None else ()
+        found: list[LimitVersion] = []
+        for vpath, entry in self._entries((*path, "variants"), raw, _VARIANT_SHAPE):
+            fields = self.r.mapping(
+                vpath, entry, allowed=_VARIANT, required=("when",), what="a variant"
+            )
+            if not fields:
+                continue
+            when = self._when((*vpath, "when"), fields.get("when"))
+            if not when and "when" in fields:
+                self.r.report((*vpath, "when"), "a variant needs 'when': the data that selects it.")
+            inherited = {k: f.get(k) for k in ("counting", "reference", "effective")}
+            version = self._version(
+                vpath, {**inherited, **fields}, events, required_reference=required_reference
+            )
+            if version is not None and when:
+                found.append(attrs.evolve(version, when=when))
+        if any(f.get(k) is not None for k in _DUE_KEYS):
+            default = self._version(path, f, events, required_reference=required_reference)
+            if default is not None:
+                found.append(default)
         return tuple(found)
 
     def _version(
@@ -609,8 +690,7 @@ class _Builder:
             fixed = r.day(vpath, value, what="due")
             return Due(DueMode.FIXED, fixed=fixed) if fixed else None
         if mode == "due_from":
-            field = r.text(vpath, value, what="due_from")
-            return Due(DueMode.FROM_DATA, field=field) if field else None
+            return self._due_from(vpath, value)
         bf = r.mapping(
             vpath,
             value,
@@ -628,6 +708,26 @@ class _Builder:
             day=day,
             field=r.text((*vpath, "year_from"), bf.get("year_from"), what="year_from"),
         )
+
+    def _due_from(self, path: Path, value: Any) -> Due | None:
+        """``due_from: FIELD``, or ``{field: FIELD, period_before: PERIOD}``."""
+        if not isinstance(value, Mapping):
+            field = self.r.text(path, value, what="due_from")
+            return Due(DueMode.FROM_DATA, field=field) if field else None
+        fields = self.r.mapping(
+            path,
+            value,
+            allowed=("field", "period_before"),
+            required=("field",),
+            what="due_from",
+        )
+        field = self.r.text((*path, "field"), fields.get("field"), what="field")
+        period = None
+        if fields.get("period_before") is not None:
+            period = self._period((*path, "period_before"), fields["period_before"])
+            if period is None:
+                return None
+        return Due(DueMode.FROM_DATA, field=field, period=period) if field else None
 
     def _period(self, path: Path, value: Any) -> Period | None:
         if not isinstance(value, str):

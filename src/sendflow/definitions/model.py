@@ -25,6 +25,7 @@ __all__ = [
     "LimitVersion",
     "Process",
     "Reference",
+    "Route",
     "Source",
     "State",
     "TimeLimit",
@@ -55,6 +56,7 @@ class FieldType(enum.StrEnum):
     DATE = "date"
     LIST = "list"
     BOOLEAN = "boolean"
+    INTEGER = "integer"
 
 
 @attrs.frozen
@@ -107,18 +109,52 @@ class DataField:
 
 
 @attrs.frozen
+class Route:
+    """A state an event leads to instead of its usual one when its data matches.
+
+    A tribunal decision that dismisses the appeal closes the case; any other order puts
+    it into force. ``when`` maps a data field to the values that select this route.
+    """
+
+    when: Mapping[str, tuple[str, ...]]
+    target: str
+
+    def matches(self, data: Mapping[str, object]) -> bool:
+        """Whether an event with ``data`` takes this route."""
+        return all(str(data.get(field)) in values for field, values in self.when.items())
+
+
+@attrs.frozen
 class EventSpec:
-    """An event a case can record: the states it may come from and the state it leads to."""
+    """An event a case can record: the states it may come from and the state it leads to.
+
+    ``routes`` (tried in order, the first match wins) send the case to another state when
+    the event's data matches; otherwise it goes to ``target``.
+    """
 
     id: str
     title: str
     sources: tuple[str, ...]
     target: str | None
     data: Mapping[str, DataField] = attrs.field(factory=dict)
+    routes: tuple[Route, ...] = ()
     roles: tuple[str, ...] = ()
     exception: bool = False
     reference: Reference | None = None
     description: str | None = None
+
+    def target_for(self, data: Mapping[str, object]) -> str | None:
+        """The state an occurrence with ``data`` leads to (``None``: it stays)."""
+        for route in self.routes:
+            if route.matches(data):
+                return route.target
+        return self.target
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every state this event can lead to: its usual target, then each route's."""
+        found = [] if self.target is None else [self.target]
+        return tuple(dict.fromkeys([*found, *(r.target for r in self.routes)]))
 
 
 @attrs.frozen
@@ -150,8 +186,10 @@ class Due:
 
     ``PERIOD`` counts ``period`` from the clock's start; ``LATER_OF``/``EARLIER_OF`` take
     the later or earlier of ``parts`` (an event and a period after it); ``FIXED`` is a
-    date; ``FROM_DATA`` reads a date from the starting event's ``field``; ``BEFORE`` is
-    the day before ``month``/``day`` of the year in the starting event's ``field``.
+    date; ``FROM_DATA`` reads a date from the starting event's ``field`` (``period``, if
+    given, is how long before that date the act is due: "at least five months before the
+    transfer"); ``BEFORE`` is the day before ``month``/``day`` of the year in the starting
+    event's ``field``.
     """
 
     mode: DueMode
@@ -166,18 +204,28 @@ class Due:
 
 @attrs.frozen
 class LimitVersion:
-    """One version of a rule, in force for clocks that start within ``effective``."""
+    """One version of a rule, in force for clocks that start within ``effective``.
+
+    A version with ``when`` is a variant: it applies only to clocks whose starting event's
+    data matches (field -> allowed values), so one rule can have a due date per kind of
+    case (a phase transfer to school or to a post-16 institution).
+    """
 
     due: Due
     reference: Reference | None
     effective_from: date | None = None
     effective_to: date | None = None
+    when: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     def in_force(self, on: date) -> bool:
         """Whether this version applies to a clock that starts ``on``."""
         return (self.effective_from is None or self.effective_from <= on) and (
             self.effective_to is None or on <= self.effective_to
         )
+
+    def matches(self, data: Mapping[str, object]) -> bool:
+        """Whether a starting event with ``data`` meets this version's ``when``."""
+        return all(str(data.get(field)) in values for field, values in self.when.items())
 
 
 @attrs.frozen
@@ -214,6 +262,17 @@ class TimeLimit:
         """The version in force for a clock starting ``on``, if any."""
         for version in self.versions:
             if version.in_force(on):
+                return version
+        return None
+
+    def version_for(self, on: date, data: Mapping[str, object]) -> LimitVersion | None:
+        """The version for a clock starting ``on`` with ``data``: the first in force that matches.
+
+        Variants (versions with ``when``) come before the rule's plain due date, so the
+        plain one is the default for data no variant names.
+        """
+        for version in self.versions:
+            if version.in_force(on) and version.matches(data):
                 return version
         return None
 

@@ -19,6 +19,8 @@ __all__ = ["Path", "Source", "format_path", "read_yaml"]
 
 Path = tuple[str | int, ...]
 
+_SAFE_TAGS = frozenset(tag for tag in yaml.SafeLoader.yaml_constructors if tag is not None)
+
 
 def format_path(path: Iterable[str | int]) -> str:
     """Render a YAML path as ``time_limits.final-plan.met_by[1]``."""
@@ -70,6 +72,19 @@ class _Walker:
 
     def walk(self, node: yaml.Node, path: Path) -> Any:
         self.lines[path] = node.start_mark.line + 1
+        if node.tag not in _SAFE_TAGS:
+            # A tag on a mapping or list would otherwise be dropped without a word.
+            self.problems.append(
+                Problem(
+                    f"the YAML tag {node.tag!r} is not allowed: a process file is plain data "
+                    "(mappings, lists, text, numbers, dates, true/false) and tags that build "
+                    "objects are refused. Remove the tag.",
+                    file=self.file,
+                    line=node.start_mark.line + 1,
+                    path=format_path(path),
+                )
+            )
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,212 @@
+"""Benchmark the case store: bulk import, recording one event, and the due-in-window query.
+
+Usage::
+
+    python benchmarks/store.py --db sqlite:////tmp/bench.db --cases 100000
+    psql -h 127.0.0.1 -U postgres -c 'create database sendflow_bench'
+    python benchmarks/store.py --db postgresql+psycopg://postgres@127.0.0.1:5432/sendflow_bench
+
+The database should be empty (a fresh file or database): the benchmark adds its cases.
+Histories of the packaged ``ehc-needs-assessment`` process are generated here: cases
+started more than a year before "today" are complete; recent ones stop part-way at random,
+so open time limits gather near today, as in a council's live caseload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from sendflow.store import Store
+from sendflow.store.claims import window
+from sendflow.store.schema import time_limits
+
+TODAY = date(2025, 6, 2)
+PROCESS = "ehc-needs-assessment"
+SOURCES = ["parent", "school", "early-years", "health", "young-person"]
+PARTIES = ["health", "educational-psychology", "social-care", "school"]
+
+
+def history(rng: random.Random, number: int) -> dict[str, Any]:
+    """One valid EHC needs assessment case, as a case-file mapping."""
+    start = TODAY - timedelta(days=rng.randrange(6 * 365))
+    recent = (TODAY - start).days < 300
+    day = start
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, low: int, high: int, **data: Any) -> None:
+        nonlocal day
+        day = day + timedelta(days=rng.randint(low, high))
+        event: dict[str, Any] = {"event": name, "on": day.isoformat()}
+        if data:
+            event["data"] = data
+        out.append(event)
+
+    def stop(chance: float) -> bool:
+        # Only recent cases are still open; an event dated after "today" ends the case.
+        return (recent and rng.random() < chance) or day > TODAY - timedelta(days=60)
+
+    case = {"process": PROCESS, "case_id": f"C{number:07d}", "events": out}
+    add("request_received", 0, 0, source=rng.choice(SOURCES))
+    if stop(0.15):
+        return case
+    if rng.random() < 0.2:
+        add("refused_to_assess", 20, 50)
+        return case
+    add("decided_to_assess", 20, 45)
+    parties = rng.sample(PARTIES, k=rng.randint(1, 3))
+    for party in parties:
+        add("advice_requested", 0, 3, party=party)
+    if rng.random() < 0.05:
+        add("exception_recorded", 1, 10, reason="absence-from-area")
+    for party in parties:
+        if rng.random() < 0.9:
+            add("advice_received", 5, 25, party=party)
+    if stop(0.2):
+        return case
+    if rng.random() < 0.05:
+        add("decided_not_to_issue", 5, 20)
+        return case
+    add("draft_plan_issued", 5, 20)
+    add("institution_consulted", 0, 3, institution=f"school-{rng.randrange(400)}")
+    if rng.random() < 0.8:
+        add("institution_responded", 3, 12, institution=out[-1]["data"]["institution"])
+    if stop(0.3):
+        return case
+    add("final_plan_issued", 15, 30)
+    return case
+
+
+def generate(count: int, *, first: int = 0, seed: int = 2024) -> Iterator[dict[str, Any]]:
+    """``count`` cases numbered from ``first``."""
+    rng = random.Random(seed + first)
+    for number in range(first, first + count):
+        yield history(rng, number)
+
+
+def bench_import(store: Store, count: int, first: int = 0) -> tuple[int, int, float]:
+    cases = list(generate(count, first=first))
+    started = time.perf_counter()
+    report = store.import_cases(cases, skip_bad=True)
+    took = time.perf_counter() - started
+    assert not report.bad, report.bad[:3]
+    return report.cases, report.events, took
+
+
+def bench_record(store: Store, samples: int) -> tuple[float, float, float]:
+    open_cases = [c for c in store.cases() if not c.final]
+    rng = random.Random(7)
+    chosen = [rng.choice(open_cases) for _ in range(samples)]
+    timings = []
+    for summary in chosen:
+        started = time.perf_counter()
+        store.record(
+            summary.case_id,
+            "exception_recorded",
+            on=summary.last_event_on,
+            data={"reason": "exceptional-personal-circumstances"},
+        )
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    p50 = statistics.median(timings)
+    p99 = timings[int(len(timings) * 0.99) - 1]
+    return p50 * 1000, p99 * 1000, statistics.mean(timings) * 1000
+
+
+def bench_window(store: Store, runs: int) -> tuple[float, float, int, int]:
+    """Median milliseconds of the 7-day window query, with and without overdue rows."""
+    engine = store._engine
+    rows = 0
+    timings: dict[bool, list[float]] = {False: [], True: []}
+    with engine.connect() as conn:
+        for _ in range(runs):
+            for overdue in (False, True):
+                query = window(TODAY, 7, include_overdue=overdue)
+                started = time.perf_counter()
+                found = conn.execute(query).all()
+                timings[overdue].append(time.perf_counter() - started)
+                rows = len(found) if not overdue else rows
+        overdue_rows = len(conn.execute(window(TODAY, 7)).all())
+        conn.rollback()
+    return (
+        statistics.median(timings[False]) * 1000,
+        statistics.median(timings[True]) * 1000,
+        rows,
+        overdue_rows,
+    )
+
+
+def count_limits(store: Store) -> int:
+    with store._engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(time_limits)).scalar_one())
+
+
+def drop_indexes(store: Store, names: list[str]) -> None:
+    with store._engine.begin() as conn:
+        for name in names:
+            conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        analyse(conn)
+
+
+def analyse(conn: Any) -> None:
+    conn.execute(text("ANALYZE"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="sqlite:///bench.db", help="database URL (empty)")
+    parser.add_argument("--cases", type=int, default=100_000, help="cases to import")
+    parser.add_argument("--limit-rows", type=int, default=1_000_000, help="time-limit rows")
+    parser.add_argument("--samples", type=int, default=2000, help="events to record")
+    args = parser.parse_args()
+
+    store = Store(args.db)
+    print(f"database: {store._engine.url.render_as_string(hide_password=True)}")
+    cases, events, took = bench_import(store, args.cases)
+    print(
+        f"import: {cases:,} cases, {events:,} events in {took:.1f} s = "
+        f"{events / took:,.0f} events/s ({cases / took:,.0f} cases/s)"
+    )
+
+    p50, p99, mean = bench_record(store, args.samples)
+    print(
+        f"record one event ({args.cases:,} cases stored): p50 {p50:.2f} ms, "
+        f"p99 {p99:.2f} ms, mean {mean:.2f} ms"
+    )
+
+    total = count_limits(store)
+    first = args.cases
+    while total < args.limit_rows:
+        extra = max(10_000, int((args.limit_rows - total) / (total / first) * 1.05))
+        bench_import(store, extra, first=first)
+        first += extra
+        total = count_limits(store)
+    with store._engine.begin() as conn:
+        analyse(conn)
+    print(f"time_limits rows: {total:,} ({first:,} cases)")
+    window_ms, overdue_ms, rows, with_overdue = bench_window(store, 25)
+    print(
+        f"due in next 7 days, partial covering index: {window_ms:.2f} ms ({rows} rows); "
+        f"with overdue: {overdue_ms:.2f} ms ({with_overdue} rows)"
+    )
+    drop_indexes(store, ["ix_time_limits_open_due"])
+    window_ms, overdue_ms, rows, _ = bench_window(store, 10)
+    print(
+        f"due in next 7 days, index on (status, due_on) only: {window_ms:.2f} ms; "
+        f"with overdue: {overdue_ms:.2f} ms"
+    )
+    drop_indexes(store, ["ix_time_limits_status_due"])
+    window_ms, overdue_ms, rows, _ = bench_window(store, 5)
+    print(f"due in next 7 days, no index: {window_ms:.2f} ms; with overdue: {overdue_ms:.2f} ms")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

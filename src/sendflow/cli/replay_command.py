@@ -1,0 +1,222 @@
+"""``sendflow replay OLD NEW HISTORIES...``: what changes when a definition changes.
+
+Each case history is evaluated under both definitions (two versions of a process, or a
+process and a council's overlay), and every due date or verdict that differs is listed,
+with a summary count. HISTORIES are case files (``.json``, ``.yaml``, ``.yml``), JSON
+Lines files (``.jsonl``, one case per line), or folders of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sendflow.definitions.model import Process
+from sendflow.errors import CaseFileError, SendflowError
+from sendflow.processes import load_process
+from sendflow.replay import evaluate
+from sendflow.results import Evaluation
+
+__all__ = ["compare_case", "read_histories", "register"]
+
+_CASE_SUFFIXES = (".json", ".yaml", ".yml")
+_LINES_SUFFIX = ".jsonl"
+_CASE_KEYS = ("process", "process_version", "case_id", "related_case", "events")
+_NONE = "(none)"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``replay`` command."""
+    parser = subparsers.add_parser(
+        "replay",
+        help="replay case histories under two definitions and list what changes",
+        description=__doc__.split("\n\n")[1] if __doc__ else None,
+    )
+    parser.add_argument("old", metavar="OLD", help="the old process: a packaged id or a file")
+    parser.add_argument("new", metavar="NEW", help="the new process: a packaged id or a file")
+    parser.add_argument(
+        "histories", metavar="HISTORIES", nargs="+", help="case files, .jsonl files or folders"
+    )
+    parser.add_argument(
+        "--as-of", type=date.fromisoformat, default=None, help="evaluate as of this date "
+        "(YYYY-MM-DD; default: each case's latest event)"
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(run=run)
+
+
+def read_histories(paths: Sequence[str]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each case in ``paths`` as (where it came from, its case-file mapping).
+
+    Raises:
+        CaseFileError: A path does not exist, has an unknown suffix, or cannot be read.
+    """
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in (*_CASE_SUFFIXES, _LINES_SUFFIX)
+            )
+            for file in found:
+                yield from _read_file(file)
+        elif path.is_file():
+            yield from _read_file(path)
+        else:
+            raise CaseFileError(f"{name}: no such file or folder of case histories.")
+
+
+def _read_file(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    if path.suffix not in (*_CASE_SUFFIXES, _LINES_SUFFIX):
+        raise CaseFileError(
+            f"{path}: not a case history file. Give .json, .yaml or .yml case files, "
+            ".jsonl files with one case per line, or folders of them."
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseFileError(f"{path}: cannot read the file: {exc}") from exc
+    if path.suffix == _LINES_SUFFIX:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                where = f"{path}:{number}"
+                yield where, _case(where, _parse(where, line, json.loads))
+        return
+    loads = yaml.safe_load if path.suffix in (".yaml", ".yml") else json.loads
+    yield str(path), _case(str(path), _parse(str(path), text, loads))
+
+
+def _parse(where: str, text: str, loads: Any) -> Any:
+    try:
+        return loads(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        kind = "JSON" if loads is json.loads else "YAML"
+        raise CaseFileError(f"{where}: not valid {kind}: {exc}") from exc
+
+
+def _case(where: str, data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise CaseFileError(f"{where}: a case must be a mapping with 'events'.")
+    unknown = [k for k in data if k not in _CASE_KEYS]
+    if unknown:
+        raise CaseFileError(
+            f"{where}: unexpected field(s) {', '.join(map(repr, unknown))}; a case has: "
+            f"{', '.join(_CASE_KEYS)}."
+        )
+    if not isinstance(data.get("events"), list) or not data["events"]:
+        raise CaseFileError(f"{where}: 'events' must be a non-empty list of events.")
+    return {**data, "events": [_restore_on(e) for e in data["events"]]}
+
+
+def _restore_on(event: Any) -> Any:
+    """An event read from YAML with its ``on`` key back (YAML 1.1 reads ``on`` as true)."""
+    if isinstance(event, Mapping) and True in event and "on" not in event:
+        return {("on" if k is True else k): v for k, v in event.items()}
+    return event
+
+
+def _outcome(process: Process, case: Mapping[str, Any], as_of: date | None) -> Evaluation | str:
+    """The case evaluated under ``process``, or why the definition rejects its history."""
+    try:
+        return evaluate(process, case["events"], as_of=as_of, case_id=_case_id(case))
+    except SendflowError as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _case_id(case: Mapping[str, Any]) -> str | None:
+    found = case.get("case_id")
+    return None if found is None else str(found)
+
+
+def _clocks(evaluation: Evaluation) -> dict[tuple[str, str | None, int], dict[str, str]]:
+    """Each clock by rule, key and how many of that rule and key came before it."""
+    counts: Counter[tuple[str, str | None]] = Counter()
+    found: dict[tuple[str, str | None, int], dict[str, str]] = {}
+    for result in evaluation.time_limits:
+        nth = counts[(result.rule, result.key)]
+        counts[(result.rule, result.key)] += 1
+        due = result.due_on.isoformat() if result.due_on else _NONE
+        found[(result.rule, result.key, nth)] = {"due_on": due, "status": result.status.value}
+    return found
+
+
+def compare_case(
+    old: Evaluation | str, new: Evaluation | str
+) -> list[dict[str, Any]]:
+    """Every due date or verdict that differs between two evaluations of one case.
+
+    An evaluation given as text is the error the definition raised for the history.
+    """
+    if isinstance(old, str) or isinstance(new, str):
+        if old == new:
+            return []
+        shown = [o if isinstance(o, str) else f"accepted (state {o.state})" for o in (old, new)]
+        return [{"rule": None, "key": None, "field": "history", "old": shown[0], "new": shown[1]}]
+    before, after = _clocks(old), _clocks(new)
+    changes: list[dict[str, Any]] = []
+    for clock in sorted({*before, *after}, key=lambda c: (c[0], c[1] or "", c[2])):
+        was = before.get(clock, {"due_on": _NONE, "status": "(no clock)"})
+        now = after.get(clock, {"due_on": _NONE, "status": "(no clock)"})
+        changes.extend(
+            {"rule": clock[0], "key": clock[1], "field": field, "old": was[field], "new": now[field]}
+            for field in ("due_on", "status")
+            if was[field] != now[field]
+        )
+    return changes
+
+
+def run(args: argparse.Namespace) -> int:
+    """Replay every history under both definitions and print what changed."""
+    old = load_process(args.old)
+    new = load_process(args.new)
+    cases = []
+    for where, case in read_histories(args.histories):
+        changes = compare_case(_outcome(old, case, args.as_of), _outcome(new, case, args.as_of))
+        cases.append({"case_id": _case_id(case), "source": where, "changes": changes})
+    by_field = Counter(change["field"] for case in cases for change in case["changes"])
+    summary = {
+        "cases": len(cases),
+        "changed": sum(1 for case in cases if case["changes"]),
+        "changes": sum(by_field.values()),
+        "by_field": dict(sorted(by_field.items())),
+    }
+    report = {"old": _named(old, args.old), "new": _named(new, args.new), "cases": cases, "summary": summary}
+    print(json.dumps(report, indent=2) if args.format == "json" else _table(report))
+    return 0
+
+
+def _named(process: Process, given: str) -> dict[str, str]:
+    return {"given": os.fspath(given), "process": process.id, "version": process.version}
+
+
+def _table(report: Mapping[str, Any]) -> str:
+    old, new = report["old"], report["new"]
+    lines = [
+        f"Replaying under {old['process']} {old['version']} ({old['given']}) and "
+        f"{new['process']} {new['version']} ({new['given']})",
+    ]
+    for case in report["cases"]:
+        if not case["changes"]:
+            continue
+        name = case["case_id"] or "(no case id)"
+        count = len(case["changes"])
+        lines.append(f"\ncase {name} ({case['source']}): {count} change{'s' if count != 1 else ''}")
+        for change in case["changes"]:
+            rule = change["rule"] or "(whole history)"
+            if change["key"] is not None:
+                rule = f"{rule}[{change['key']}]"
+            lines.append(f"  {rule:<32} {change['field']:<8} {change['old']} -> {change['new']}")
+    summary = report["summary"]
+    fields = ", ".join(f"{k}: {v}" for k, v in summary["by_field"].items()) or "none"
+    lines.append(
+        f"\n{summary['cases']} case(s) replayed; {summary['changed']} changed; "
+        f"{summary['changes']} change(s) ({fields})."
+    )
+    return "\n".join(lines)

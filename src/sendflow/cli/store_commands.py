@@ -1,0 +1,311 @@
+"""``sendflow import``, ``record``, ``due``, ``export`` and ``cases``: the case store.
+
+Every command takes ``--db URL``; without it the ``SENDFLOW_DB`` environment variable,
+else ``sqlite:///sendflow.db``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from sendflow.errors import CaseFileError
+from sendflow.events import parse_day
+from sendflow.cli.check_command import DEFAULT_DB, database_url
+from sendflow.cli.output import emit, warn
+from sendflow.store import Sourced, Store
+
+__all__ = ["register"]
+
+_CASE_FILES = (".json", ".yaml", ".yml", ".jsonl")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the store's commands."""
+    importer = subparsers.add_parser(
+        "import",
+        help="import case files, folders of them, or JSON Lines into the store",
+        description=(
+            "Import cases: .json/.yaml case files (one case, or a list of cases), folders "
+            "of them, or .jsonl files with one case per line. All or nothing: if any case "
+            "is bad, none is imported; with --skip-bad the others are. Exit status 0 when "
+            "all were imported (or --skip-bad skipped some), 2 when nothing was."
+        ),
+    )
+    importer.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    importer.add_argument("--skip-bad", action="store_true", help="import the good cases")
+    _add_db(importer)
+    importer.set_defaults(run=run_import)
+
+    record = subparsers.add_parser("record", help="record an event in a stored case")
+    record.add_argument("case_id", metavar="CASE_ID")
+    record.add_argument("event", metavar="EVENT")
+    record.add_argument("--on", required=True, type=_day, help="the date it happened")
+    record.add_argument(
+        "--data", action="append", default=[], metavar="KEY=VALUE", help="an event data field"
+    )
+    record.add_argument("--actor", help="who recorded it")
+    record.add_argument(
+        "--process", help="open a new case of this process (EVENT must be its start event)"
+    )
+    record.add_argument(
+        "--expected-version", type=int, help="fail if the case is no longer at this version"
+    )
+    _add_db(record)
+    record.set_defaults(run=run_record)
+
+    due = subparsers.add_parser(
+        "due",
+        help="time limits due in a window, and overdue ones, across all cases",
+        description=(
+            "List running time limits due from --as-of to --within days later, and those "
+            "already overdue. Status: pending (not yet due, or a conditional rule waiting "
+            "for the case to resolve), overdue, or excused (overdue with an exception)."
+        ),
+    )
+    due.add_argument("--as-of", required=True, type=_day, help="the date to look from")
+    due.add_argument("--within", required=True, type=_days, metavar="DAYS")
+    due.add_argument("--process", help="only this process")
+    due.add_argument("--rule", help="only this rule")
+    due.add_argument("--duty", help="only limits this party bears")
+    due.add_argument("--format", choices=("json", "table"), default="json")
+    _add_db(due)
+    due.set_defaults(run=run_due)
+
+    export = subparsers.add_parser("export", help="every case as JSON Lines on stdout")
+    _add_db(export)
+    export.set_defaults(run=run_export)
+
+    listing = subparsers.add_parser("cases", help="list the stored cases")
+    listing.add_argument("--process", help="only this process")
+    listing.add_argument("--state", help="only cases in this state")
+    listing.add_argument("--format", choices=("json", "table"), default="table")
+    _add_db(listing)
+    listing.set_defaults(run=run_cases)
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help=f"database URL (default: $SENDFLOW_DB, else {DEFAULT_DB})",
+    )
+
+
+def _day(text: str) -> date:
+    try:
+        return parse_day(text, what="the date")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(
+            f"DAYS must be a whole number of days, 0 or more: {text!r}"
+        )
+    return days
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import every case the paths hold."""
+    files = list(_case_files(args.paths))
+    progress = Progress(sum(f.stat().st_size for f in files), sys.stderr)
+    with Store(database_url(args.db)) as store:
+        try:
+            report = store.import_cases(_read_all(files, progress), skip_bad=args.skip_bad)
+        finally:
+            progress.close()
+    for bad in report.bad:
+        warn(f"sendflow import: skipped {bad}")
+    skipped = f"; skipped {len(report.bad)} bad case(s)" if report.bad else ""
+    emit(f"imported {report.cases} case(s), {report.events} event(s){skipped}")
+    return 0
+
+
+def _case_files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in _CASE_FILES and p.is_file())
+            if not found:
+                raise CaseFileError(
+                    f"{path}: the folder holds no case files ({', '.join(_CASE_FILES)})."
+                )
+            yield from found
+        elif path.is_file():
+            yield path
+        else:
+            raise CaseFileError(f"{path}: no such file or folder.")
+
+
+def _read_all(files: Sequence[Path], progress: Progress) -> Iterator[Sourced]:
+    for file in files:
+        if file.suffix == ".jsonl":
+            yield from _read_lines(file, progress)
+            continue
+        yield from _read_file(file)
+        progress.advance(file.stat().st_size)
+
+
+def _read_lines(file: Path, progress: Progress) -> Iterator[Sourced]:
+    try:
+        with file.open("rb") as stream:
+            for number, raw in enumerate(stream, 1):
+                progress.advance(len(raw))
+                if not raw.strip():
+                    continue
+                where = f"{file}, line {number}"
+                try:
+                    yield Sourced(where, json.loads(raw))
+                except ValueError as exc:
+                    yield Sourced(where, problem=f"not valid JSON: {exc}")
+    except OSError as exc:
+        yield Sourced(str(file), problem=f"cannot read the file: {exc}")
+
+
+def _read_file(file: Path) -> Iterator[Sourced]:
+    try:
+        text = file.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if file.suffix in (".yaml", ".yml") else json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        yield Sourced(str(file), problem=f"cannot read the file: {exc}")
+        return
+    except (yaml.YAMLError, ValueError) as exc:
+        kind = "YAML" if file.suffix != ".json" else "JSON"
+        yield Sourced(str(file), problem=f"not valid {kind}: {exc}")
+        return
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            yield Sourced(f"{file}, index {index}", item)
+    else:
+        yield Sourced(str(file), data)
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when the stream is not one."""
+
+    def __init__(self, total: int, stream: IO[str], *, width: int = 30) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self.stream = stream
+        self.width = width
+        self.shown = -1
+        self.active = stream.isatty()
+
+    def advance(self, amount: int) -> None:
+        """Count ``amount`` more units done, redrawing when the bar moves."""
+        self.done += amount
+        if not self.active:
+            return
+        percent = min(100, self.done * 100 // self.total)
+        if percent != self.shown:
+            self.shown = percent
+            filled = self.width * percent // 100
+            bar = "#" * filled + "-" * (self.width - filled)
+            self.stream.write(f"\rimporting [{bar}] {percent:3d}%")
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the bar's line, so later messages start on their own."""
+        if self.active and self.shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run_record(args: argparse.Namespace) -> int:
+    """Record one event (opening the case with --process)."""
+    data = dict(_field(item) for item in args.data)
+    with Store(database_url(args.db)) as store:
+        if args.process is not None:
+            event = {"event": args.event, "on": args.on, "data": data, "actor": args.actor}
+            version = store.open_case(args.process, case_id=args.case_id, events=[event])
+        else:
+            version = store.record(
+                args.case_id,
+                args.event,
+                on=args.on,
+                data=data,
+                actor=args.actor,
+                expected_version=args.expected_version,
+            )
+        summary = store.load(args.case_id).evaluate()
+    emit(f"case {args.case_id}: {args.event} recorded; version {version}, state {summary.state}")
+    return 0
+
+
+def _field(item: str) -> tuple[str, Any]:
+    name, sep, value = item.partition("=")
+    if not sep or not name:
+        raise CaseFileError(
+            f"--data {item!r}: write each field as KEY=VALUE, for example --data party=health."
+        )
+    if value[:1] in "[{":
+        try:
+            return name, json.loads(value)
+        except ValueError:
+            pass
+    return name, value
+
+
+def run_due(args: argparse.Namespace) -> int:
+    """Print the time limits due in the window, and overdue ones."""
+    with Store(database_url(args.db)) as store:
+        items = store.due(
+            as_of=args.as_of,
+            within_days=args.within,
+            process=args.process,
+            rule=args.rule,
+            duty=args.duty,
+        )
+    rows = [item.to_dict() for item in items]
+    if args.format == "json":
+        emit(json.dumps(rows, indent=2))
+    else:
+        _table(rows, ["due_on", "status", "case_id", "rule", "key", "duty", "process"])
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write every case as one JSON line."""
+    with Store(database_url(args.db)) as store:
+        for case in store.export():
+            emit(json.dumps(case, ensure_ascii=False))
+    return 0
+
+
+def run_cases(args: argparse.Namespace) -> int:
+    """List the stored cases."""
+    with Store(database_url(args.db)) as store:
+        rows = [c.to_dict() for c in store.cases(process=args.process, state=args.state)]
+    if args.format == "json":
+        emit(json.dumps(rows, indent=2))
+    else:
+        _table(rows, ["case_id", "process", "state", "version", "opened_on", "last_event_on"])
+    return 0
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    if not rows:
+        emit("(none)")
+        return
+    cells = [[("" if row[c] is None else str(row[c])) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = [columns, *cells]
+    emit(
+        "\n".join(
+            "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
+            for line in lines
+        )
+    )

@@ -1,0 +1,143 @@
+"""Time limits falling due: the window query, and workers claiming reminders.
+
+The ``time_limits`` rows hold each clock as of its case's latest event. A clock open
+then is still open now unless an event recorded since ended it, and recording an event
+rewrites the rows, so the window query reads open rows by due date (from the partial
+index alone) and only works out each one's status for the query's date:
+
+- ``pending``: not yet due on ``as_of``, or past due on a conditional rule that matters
+  only if the case ends through its meeting event (it waits for the case to resolve);
+- ``overdue``: past due on ``as_of`` and not met;
+- ``excused``: past due, but an exception the rule accepts was recorded while it ran.
+
+A minimum period (the 15 days to comment on a draft plan) is listed while its window is
+open and dropped once it has passed, when it is respected.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Select, bindparam, or_, select, true, update
+
+from sendflow.store.records import DueItem
+from sendflow.store.schema import time_limits
+
+__all__ = ["claim", "due", "status_on"]
+
+_t = time_limits.c
+_COLUMNS = (
+    _t.case_id,
+    _t.process,
+    _t.rule,
+    _t.key,
+    _t.due_on,
+    _t.duty,
+    _t.kind,
+    _t.conditional,
+    _t.excused,
+    _t.claimed_by,
+)
+
+
+def status_on(as_of: date, due_on: date, *, kind: str, conditional: bool, excused: bool) -> str:
+    """The status, on ``as_of``, of a clock still running: pending, overdue or excused.
+
+    A minimum period past its end is ``respected``: nothing is due any more.
+    """
+    if kind == "minimum":
+        return "pending" if as_of < due_on else "respected"
+    if as_of <= due_on or conditional:
+        return "pending"
+    return "excused" if excused else "overdue"
+
+
+def window(as_of: date, within_days: int, *, include_overdue: bool = True) -> Select[Any]:
+    """The query for open time limits due by ``as_of + within_days`` (and from ``as_of``
+    on, unless overdue ones are wanted)."""
+    if within_days < 0:
+        raise ValueError(f"within_days must be 0 or more, not {within_days}.")
+    query = select(*_COLUMNS).where(
+        _t.is_open == true(), _t.due_on <= as_of + timedelta(days=within_days)
+    )
+    if not include_overdue:
+        query = query.where(_t.due_on >= as_of)
+    return query
+
+
+def due(
+    conn: Connection,
+    *,
+    as_of: date,
+    within_days: int,
+    process: str | None = None,
+    rule: str | None = None,
+    duty: str | None = None,
+    include_overdue: bool = True,
+) -> list[DueItem]:
+    """Open time limits due in ``[as_of, as_of + within_days]``, plus overdue ones.
+
+    Ordered by due date, then case, rule and key.
+    """
+    query = window(as_of, within_days, include_overdue=include_overdue)
+    for column, wanted in ((_t.process, process), (_t.rule, rule), (_t.duty, duty)):
+        if wanted is not None:
+            query = query.where(column == wanted)
+    items = _items(conn.execute(query), as_of)
+    items.sort(key=lambda i: (i.due_on, i.case_id, i.rule, i.key or ""))
+    return items
+
+
+def claim(
+    conn: Connection, *, as_of: date, within_days: int, worker: str, limit: int
+) -> list[DueItem]:
+    """Claim, for ``worker``, up to ``limit`` unclaimed reminders due by the window's end.
+
+    On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so concurrent
+    workers each take different rows instead of waiting; SQLite runs this under its
+    single write lock (``BEGIN IMMEDIATE``), which gives the same guarantee.
+    """
+    query = (
+        window(as_of, within_days)
+        .add_columns(_t.position)
+        .where(_t.claimed_by.is_(None), or_(_t.kind != "minimum", _t.due_on > as_of))
+        .order_by(_t.due_on, _t.case_id, _t.position)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = conn.execute(query).all()
+    if not rows:
+        return []
+    now = datetime.now(UTC)
+    conn.execute(
+        update(time_limits)
+        .where(_t.case_id == bindparam("c"), _t.position == bindparam("p"))
+        .values(claimed_by=worker, claimed_at=now),
+        [{"c": row.case_id, "p": row.position} for row in rows],
+    )
+    return _items(rows, as_of, worker=worker)
+
+
+def _items(rows: Any, as_of: date, *, worker: str | None = None) -> list[DueItem]:
+    items = []
+    for row in rows:
+        status = status_on(
+            as_of, row.due_on, kind=row.kind, conditional=row.conditional, excused=row.excused
+        )
+        if status == "respected":
+            continue
+        items.append(
+            DueItem(
+                case_id=row.case_id,
+                process=row.process,
+                rule=row.rule,
+                key=row.key,
+                due_on=row.due_on,
+                status=status,
+                duty=row.duty,
+                kind=row.kind,
+                claimed_by=worker or row.claimed_by,
+            )
+        )
+    return items

@@ -1,0 +1,64 @@
+"""Errors only the store raises; each is a :class:`~sendflow.errors.SendflowError`.
+
+::
+
+    SendflowError
+    ├── CaseNotFoundError     no stored case has that id (also a LookupError)
+    ├── CaseExistsError       a case with that id is already stored (also a ValueError)
+    └── CaseFileError
+        └── ImportRejectedError  an import found bad cases and wrote nothing
+"""
+
+from __future__ import annotations
+
+from sendflow.errors import CaseFileError, SendflowError
+from sendflow.store.records import ImportReport
+
+__all__ = ["CaseExistsError", "CaseNotFoundError", "ImportRejectedError"]
+
+_LISTED = 20
+
+
+class CaseNotFoundError(SendflowError, LookupError):
+    """No stored case has this id."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(
+            f"no case {case_id!r} in the store. Check the id (`sendflow cases` lists them), "
+            "or open the case with its start event first."
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class CaseExistsError(SendflowError, ValueError):
+    """A case with this id is already stored; ids are unique."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(
+            f"case {case_id!r} is already in the store. Record further events on it, or "
+            "give the new case another id."
+        )
+
+
+class ImportRejectedError(CaseFileError):
+    """An import met bad cases without ``skip_bad``, so it wrote nothing.
+
+    Attributes:
+        report: Every bad case found, with where it came from and why.
+    """
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        count = len(report.bad)
+        lines = [
+            f"{count} bad case{'s' if count != 1 else ''} found, so nothing was imported. "
+            "Fix them, or import the others with skip_bad (--skip-bad):"
+        ]
+        lines.extend(f"  - {bad}" for bad in report.bad[:_LISTED])
+        if count > _LISTED:
+            lines.append(f"  ... and {count - _LISTED} more")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,1 @@
+"""Alembic migrations for the store's schema, run in code by :mod:`sendflow.store.connect`."""

@@ -1,0 +1,145 @@
+"""What the store hands back: case summaries, stored events, due time limits, import reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from sendflow.events import Event
+
+__all__ = ["BadCase", "CaseSummary", "DueItem", "ImportReport", "Retraction", "StoredEvent"]
+
+
+@attrs.frozen
+class CaseSummary:
+    """One stored case as the case list shows it.
+
+    Attributes:
+        case_id: The case's id.
+        process: The process id.
+        process_version: The version of the definition the case runs under.
+        state: Its state after its latest event.
+        final: Whether that state closes the case.
+        version: The number of records (events and retractions) in its history.
+        opened_on: The date of its start event.
+        closed_on: The date it reached a final state, if it has.
+        last_event_on: The date of its latest event.
+    """
+
+    case_id: str
+    process: str
+    process_version: str
+    state: str
+    final: bool
+    version: int
+    opened_on: date
+    closed_on: date | None
+    last_event_on: date
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (dates as ISO text)."""
+        out = attrs.asdict(self)
+        for name in ("opened_on", "closed_on", "last_event_on"):
+            out[name] = None if out[name] is None else out[name].isoformat()
+        return out
+
+
+@attrs.frozen
+class Retraction:
+    """A correction: who took an event out of the legal history, when and why."""
+
+    by: str
+    reason: str
+    at: datetime
+
+
+@attrs.frozen
+class StoredEvent:
+    """One event of the audit trail, with its number and any retraction of it.
+
+    Attributes:
+        sequence: Its number in the case, from 1, in the order it was recorded.
+        event: The event (its ``recorded_at`` set by the store).
+        retraction: The retraction that removed it from the legal history, if any.
+    """
+
+    sequence: int
+    event: Event
+    retraction: Retraction | None = None
+
+
+@attrs.frozen
+class DueItem:
+    """A running time limit that falls due in a window, or is already past due.
+
+    Attributes:
+        case_id: The case.
+        process: The case's process id.
+        rule: The rule id (``final-plan``).
+        key: The ``per`` value (the party asked), or ``None``.
+        due_on: The due date.
+        status: ``pending`` (not yet due, or a conditional rule waiting for the case to
+            resolve), ``overdue`` (past due), or ``excused`` (past due, with an exception
+            the rule accepts recorded while it ran), as of the query's date.
+        duty: Who bears the duty.
+        kind: ``deadline`` or ``minimum`` (a minimum period whose window is still open).
+        claimed_by: The worker that claimed its reminder, if one has.
+    """
+
+    case_id: str
+    process: str
+    rule: str
+    key: str | None
+    due_on: date
+    status: str
+    duty: str
+    kind: str
+    claimed_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of ``sendflow due``."""
+        return {
+            "case_id": self.case_id,
+            "process": self.process,
+            "rule": self.rule,
+            "key": self.key,
+            "due_on": self.due_on.isoformat(),
+            "status": self.status,
+            "duty": self.duty,
+        }
+
+
+@attrs.frozen
+class BadCase:
+    """A case an import could not take, with where it came from and why.
+
+    Attributes:
+        where: Where it came from: ``cases.jsonl, line 12``, ``folder/a.json``, ``index 3``.
+        case_id: Its id, when it had a readable one.
+        reason: What is wrong and how to fix it.
+    """
+
+    where: str
+    case_id: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        named = f" (case {self.case_id})" if self.case_id else ""
+        return f"{self.where}{named}: {self.reason}"
+
+
+@attrs.frozen
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        cases: How many cases were imported.
+        events: How many events they hold.
+        bad: The cases that were not imported, in input order.
+    """
+
+    cases: int
+    events: int
+    bad: tuple[BadCase, ...] = ()

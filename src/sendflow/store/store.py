@@ -1,0 +1,482 @@
+"""The case store: cases as append-only event histories in a SQL database.
+
+Every write is one transaction: the case row is updated only if its ``version`` is still
+the one the writer read (``UPDATE ... WHERE version = :expected``), so a writer that
+loses a race gets :class:`~sendflow.errors.StaleCaseError` and writes nothing. The new
+history is replayed in full before anything is written, so a rejected event (or a
+retraction that would break the history) leaves the case exactly as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Any
+
+import attrs
+from sqlalchemy import Connection, Executable, Row, and_, delete, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sendflow.case import Case
+from sendflow.definitions.model import Process
+from sendflow.errors import EventError, SendflowError, StaleCaseError
+from sendflow.events import Event, to_event
+from sendflow.processes import load_process
+from sendflow.replay import evaluate
+from sendflow.results import Evaluation
+from sendflow.store import claims as claiming
+from sendflow.store import importing
+from sendflow.store.connect import WRITE, migrate, open_engine
+from sendflow.store.errors import CaseExistsError, CaseNotFoundError
+from sendflow.store.records import CaseSummary, DueItem, ImportReport, Retraction, StoredEvent
+from sendflow.store.rows import case_values, event_from_row, event_values, limit_values, utc
+from sendflow.store.schema import cases, retractions, time_limits
+from sendflow.store.schema import events as event_log
+
+__all__ = ["DEFAULT_URL", "Store"]
+
+DEFAULT_URL = "sqlite:///sendflow.db"
+_RETRIES = 5  # attempts when the caller did not pin a version
+
+_Change = Callable[[list[StoredEvent]], tuple[list[Event], Executable]]
+"""What a write does: from the audit trail, the new legal history and the row to add."""
+
+
+class Store:
+    """Cases kept in a database: SQLite by default, PostgreSQL for shared use.
+
+    Opening a store creates or migrates its schema. Use it as a context manager, or call
+    :meth:`close` when done.
+
+    Example:
+        >>> from datetime import date
+        >>> with Store("sqlite://") as store:
+        ...     store.open_case(
+        ...         "ehc-needs-assessment",
+        ...         case_id="A1",
+        ...         events=[{"event": "request_received", "on": "2024-01-08"}],
+        ...     )
+        ...     store.record("A1", "decided_to_assess", on=date(2024, 2, 12))
+        ...     store.load("A1").state
+        1
+        2
+        'assessing'
+
+    Args:
+        url: A SQLAlchemy database URL: ``sqlite:///path.db`` or
+            ``postgresql+psycopg://user@host/dbname``.
+        processes: Process definitions that are not packaged, found by their id.
+    """
+
+    def __init__(self, url: str = DEFAULT_URL, *, processes: Iterable[Process] = ()) -> None:
+        self.url = url
+        self._engine = open_engine(url)
+        self._writer = self._engine.execution_options(**WRITE)
+        self._processes: dict[str, Process] = {p.id: p for p in processes}
+        migrate(self._engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def process(self, process_id: str) -> Process:
+        """The definition of a process by id: one given to the store, else a packaged one."""
+        found = self._processes.get(process_id)
+        if found is None:
+            found = self._processes[process_id] = load_process(process_id)
+        return found
+
+    # Writing -----------------------------------------------------------------------------
+
+    def open_case(
+        self,
+        process: Process | str,
+        *,
+        case_id: str,
+        events: Iterable[Event | Mapping[str, Any]],
+        related_case: str | None = None,
+    ) -> int:
+        """Store a new case with its first events; return its version.
+
+        Raises:
+            EventError: The events are not a valid start of the process (nothing is written).
+            CaseExistsError: A case with this id is already stored.
+        """
+        definition = self._resolve(process)
+        history = [_stamped(to_event(e, index=i)) for i, e in enumerate(events)]
+        evaluation = evaluate(definition, history, case_id=case_id)
+        with self._writer.begin() as conn:
+            try:
+                conn.execute(
+                    insert(cases),
+                    case_values(
+                        case_id,
+                        definition,
+                        evaluation,
+                        history,
+                        related_case=related_case,
+                        version=len(history),
+                    ),
+                )
+            except IntegrityError as exc:
+                raise CaseExistsError(case_id) from exc
+            conn.execute(
+                insert(event_log), [event_values(case_id, i, e) for i, e in enumerate(history, 1)]
+            )
+            _write_limits(conn, case_id, definition, evaluation)
+        return len(history)
+
+    def record(
+        self,
+        case_id: str,
+        event: str,
+        *,
+        on: date,
+        data: Mapping[str, Any] | None = None,
+        actor: str | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        """Append an event to a case; return the case's new version.
+
+        The whole history is replayed with the event, so a back-dated event is accepted
+        only if the history stays valid. Without ``expected_version`` the event is
+        checked against the case as it stands when written (re-checked if another writer
+        gets in first).
+
+        Raises:
+            EventError: The event is not allowed (nothing is written).
+            StaleCaseError: The case is no longer at ``expected_version``.
+            CaseNotFoundError: No such case.
+        """
+        new = _stamped(Event(event, on, data=dict(data or {}), actor=actor))
+
+        def change(trail: list[StoredEvent]) -> tuple[list[Event], Executable]:
+            legal = [s.event for s in trail if s.retraction is None]
+            return [*legal, new], insert(event_log).values(
+                event_values(case_id, len(trail) + 1, new)
+            )
+
+        return self._write(case_id, expected_version, change)
+
+    def retract(
+        self,
+        case_id: str,
+        sequence: int,
+        *,
+        by: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> int:
+        """Take event number ``sequence`` out of the legal history; return the new version.
+
+        The event stays in the audit trail (:meth:`history`) with who retracted it, when
+        and why. The case is recomputed without it.
+
+        Raises:
+            EventError: No such event, already retracted, or the history without it is
+                not valid (nothing is written).
+            StaleCaseError: The case is no longer at ``expected_version``.
+        """
+
+        def change(trail: list[StoredEvent]) -> tuple[list[Event], Executable]:
+            target = next((s for s in trail if s.sequence == sequence), None)
+            if target is None or target.retraction is not None:
+                state = "was already retracted" if target else "does not exist"
+                raise EventError(
+                    f"event {sequence} {state}; the case's events are numbered 1 to "
+                    f"{len(trail)}. `history` shows them and which are retracted.",
+                    case_id=case_id,
+                )
+            legal = [s.event for s in trail if s.retraction is None and s is not target]
+            if not legal:
+                raise EventError(
+                    "cannot retract the case's only event: a case needs its start event.",
+                    case_id=case_id,
+                )
+            row = {
+                "case_id": case_id,
+                "sequence": sequence,
+                "retracted_by": by,
+                "reason": reason,
+                "retracted_at": datetime.now(UTC),
+            }
+            return legal, insert(retractions).values(row)
+
+        return self._write(
+            case_id,
+            expected_version,
+            change,
+            rejected=f"retracting event {sequence} would leave a history that is not valid",
+        )
+
+    def _write(
+        self, case_id: str, expected: int | None, change: _Change, *, rejected: str = ""
+    ) -> int:
+        attempts = 1 if expected is not None else _RETRIES
+        for attempt in range(attempts):
+            with self._writer.begin() as conn:
+                head = _head(conn, case_id)
+                if expected is not None and head.version != expected:
+                    raise StaleCaseError(case_id, expected, head.version)
+                trail = _trail(conn, case_id)
+                legal, statement = change(trail)
+                definition = self.process(head.process)
+                try:
+                    evaluation = evaluate(definition, legal, case_id=case_id)
+                except SendflowError as exc:
+                    if not rejected:
+                        raise
+                    raise EventError(
+                        f"{rejected}: {exc} Nothing was written.", case_id=case_id
+                    ) from exc
+                values = case_values(
+                    case_id,
+                    definition,
+                    evaluation,
+                    legal,
+                    related_case=head.related_case,
+                    version=head.version + 1,
+                )
+                del values["id"]
+                done = conn.execute(
+                    update(cases)
+                    .where(cases.c.id == case_id, cases.c.version == head.version)
+                    .values(values)
+                )
+                if done.rowcount == 1:
+                    conn.execute(statement)
+                    _write_limits(conn, case_id, definition, evaluation, replace=True)
+                    return head.version + 1
+            if attempt + 1 == attempts:
+                with self._engine.connect() as conn:
+                    now = conn.execute(select(cases.c.version).where(cases.c.id == case_id))
+                    lost = expected if expected is not None else head.version
+                    raise StaleCaseError(case_id, lost, now.scalar())
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # Reading -----------------------------------------------------------------------------
+
+    def load(self, case_id: str) -> Case:
+        """The case with its legal history (retracted events left out).
+
+        Raises:
+            CaseNotFoundError: No such case.
+        """
+        with self._engine.begin() as conn:
+            head = _head(conn, case_id)
+            trail = _trail(conn, case_id)
+        return Case(
+            self.process(head.process),
+            case_id=case_id,
+            related_case=head.related_case,
+            events=[s.event for s in trail if s.retraction is None],
+        )
+
+    def evaluate(self, case_id: str, *, as_of: date | None = None) -> Evaluation:
+        """The case evaluated as of a date (default: its latest event's date)."""
+        return self.load(case_id).evaluate(as_of=as_of)
+
+    def history(self, case_id: str) -> tuple[StoredEvent, ...]:
+        """The audit trail: every event ever recorded, numbered, with its retraction if any."""
+        with self._engine.begin() as conn:
+            _head(conn, case_id)
+            return tuple(_trail(conn, case_id))
+
+    def version(self, case_id: str) -> int:
+        """The case's version: the number of records (events and retractions) it holds."""
+        with self._engine.begin() as conn:
+            return int(_head(conn, case_id).version)
+
+    def cases(self, *, process: str | None = None, state: str | None = None) -> list[CaseSummary]:
+        """Every stored case (optionally of one process, or in one state), by id."""
+        query = select(cases).order_by(cases.c.id)
+        if process is not None:
+            query = query.where(cases.c.process == process)
+        if state is not None:
+            query = query.where(cases.c.state == state)
+        with self._engine.begin() as conn:
+            return [_summary(row) for row in conn.execute(query)]
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        """Every case in case-file form, by id; :meth:`import_cases` reads them back.
+
+        Retracted events are left out: the export is the legal history.
+        """
+        retracted = exists().where(
+            retractions.c.case_id == event_log.c.case_id,
+            retractions.c.sequence == event_log.c.sequence,
+        )
+        query = (
+            select(cases.c.id, cases.c.process, cases.c.related_case, event_log)
+            .join(event_log, event_log.c.case_id == cases.c.id)
+            .where(~retracted)
+            .order_by(cases.c.id, event_log.c.sequence)
+            .execution_options(yield_per=2000)
+        )
+        with self._engine.begin() as conn:
+            rows = conn.execute(query)
+            for case_id, group in itertools.groupby(rows, key=lambda r: r.id):
+                found = list(group)
+                out: dict[str, Any] = {"process": found[0].process, "case_id": case_id}
+                if found[0].related_case is not None:
+                    out["related_case"] = found[0].related_case
+                out["events"] = [event_from_row(r).to_dict() for r in found]
+                yield out
+
+    # Time limits -------------------------------------------------------------------------
+
+    def due(
+        self,
+        *,
+        as_of: date,
+        within_days: int,
+        process: str | None = None,
+        rule: str | None = None,
+        duty: str | None = None,
+        include_overdue: bool = True,
+    ) -> list[DueItem]:
+        """Running time limits due from ``as_of`` to ``within_days`` later, and overdue ones.
+
+        See :func:`sendflow.store.claims.due` for what each status means.
+        """
+        with self._engine.begin() as conn:
+            return claiming.due(
+                conn,
+                as_of=as_of,
+                within_days=within_days,
+                process=process,
+                rule=rule,
+                duty=duty,
+                include_overdue=include_overdue,
+            )
+
+    def claim_due(
+        self, *, as_of: date, within_days: int, worker: str, limit: int = 100
+    ) -> list[DueItem]:
+        """Claim up to ``limit`` unclaimed reminders due by ``as_of + within_days``.
+
+        Two workers never claim the same reminder: PostgreSQL workers skip rows another
+        worker has locked (``FOR UPDATE SKIP LOCKED``); SQLite has one writer at a time.
+        """
+        with self._writer.begin() as conn:
+            return claiming.claim(
+                conn, as_of=as_of, within_days=within_days, worker=worker, limit=limit
+            )
+
+    # Importing ---------------------------------------------------------------------------
+
+    def import_cases(
+        self,
+        items: Iterable[Case | Mapping[str, Any] | importing.Sourced],
+        *,
+        skip_bad: bool = False,
+        batch_size: int = importing.BATCH_SIZE,
+    ) -> ImportReport:
+        """Import many cases fast; see :func:`sendflow.store.importing.import_cases`."""
+        return importing.import_cases(
+            self._writer, items, resolve=self.process, skip_bad=skip_bad, batch_size=batch_size
+        )
+
+    def _resolve(self, process: Process | str) -> Process:
+        if isinstance(process, Process):
+            self._processes.setdefault(process.id, process)
+            return process
+        return self.process(process)
+
+
+def _stamped(event: Event) -> Event:
+    if event.recorded_at is not None:
+        return event
+    return attrs.evolve(event, recorded_at=datetime.now(UTC))
+
+
+def _head(conn: Connection, case_id: str) -> Row[Any]:
+    row = conn.execute(
+        select(cases.c.process, cases.c.related_case, cases.c.version).where(cases.c.id == case_id)
+    ).first()
+    if row is None:
+        raise CaseNotFoundError(case_id)
+    return row
+
+
+def _trail(conn: Connection, case_id: str) -> list[StoredEvent]:
+    query = (
+        select(
+            event_log, retractions.c.retracted_by, retractions.c.reason, retractions.c.retracted_at
+        )
+        .outerjoin(
+            retractions,
+            and_(
+                retractions.c.case_id == event_log.c.case_id,
+                retractions.c.sequence == event_log.c.sequence,
+            ),
+        )
+        .where(event_log.c.case_id == case_id)
+        .order_by(event_log.c.sequence)
+    )
+    trail = []
+    for row in conn.execute(query):
+        retraction = None
+        if row.retracted_by is not None:
+            at = utc(row.retracted_at)
+            assert at is not None
+            retraction = Retraction(by=row.retracted_by, reason=row.reason, at=at)
+        trail.append(StoredEvent(row.sequence, event_from_row(row), retraction))
+    return trail
+
+
+def _write_limits(
+    conn: Connection,
+    case_id: str,
+    process: Process,
+    evaluation: Evaluation,
+    *,
+    replace: bool = False,
+) -> None:
+    held = {}
+    if replace:
+        # Locking the rows waits for a worker that is claiming them, so its claim is seen.
+        query = (
+            select(
+                time_limits.c.rule,
+                time_limits.c.key,
+                time_limits.c.started_on,
+                time_limits.c.due_on,
+                time_limits.c.claimed_by,
+                time_limits.c.claimed_at,
+            )
+            .where(time_limits.c.case_id == case_id, time_limits.c.claimed_by.is_not(None))
+            .with_for_update()
+        )
+        held = {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in conn.execute(query)}
+        conn.execute(delete(time_limits).where(time_limits.c.case_id == case_id))
+    rows = limit_values(case_id, process, evaluation, held)
+    if rows:
+        conn.execute(insert(time_limits), rows)
+
+
+def _summary(row: Row[Any]) -> CaseSummary:
+    return CaseSummary(
+        case_id=row.id,
+        process=row.process,
+        process_version=row.process_version,
+        state=row.state,
+        final=row.final,
+        version=row.version,
+        opened_on=row.opened_on,
+        closed_on=row.closed_on,
+        last_event_on=row.last_event_on,
+    )

@@ -1,0 +1,1 @@
+"""The public testing kit (being written)."""

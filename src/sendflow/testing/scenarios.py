@@ -1,0 +1,435 @@
+"""Scenario files: named histories with the state and time-limit results they must give.
+
+A scenario file (``*.scenarios.yaml``) names a process and lists scenarios, each with
+events, an optional as-of date and what to expect::
+
+    process: ehc-needs-assessment
+    scenarios:
+      - name: a plan issued in week 19 is met
+        events:
+          - {event: request_received, on: 2024-01-08}
+        as_of: 2024-02-01
+        expect:
+          state: awaiting_decision_to_assess
+          time_limits:
+            final-plan: {due_on: 2024-05-27, status: pending}
+
+:func:`load_scenario_file` reads and checks a file, reporting every problem with its
+line; :func:`run_scenario` replays one scenario and lists each field that differs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from sendflow.definitions.model import Process
+from sendflow.definitions.reader import Reader, did_you_mean
+from sendflow.definitions.source import Path as YamlPath
+from sendflow.definitions.source import read_yaml
+from sendflow.errors import Problem, SendflowError
+from sendflow.processes import load_process
+from sendflow.replay import evaluate
+from sendflow.results import Evaluation, Status, TimeLimitResult
+
+__all__ = [
+    "SUFFIX",
+    "ErrorExpectation",
+    "LimitExpectation",
+    "Mismatch",
+    "Scenario",
+    "ScenarioFile",
+    "ScenarioFileError",
+    "ScenarioMismatch",
+    "load_scenario_file",
+    "run_scenario",
+]
+
+SUFFIX = ".scenarios.yaml"
+"""The file name ending the pytest plugin collects."""
+
+_TOP = ("process", "scenarios")
+_SCENARIO = ("name", "description", "events", "as_of", "expect")
+_EXPECT = ("state", "final", "time_limits", "error")
+_ERROR = ("type", "event", "contains")
+_DATES = ("due_on", "met_on", "started_on")
+_TEXTS = ("key", "kind", "duty", "reference")
+_FIELDS = (*_DATES, *_TEXTS, "status", "days_late", "exceptions", "explanation_contains")
+_ABSENT = "absent"
+
+
+class ScenarioFileError(SendflowError, ValueError):
+    """A scenario file cannot be used; every problem found is listed with its line."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        heading = "1 problem" if count == 1 else f"{count} problems"
+        lines = [f"{heading} in the scenario file:", *(f"  - {p}" for p in self.problems)]
+        super().__init__("\n".join(lines))
+
+
+@attrs.frozen
+class ErrorExpectation:
+    """The error a scenario's history must raise.
+
+    Attributes:
+        type: The class name of the error (or of a class it derives from), if checked.
+        event: The 1-based position, as given, of the event that must be named.
+        contains: Text the message must contain.
+    """
+
+    type: str | None = None
+    event: int | None = None
+    contains: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class LimitExpectation:
+    """What one ``time_limits`` entry expects of the clocks of a rule (and key).
+
+    Attributes:
+        label: The entry as written (``advice[health]``).
+        rule: The rule id.
+        key: The ``per`` key, or ``None`` for any key.
+        absent: Whether the rule must have no clock at all.
+        clocks: For a list, the fields of every clock in start order; otherwise one
+            mapping checked against the latest clock.
+        every: Whether ``clocks`` lists every clock (a list was written).
+    """
+
+    label: str
+    rule: str
+    key: str | None
+    absent: bool = False
+    clocks: tuple[Mapping[str, Any], ...] = ()
+    every: bool = False
+
+
+@attrs.frozen
+class Scenario:
+    """One named history with what it must give."""
+
+    name: str
+    events: tuple[Any, ...]
+    line: int
+    as_of: date | None = None
+    description: str | None = None
+    state: str | None = None
+    final: bool | None = None
+    time_limits: tuple[LimitExpectation, ...] = ()
+    error: ErrorExpectation | None = None
+
+
+@attrs.frozen
+class ScenarioFile:
+    """A loaded scenario file: its process and its scenarios."""
+
+    file: str
+    process: Process
+    scenarios: tuple[Scenario, ...]
+
+
+@attrs.frozen
+class Mismatch:
+    """One field whose actual value differs from the expected one."""
+
+    path: str
+    expected: str
+    actual: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: expected {self.expected}, got {self.actual}"
+
+
+class ScenarioMismatch(AssertionError):
+    """A scenario gave results other than those it expects."""
+
+    def __init__(self, scenario: Scenario, mismatches: Sequence[Mismatch]) -> None:
+        self.scenario = scenario
+        self.mismatches = tuple(mismatches)
+        super().__init__("\n".join(f"{scenario.name}: {m}" for m in mismatches))
+
+
+def load_scenario_file(path: str | os.PathLike[str], *, file: str | None = None) -> ScenarioFile:
+    """Read and check a scenario file.
+
+    Args:
+        path: The file to read.
+        file: The name to use in messages (default ``path``).
+
+    Raises:
+        ScenarioFileError: The file cannot be read, or has problems (all are listed).
+    """
+    name = file or os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioFileError([Problem(f"cannot read the file: {exc}", file=name)]) from exc
+    source, problems = read_yaml(text, name)
+    if source.data is None:
+        raise ScenarioFileError(problems)
+    reader = Reader(source)
+    reader.problems.extend(problems)
+    top = reader.mapping((), source.data, allowed=_TOP, required=_TOP, what="a scenario file")
+    process = _process(reader, top.get("process"), Path(path).parent)
+    scenarios: list[Scenario] = []
+    items = top.get("scenarios")
+    if "scenarios" in top and not (isinstance(items, list) and items):
+        reader.report(("scenarios",), "'scenarios' must be a non-empty list of scenarios.")
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        scenario = _scenario(reader, ("scenarios", index), item, process)
+        if scenario is None:
+            continue
+        if scenario.name in seen:
+            reader.report(
+                ("scenarios", index, "name"),
+                f"the scenario name {scenario.name!r} is already used on line "
+                f"{seen[scenario.name]}; each scenario needs its own name.",
+            )
+        seen[scenario.name] = scenario.line
+        scenarios.append(scenario)
+    if reader.problems or process is None:
+        raise ScenarioFileError(reader.problems)
+    return ScenarioFile(name, process, tuple(scenarios))
+
+
+def _process(reader: Reader, value: Any, folder: Path) -> Process | None:
+    name = reader.text(("process",), value, what="process")
+    if name is None:
+        return None
+    target = folder / name if name.endswith((".yaml", ".yml")) else name
+    try:
+        return load_process(target)
+    except SendflowError as exc:
+        reader.report(("process",), f"cannot load the process {name!r}: {exc}")
+        return None
+
+
+def _scenario(reader: Reader, path: YamlPath, value: Any, process: Process | None) -> Scenario | None:
+    fields = reader.mapping(
+        path, value, allowed=_SCENARIO, required=("name", "events", "expect"), what="a scenario"
+    )
+    name = reader.text((*path, "name"), fields.get("name"), what="the scenario name")
+    events = fields.get("events")
+    if "events" in fields and not (isinstance(events, list) and events):
+        reader.report((*path, "events"), "'events' must be a non-empty list of events.")
+    expect = reader.mapping(
+        (*path, "expect"), fields.get("expect"), allowed=_EXPECT, what="expect"
+    )
+    if "expect" in fields and not expect:
+        reader.report((*path, "expect"), "expect must say what to check (state, final, time_limits or error).")
+    if name is None:
+        return None
+    error = _error(reader, (*path, "expect", "error"), expect)
+    state = reader.text((*path, "expect", "state"), expect.get("state"), what="state")
+    if state is not None and process is not None and state not in process.states:
+        reader.report(
+            (*path, "expect", "state"),
+            f"{process.id!r} has no state {state!r}.{did_you_mean(state, process.states)} "
+            f"Its states are: {', '.join(process.states)}.",
+        )
+    final = expect.get("final")
+    if final is not None:
+        final = reader.flag((*path, "expect", "final"), final, what="final")
+    return Scenario(
+        name=name,
+        events=tuple(_event(e) for e in events) if isinstance(events, list) else (),
+        line=reader.source.line(path) or 0,
+        as_of=reader.day((*path, "as_of"), fields.get("as_of"), what="as_of"),
+        description=reader.text((*path, "description"), fields.get("description"), what="description"),
+        state=state,
+        final=final,
+        time_limits=_limits(reader, (*path, "expect", "time_limits"), expect.get("time_limits"), process),
+        error=error,
+    )
+
+
+def _event(value: Any) -> Any:
+    """An event mapping with its ``on`` key restored.
+
+    YAML 1.1 reads an unquoted ``on`` key as true; the YAML reader turns it into the text
+    ``True``, which no event field has.
+    """
+    if isinstance(value, Mapping) and "True" in value and "on" not in value:
+        return {("on" if k == "True" else k): v for k, v in value.items()}
+    return value
+
+
+def _error(reader: Reader, path: YamlPath, expect: Mapping[str, Any]) -> ErrorExpectation | None:
+    if "error" not in expect:
+        return None
+    others = [k for k in ("state", "final", "time_limits") if k in expect]
+    if others:
+        reader.report(path, f"expect has 'error' and {', '.join(others)}: a history that raises an error has no results. Keep one.")
+    fields = reader.mapping(path, expect["error"], allowed=_ERROR, what="error")
+    contains = fields.get("contains")
+    texts = contains if isinstance(contains, list) else [] if contains is None else [contains]
+    if not all(isinstance(t, str) for t in texts):
+        reader.report((*path, "contains"), "contains must be text or a list of texts.")
+    event = fields.get("event")
+    if event is not None and (isinstance(event, bool) or not isinstance(event, int) or event < 1):
+        reader.report((*path, "event"), f"event must be the 1-based position of an event, not {event!r}.")
+        event = None
+    return ErrorExpectation(
+        type=reader.text((*path, "type"), fields.get("type"), what="type"),
+        event=event,
+        contains=tuple(str(t) for t in texts),
+    )
+
+
+def _split_label(label: str) -> tuple[str, str | None]:
+    if label.endswith("]") and "[" in label:
+        rule, _, key = label[:-1].partition("[")
+        return rule, key
+    return label, None
+
+
+def _limits(reader: Reader, path: YamlPath, value: Any, process: Process | None) -> tuple[LimitExpectation, ...]:
+    found: list[LimitExpectation] = []
+    for label, entry in reader.table(path, value, what="time_limits").items():
+        where = (*path, label)
+        rule, key = _split_label(label)
+        if process is not None and rule not in process.time_limits:
+            reader.report(
+                where,
+                f"{process.id!r} has no rule {rule!r}.{did_you_mean(rule, process.time_limits)} "
+                f"Its rules are: {', '.join(process.time_limits)}.",
+            )
+            continue
+        if entry == _ABSENT:
+            found.append(LimitExpectation(label, rule, key, absent=True))
+        elif isinstance(entry, list):
+            clocks = tuple(_clock(reader, (*where, i), item) for i, item in enumerate(entry))
+            found.append(LimitExpectation(label, rule, key, clocks=clocks, every=True))
+        elif isinstance(entry, Mapping):
+            found.append(LimitExpectation(label, rule, key, clocks=(_clock(reader, where, entry),)))
+        else:
+            reader.report(where, f"expected a mapping of fields, a list of them, or 'absent'; not {entry!r}.")
+    return tuple(found)
+
+
+def _clock(reader: Reader, path: YamlPath, value: Any) -> dict[str, Any]:
+    fields = reader.mapping(path, value, allowed=_FIELDS, what="a time-limit expectation")
+    for name in _DATES:
+        if fields.get(name) is not None:
+            fields[name] = reader.day((*path, name), fields[name], what=name)
+    status = fields.get("status")
+    if status is not None and status not in {s.value for s in Status}:
+        reader.report(
+            (*path, "status"),
+            f"unknown status {status!r}. Statuses are: {', '.join(s.value for s in Status)}."
+            f"{did_you_mean(str(status), [s.value for s in Status])}",
+        )
+    days = fields.get("days_late")
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
+        reader.report((*path, "days_late"), f"days_late must be a whole number, not {days!r}.")
+    said = fields.get("explanation_contains")
+    if said is not None and not (isinstance(said, str) or (isinstance(said, list) and all(isinstance(t, str) for t in said))):
+        reader.report((*path, "explanation_contains"), "explanation_contains must be text or a list of texts.")
+    if "exceptions" in fields and not isinstance(fields["exceptions"], list):
+        reader.report((*path, "exceptions"), "exceptions must be a list of reasons.")
+    return fields
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, date):
+        return repr(value.isoformat())
+    if isinstance(value, Status):
+        return repr(value.value)
+    if isinstance(value, tuple):
+        return repr(list(value))
+    return repr(value)
+
+
+def run_scenario(scenario: Scenario, process: Process) -> list[Mismatch]:
+    """Replay ``scenario`` under ``process``; return every field that differs from its expectation."""
+    try:
+        evaluation = evaluate(process, scenario.events, as_of=scenario.as_of)
+    except SendflowError as exc:
+        if scenario.error is None:
+            return [Mismatch("error", "no error", f"{type(exc).__name__}: {exc}")]
+        return _check_error(scenario, scenario.error, exc)
+    if scenario.error is not None:
+        return [Mismatch("error", "an error", f"none (the case is in state {evaluation.state!r})")]
+    found: list[Mismatch] = []
+    if scenario.state is not None and scenario.state != evaluation.state:
+        found.append(Mismatch("state", _show(scenario.state), _show(evaluation.state)))
+    if scenario.final is not None and scenario.final != evaluation.final:
+        found.append(Mismatch("final", _show(scenario.final), _show(evaluation.final)))
+    for expected in scenario.time_limits:
+        found.extend(_check_limit(expected, evaluation))
+    return found
+
+
+def _check_limit(expected: LimitExpectation, evaluation: Evaluation) -> list[Mismatch]:
+    where = f"time_limits.{expected.label}"
+    clocks = [
+        r
+        for r in evaluation.time_limits
+        if r.rule == expected.rule and (expected.key is None or r.key == expected.key)
+    ]
+    summary = ", ".join(f"{_label(r)} {r.status.value}" for r in clocks)
+    if expected.absent:
+        return [Mismatch(where, "no clock", f"{len(clocks)} ({summary})")] if clocks else []
+    if not clocks:
+        started = ", ".join(sorted({_label(r) for r in evaluation.time_limits})) or "none"
+        return [Mismatch(where, "a clock", f"none (clocks started: {started})")]
+    if not expected.every:
+        return _check_fields(where, expected.clocks[0], clocks[-1])
+    found: list[Mismatch] = []
+    if len(clocks) != len(expected.clocks):
+        found.append(Mismatch(where, f"{len(expected.clocks)} clock(s)", f"{len(clocks)} ({summary})"))
+    for index, (fields, result) in enumerate(zip(expected.clocks, clocks, strict=False)):
+        found.extend(_check_fields(f"{where}[{index}]", fields, result))
+    return found
+
+
+def _label(result: TimeLimitResult) -> str:
+    return result.rule if result.key is None else f"{result.rule}[{result.key}]"
+
+
+def _check_fields(where: str, fields: Mapping[str, Any], result: TimeLimitResult) -> list[Mismatch]:
+    found: list[Mismatch] = []
+    for name, wanted in fields.items():
+        if name == "explanation_contains":
+            texts = wanted if isinstance(wanted, list) else [wanted]
+            found.extend(
+                Mismatch(f"{where}.explanation", f"text containing {text!r}", repr(result.explanation))
+                for text in texts
+                if str(text) not in result.explanation
+            )
+            continue
+        actual: Any = getattr(result, name)
+        if name == "status":
+            actual = actual.value
+        elif name == "exceptions":
+            actual, wanted = list(actual), list(wanted)
+        if actual != wanted:
+            found.append(Mismatch(f"{where}.{name}", _show(wanted), _show(actual)))
+    return found
+
+
+def _check_error(scenario: Scenario, expected: ErrorExpectation, exc: SendflowError) -> list[Mismatch]:
+    found: list[Mismatch] = []
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    if expected.type is not None and expected.type not in names:
+        found.append(Mismatch("error.type", repr(expected.type), f"{type(exc).__name__!r} ({exc})"))
+    if expected.event is not None:
+        index = getattr(exc, "index", None)
+        actual = None if index is None else index + 1
+        if actual != expected.event:
+            shown = "no event position" if actual is None else f"event {actual}"
+            found.append(Mismatch("error.event", f"event {expected.event}", f"{shown} ({exc})"))
+    message = str(exc)
+    for text in expected.contains:
+        if text not in message:
+            found.append(Mismatch("error.contains", f"a message containing {text!r}", repr(message)))
+    return found
+

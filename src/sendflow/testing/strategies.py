@@ -1,0 +1,511 @@
+"""Hypothesis strategies for valid and invalid case histories of any process definition.
+
+``histories(process)`` walks the compiled transition table from a start event to (often)
+a final state, giving each event the data its definition asks for and a date biased to
+the days where counting goes wrong: month ends, 29 February, bank holidays, Christmas,
+August, the coronavirus window, the dates rule versions change, and the due dates of the
+clocks running at that moment. Exception events are drawn only when some running clock
+accepts the reason inside its validity window, so every history replays without error.
+Histories shrink to a few events on early, plain dates.
+
+``invalid_events(process)`` gives a valid history followed by one event that replay must
+reject, with a word for what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+import holidays
+from hypothesis import strategies as st
+
+from sendflow.definitions.model import DataField, DueMode, EventSpec, FieldType, Process
+from sendflow.engine import CompiledProcess, compile_process
+from sendflow.errors import SendflowError
+from sendflow.events import Event
+from sendflow.replay import evaluate
+from sendflow.results import Evaluation, Status, TimeLimitResult
+
+__all__ = [
+    "MAX_DATE",
+    "MIN_DATE",
+    "InvalidHistory",
+    "dates",
+    "edge_dates",
+    "histories",
+    "invalid_events",
+    "invalid_next_events",
+    "next_events",
+]
+
+MIN_DATE = date(2014, 9, 1)
+"""The earliest generated date: Part 3 of the Children and Families Act 2014 began."""
+MAX_DATE = date(2039, 12, 31)
+"""The latest generated date."""
+
+_ONE_DAY = timedelta(days=1)
+_RUNNING = frozenset({Status.PENDING, Status.OVERDUE})
+_CLOSURE_FACTS = ("closure_from", "reopens_on", "advice_requested_on")
+_FAULTS = (
+    "not allowed now",
+    "unknown event",
+    "missing data",
+    "value not allowed",
+    "bad date in data",
+    "dated before the case began",
+    "exception no clock accepts",
+)
+
+
+@functools.cache
+def _calendar_edges() -> tuple[date, ...]:
+    edges: set[date] = {date(2020, 5, 1), date(2020, 9, 25)}
+    for year in range(MIN_DATE.year, MAX_DATE.year + 1):
+        for month in range(1, 13):
+            first = date(year, month, 1)
+            edges.update((first, first - _ONE_DAY))
+        edges.update((date(year, 2, 28), date(year, 3, 1), date(year, 8, 15)))
+        if year % 4 == 0:
+            edges.add(date(year, 2, 29))
+        edges.update(date(year, 12, day) for day in (24, 25, 26, 31))
+    bank_holidays = holidays.country_holidays(
+        "GB", subdiv="ENG", years=range(MIN_DATE.year, MAX_DATE.year + 1)
+    )
+    for day in bank_holidays:
+        edges.update((day - _ONE_DAY, day, day + _ONE_DAY))
+    return tuple(sorted(d for d in edges if MIN_DATE <= d <= MAX_DATE))
+
+
+def _process_edges(process: Process) -> set[date]:
+    """The days a process changes its law on: rule versions and exception windows."""
+    found: set[date] = set()
+    for limit in process.time_limits.values():
+        for version in limit.versions:
+            for day in (version.effective_from, version.effective_to):
+                if day is not None:
+                    found.update((day - _ONE_DAY, day, day + _ONE_DAY))
+            if version.due.fixed is not None:
+                found.add(version.due.fixed)
+    for reason in process.exception_reasons.values():
+        for day in (reason.clock_ran_from, reason.clock_ran_to):
+            if day is not None:
+                found.update((day - _ONE_DAY, day, day + _ONE_DAY))
+    return found
+
+
+def edge_dates(process: Process | None = None) -> tuple[date, ...]:
+    """The sorted edge dates between ``MIN_DATE`` and ``MAX_DATE``.
+
+    Month ends and firsts, 28 and 29 February and 1 March, mid-August, Christmas Eve to
+    Boxing Day and New Year's Eve, England's bank holidays and the days either side, 1 May
+    and 25 September 2020, and, given a process, the days around each rule version's
+    ``effective`` dates and each exception reason's window.
+    """
+    edges = _calendar_edges()
+    if process is None:
+        return edges
+    extra = {d for d in _process_edges(process) if MIN_DATE <= d <= MAX_DATE}
+    return tuple(sorted(set(edges) | extra))
+
+
+def dates(
+    process: Process | None = None, *, min_value: date = MIN_DATE, max_value: date = MAX_DATE
+) -> st.SearchStrategy[date]:
+    """Dates between ``min_value`` and ``max_value``, half of them edge dates.
+
+    Args:
+        process: Add the dates this process's rules change on (see :func:`edge_dates`).
+        min_value: The earliest date.
+        max_value: The latest date.
+    """
+    anywhere = st.dates(min_value=min_value, max_value=max_value)
+    # The process's own dates are few among hundreds of calendar edges: give them their
+    # own share, or a case would seldom start inside the coronavirus window.
+    own = sorted(d for d in _process_edges(process) if min_value <= d <= max_value) if process else []
+    edges = [d for d in _calendar_edges() if min_value <= d <= max_value]
+    options = [st.sampled_from(found) for found in (edges, own) if found]
+    return st.one_of(*options, anywhere)
+
+
+@attrs.frozen
+class _Walk:
+    """What the next step of a generated history needs to know."""
+
+    compiled: CompiledProcess
+    edges: tuple[date, ...]
+    exceptions: bool
+
+
+def _walk(process: Process | CompiledProcess, exceptions: bool) -> _Walk:
+    compiled = process if isinstance(process, CompiledProcess) else compile_process(process)
+    return _Walk(compiled, edge_dates(compiled.process), exceptions)
+
+
+def histories(
+    process: Process | CompiledProcess,
+    *,
+    max_events: int = 20,
+    exceptions: bool = True,
+    start_on: st.SearchStrategy[date] | None = None,
+) -> st.SearchStrategy[list[Event]]:
+    """Valid histories of ``process``, in legal order, each starting with a start event.
+
+    Args:
+        process: The process definition (or its compiled form).
+        max_events: The most events a history has; it stops sooner at a final state.
+        exceptions: Whether to record exceptions (only ones some running clock accepts).
+        start_on: Dates for the start event; default :func:`dates` for the process.
+    """
+    if max_events < 1:
+        raise ValueError(f"max_events must be at least 1, not {max_events}.")
+    walk = _walk(process, exceptions)
+    first_days = start_on if start_on is not None else dates(walk.compiled.process)
+    return _histories(walk, max_events, first_days)
+
+
+@st.composite
+def _histories(
+    draw: st.DrawFn, walk: _Walk, max_events: int, first_days: st.SearchStrategy[date]
+) -> list[Event]:
+    length = draw(st.integers(min_value=1, max_value=max_events), label="length")
+    events: list[Event] = []
+    current: Evaluation | None = None
+    while len(events) < length:
+        found = draw(_next_event(walk, events, current, first_days))
+        if found is None:
+            break
+        events.append(found)
+        current = _replay(walk.compiled, events)
+    return events
+
+
+def next_events(
+    process: Process | CompiledProcess, history: Sequence[Event], *, exceptions: bool = True
+) -> st.SearchStrategy[Event | None]:
+    """A valid next event for ``history``, or ``None`` when the case is closed.
+
+    Used by stateful tests to grow a case one event at a time.
+    """
+    walk = _walk(process, exceptions)
+    current = _replay(walk.compiled, history) if history else None
+    return _next_event(walk, list(history), current, dates(walk.compiled.process))
+
+
+@st.composite
+def _next_event(
+    draw: st.DrawFn,
+    walk: _Walk,
+    events: list[Event],
+    current: Evaluation | None,
+    first_days: st.SearchStrategy[date],
+) -> Event | None:
+    process = walk.compiled.process
+    if current is None:
+        name = draw(st.sampled_from(process.start))
+        on = draw(first_days)
+        return Event(name, on, data=draw(_data(process.events[name], on, events, process)))
+    if current.final:
+        return None
+    on = draw(_next_day(walk.edges, events[-1].on, current))
+    allowed = list(walk.compiled.allowed(current.state))
+    reasons = _excusing_reasons(process, current, on)
+    if not (walk.exceptions and reasons):
+        allowed = [n for n in allowed if not process.events[n].exception]
+    if not allowed:
+        return None
+    name = draw(_choose_event(walk.compiled, current.state, allowed))
+    spec = process.events[name]
+    if spec.exception:
+        return Event(name, on, data=draw(_exception_data(spec, on, reasons, events, process)))
+    return Event(name, on, data=draw(_data(spec, on, events, process)))
+
+
+def _choose_event(
+    compiled: CompiledProcess, state: str, allowed: list[str]
+) -> st.SearchStrategy[str]:
+    """One of ``allowed``; events that close the case are drawn a sixth of the time.
+
+    Left uniform, most histories would end at the first withdrawal or refusal and the
+    later steps of a process would seldom be reached.
+    """
+    closing = [n for n in allowed if compiled.final[compiled.table[state][n]]]
+    staying = [n for n in allowed if n not in closing]
+    if not (closing and staying):
+        return st.sampled_from(allowed)
+    return st.integers(0, 5).flatmap(
+        lambda n: st.sampled_from(closing if n == 5 else staying)
+    )
+
+
+def _replay(compiled: CompiledProcess, events: Sequence[Event]) -> Evaluation:
+    try:
+        return evaluate(compiled, events)
+    except SendflowError as exc:
+        raise AssertionError(
+            f"sendflow.testing generated a history that replay rejects ({exc}); this is a "
+            f"fault in the strategy or the engine. History: {[e.to_dict() for e in events]}"
+        ) from exc
+
+
+def _next_day(edges: tuple[date, ...], last: date, current: Evaluation) -> st.SearchStrategy[date]:
+    """The next event's date: the same day, soon, near a running clock's due date, or an edge."""
+    near_due = sorted(
+        {
+            due + timedelta(days=shift)
+            for r in current.time_limits
+            if r.status in _RUNNING and (due := r.due_on) is not None
+            for shift in (-1, 0, 1)
+            if due + timedelta(days=shift) >= last
+        }
+    )
+    at = bisect.bisect_right(edges, last)
+    upcoming = list(edges[at : at + 12])
+    options: list[st.SearchStrategy[date]] = [
+        st.just(last),
+        st.integers(1, 14).map(lambda n: last + timedelta(days=n)),
+    ]
+    if near_due:
+        options.append(st.sampled_from(near_due))
+    if upcoming:
+        options.append(st.sampled_from(upcoming))
+    options.append(st.integers(15, 200).map(lambda n: last + timedelta(days=n)))
+    return st.one_of(options).map(lambda d: min(d, MAX_DATE))
+
+
+def _running(current: Evaluation) -> list[TimeLimitResult]:
+    return [r for r in current.time_limits if r.status in _RUNNING]
+
+
+def _excusing_reasons(
+    process: Process, current: Evaluation, on: date
+) -> dict[str, list[TimeLimitResult]]:
+    """Each exception reason some running clock accepts on ``on``, with those clocks."""
+    found: dict[str, list[TimeLimitResult]] = {}
+    for reason_id, reason in process.exception_reasons.items():
+        low = reason.clock_ran_from or date.min
+        high = reason.clock_ran_to or date.max
+        clocks = [
+            r
+            for r in _running(current)
+            if reason_id in process.time_limits[r.rule].excusable
+            and r.started_on <= high
+            and on >= low
+        ]
+        if clocks:
+            found[reason_id] = clocks
+    return found
+
+
+@st.composite
+def _exception_data(
+    draw: st.DrawFn,
+    spec: EventSpec,
+    on: date,
+    reasons: dict[str, list[TimeLimitResult]],
+    events: list[Event],
+    process: Process,
+) -> dict[str, Any]:
+    reason_field = next((f for f in spec.data.values() if f.name == "reason"), None)
+    offered = sorted(reasons)
+    if reason_field is not None and reason_field.one_of is not None:
+        offered = [r for r in offered if r in reason_field.one_of]
+    reason = draw(st.sampled_from(offered))
+    skip = {"reason", "rules", *_CLOSURE_FACTS}
+    data = draw(_data(spec, on, events, process, skip=skip))
+    data["reason"] = reason
+    if "rules" in spec.data and draw(st.booleans()):
+        rules = sorted({r.rule for r in reasons[reason]})
+        data["rules"] = [draw(st.sampled_from(rules))]
+    check = process.exception_reasons[reason].check
+    facts_declared = all(f in spec.data for f in _CLOSURE_FACTS)
+    if check == "closure-window" and facts_declared and draw(st.booleans()):
+        closed = on - timedelta(days=draw(st.integers(0, 60)))
+        reopens = closed + timedelta(days=draw(st.integers(28, 70)))
+        asked = closed + timedelta(days=draw(st.integers(-7, (reopens - closed).days - 7)))
+        data.update(closure_from=closed, reopens_on=reopens, advice_requested_on=asked)
+    return data
+
+
+def _due_fields(process: Process) -> dict[str, DueMode]:
+    """Data fields rules read their due dates from (a date, or a year), by field name.
+
+    They are always given: a variant whose due date counts from one cannot start without it.
+    """
+    return {
+        v.due.field: v.due.mode
+        for limit in process.time_limits.values()
+        for v in limit.versions
+        if v.due.mode in (DueMode.BEFORE, DueMode.FROM_DATA) and v.due.field is not None
+    }
+
+
+def _seen_values(events: Iterable[Event], name: str) -> list[str]:
+    return sorted({str(e.data[name]) for e in events if isinstance(e.data.get(name), str)})
+
+
+@st.composite
+def _data(
+    draw: st.DrawFn,
+    spec: EventSpec,
+    on: date,
+    events: list[Event],
+    process: Process,
+    *,
+    skip: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Data for an event: every required field, and optional ones sometimes."""
+    data: dict[str, Any] = {}
+    skipped = set(skip)
+    due_fields = _due_fields(process)
+    for field in spec.data.values():
+        if field.name in skipped:
+            continue
+        if field.required or field.name in due_fields or draw(st.booleans()):
+            year = due_fields.get(field.name) is DueMode.BEFORE
+            data[field.name] = draw(_value(field, on, events, year))
+    return data
+
+
+def _value(
+    field: DataField, on: date, events: list[Event], year: bool
+) -> st.SearchStrategy[Any]:
+    """A value a field accepts; text values repeat earlier ones so per-keys can match."""
+    if field.type is FieldType.DATE:
+        return st.integers(0, 400).map(lambda n: on + timedelta(days=n))
+    if field.type is FieldType.BOOLEAN:
+        if field.one_of is not None:
+            return st.sampled_from([v.lower() == "true" for v in field.one_of])
+        return st.booleans()
+    if year:
+        return st.integers(on.year, on.year + 2)
+    if field.type is FieldType.INTEGER:
+        return st.integers(0, 10)
+    if field.one_of is not None:
+        words: st.SearchStrategy[str] = st.sampled_from(field.one_of)
+    else:
+        pool = [f"{field.name}-{n}" for n in (1, 2, 3)]
+        words = st.sampled_from(sorted({*_seen_values(events, field.name), *pool}))
+    if field.type is FieldType.LIST:
+        return st.lists(words, min_size=1, max_size=2, unique=True)
+    return words
+
+
+@attrs.frozen
+class InvalidHistory:
+    """A valid history followed by one event that replay must reject.
+
+    Attributes:
+        events: The whole history, in recording order; the offending event is last.
+        fault: What is wrong with the last event (one of the fault names).
+    """
+
+    events: tuple[Event, ...]
+    fault: str
+
+    @property
+    def offending(self) -> Event:
+        """The event that must be rejected."""
+        return self.events[-1]
+
+
+def invalid_events(
+    process: Process | CompiledProcess, *, max_events: int = 10
+) -> st.SearchStrategy[InvalidHistory]:
+    """Histories whose last event replay must reject with an :class:`EventError`.
+
+    Faults: an event not allowed in the case's state (or after it closed), an unknown
+    event name, required data missing, a value outside ``one_of``, an impossible date in
+    the data, an event dated before the case began, and an exception no running clock
+    accepts.
+    """
+    compiled = _walk(process, exceptions=True).compiled
+    valid = histories(compiled, max_events=max_events)
+    return valid.flatmap(lambda events: invalid_next_events(compiled, events))
+
+
+def invalid_next_events(
+    process: Process | CompiledProcess, history: Sequence[Event]
+) -> st.SearchStrategy[InvalidHistory]:
+    """``history`` (valid and non-empty) followed by one event replay must reject.
+
+    Used by stateful tests to offer a case an event it must refuse.
+    """
+    compiled = _walk(process, exceptions=True).compiled
+    events = list(history)
+    options = _fault_options(compiled, events, _replay(compiled, events))
+    return st.sampled_from(sorted(options, key=_FAULTS.index)).flatmap(
+        lambda fault: options[fault].map(lambda bad: InvalidHistory((*events, bad), fault))
+    )
+
+
+def _fault_options(
+    compiled: CompiledProcess, events: list[Event], current: Evaluation
+) -> dict[str, st.SearchStrategy[Event]]:
+    """The faults possible after ``events``, each with a strategy for the offending event."""
+    process = compiled.process
+    last = events[-1].on
+    first = events[0].on
+    allowed = compiled.allowed(current.state)
+    later = st.integers(0, 30).map(lambda n: last + timedelta(days=n))
+    options: dict[str, st.SearchStrategy[Event]] = {}
+    refused = [n for n in process.events if n not in allowed]
+    if refused:
+        options["not allowed now"] = st.builds(Event, st.sampled_from(refused), later)
+    names = [n for n in process.events if not process.events[n].exception]
+    options["unknown event"] = st.builds(Event, st.sampled_from(names).map(_misspelt), later)
+    if first > MIN_DATE:
+        options["dated before the case began"] = st.builds(
+            Event, st.sampled_from(list(process.events)), st.just(first - _ONE_DAY)
+        )
+    specs = [process.events[n] for n in allowed if not process.events[n].exception]
+    choices = {
+        "missing data": [(s, f) for s in specs for f in s.data.values() if f.required],
+        "value not allowed": [(s, f) for s in specs for f in s.data.values() if f.one_of],
+        "bad date in data": [
+            (s, f) for s in specs for f in s.data.values() if f.type is FieldType.DATE
+        ],
+    }
+    for fault, pairs in choices.items():
+        if pairs:
+            options[fault] = _bad_data(fault, pairs, last, events, process)
+    exception_events = [process.events[n] for n in allowed if process.events[n].exception]
+    refused_reasons = sorted(set(process.exception_reasons) - set(_excusing_reasons(process, current, last)))
+    if exception_events and refused_reasons:
+        options["exception no clock accepts"] = st.builds(
+            lambda spec, reason: Event(spec.id, last, data={"reason": reason}),
+            st.sampled_from(exception_events),
+            st.sampled_from(refused_reasons),
+        )
+    return options
+
+
+def _misspelt(name: str) -> str:
+    return f"{name}_typo"
+
+
+@st.composite
+def _bad_data(
+    draw: st.DrawFn,
+    fault: str,
+    pairs: list[tuple[EventSpec, DataField]],
+    on: date,
+    events: list[Event],
+    process: Process,
+) -> Event:
+    spec, field = draw(st.sampled_from(pairs))
+    data = {
+        f.name: draw(_value(f, on, events, year=False))
+        for f in spec.data.values()
+        if f.required and f.name != field.name
+    }
+    if fault == "value not allowed":
+        data[field.name] = "not-one-of-them"
+    elif fault == "bad date in data":
+        data[field.name] = "2023-02-30"
+    return Event(spec.id, on, data=data)
+
