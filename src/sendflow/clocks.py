@@ -38,9 +38,12 @@ class LimitPlan:
         "excusable",
         "guards",
         "kind",
+        "kind_name",
         "limit",
+        "offsets",
         "met_by",
         "order",
+        "parts",
         "per",
         "references",
         "restart",
@@ -53,6 +56,7 @@ class LimitPlan:
         self.limit = limit
         self.order = order
         self.kind = limit.kind
+        self.kind_name = limit.kind.value
         self.per = limit.per
         self.restart = limit.restart
         self.conditional = limit.conditional
@@ -64,6 +68,26 @@ class LimitPlan:
         self.when_given = limit.when_given
         self.calendar: Calendar = get_calendar(limit.calendar)
         self.references = {id(v): str(v.reference or "") for v in limit.versions}
+        self.parts = tuple(dict.fromkeys(e for v in limit.versions for e, _ in v.due.parts))
+        self.offsets = {id(v): offset for v in limit.versions if (offset := self._offset(v))}
+
+    def _offset(self, version: LimitVersion) -> timedelta | None:
+        """The due date's distance from the start, when it is one for every start day."""
+        due = version.due
+        period = due.period
+        if (
+            due.mode is not DueMode.PERIOD
+            or period is None
+            or period.unit not in (Unit.DAYS, Unit.WEEKS)
+            or self.kind is Kind.LEAD_TIME
+            or isinstance(self.calendar, TribunalCalendar)
+            or self.limit.next_working_day
+        ):
+            return None
+        days = period.amount * (7 if period.unit is Unit.WEEKS else 1)
+        if due.counting is Counting.BEGINNING_WITH and self.kind is not Kind.MINIMUM:
+            days -= 1
+        return timedelta(days=days)
 
     def missing_data(self, version: LimitVersion, data: Mapping[str, Any]) -> str | None:
         """The data field a variant needs for its due date and ``data`` lacks, if any.
@@ -89,6 +113,9 @@ class LimitPlan:
         self, version: LimitVersion, start: date, data: Mapping[str, Any], seen: Mapping[str, date]
     ) -> date | None:
         """The due date of a clock of this rule started on ``start`` with ``data``."""
+        offset = self.offsets.get(id(version))
+        if offset is not None:
+            return start + offset
         due = version.due
         mode = due.mode
         if mode is DueMode.PERIOD:
@@ -154,25 +181,30 @@ class LimitPlan:
 
 
 class Clock:
-    """One clock of one rule in one case, as the history is folded."""
+    """One clock of one rule in one case, as the history is folded.
 
-    __slots__ = (
-        "anchor",
-        "closed_on",
-        "data",
-        "due_on",
-        "exceptions",
-        "key",
-        "met_by",
-        "met_on",
-        "plan",
-        "start_event",
-        "started_on",
-        "superseded",
-        "version",
-        "void_event",
-        "voided",
-    )
+    Only what every clock has is set when it starts; the rest reads the class defaults
+    until an event changes it (replay makes many clocks, and most stay simple). The
+    ``*_at`` fields hold positions in the legal-order history, so that a replay program
+    (``sendflow.programs``) can redo a fold on the dates of another history.
+    """
+
+    due_on: date | None = None
+    met_on: date | None = None
+    met_by: str | None = None
+    end_at: int = -1
+    anchor: date | None = None
+    anchor_at: int = -1
+    closed_on: date | None = None
+    closed_at: int = -1
+    voided: bool = False
+    void_event: str | None = None
+    superseded: bool = False
+    exceptions: tuple[tuple[str, date], ...] = ()
+    exception_at: tuple[int, ...] = ()
+    parts_at: dict[str, int] | None = None
+    status: Status = Status.PENDING
+    days_late: int = 0
 
     def __init__(
         self,
@@ -182,6 +214,7 @@ class Clock:
         start_event: str,
         started_on: date,
         data: Mapping[str, Any],
+        at: int = -1,
     ) -> None:
         self.plan = plan
         self.version = version
@@ -189,15 +222,16 @@ class Clock:
         self.start_event = start_event
         self.started_on = started_on
         self.data = data
-        self.due_on: date | None = None
-        self.met_on: date | None = None
-        self.met_by: str | None = None
-        self.anchor: date | None = None
-        self.closed_on: date | None = None
-        self.voided = False
-        self.void_event: str | None = None
-        self.superseded = False
-        self.exceptions: list[tuple[str, date]] = []
+        self.start_at = at
+
+    def add_exception(self, reason: str, on: date, at: int) -> None:
+        """Record that an exception with ``reason`` was recorded ``on`` a date while it ran."""
+        self.exceptions = (*self.exceptions, (reason, on))
+        self.exception_at = (*self.exception_at, at)
+
+    def settle(self, as_of: date) -> None:
+        """Work out the verdict as of ``as_of`` (see :meth:`verdict`)."""
+        self.status, self.days_late = self.verdict(as_of)
 
     @property
     def running(self) -> bool:
@@ -248,22 +282,23 @@ class Clock:
         return Status.EXCUSED if self.exceptions else status
 
     def result(self, as_of: date) -> TimeLimitResult:
-        """The frozen result of this clock as of ``as_of``."""
-        status, days_late = self.verdict(as_of)
+        """The frozen result of this clock, as settled for ``as_of``."""
         limit = self.plan.limit
+        exceptions = self.exceptions
         return TimeLimitResult(
-            rule=limit.id,
-            key=self.key,
-            kind=limit.kind.value,
-            duty=limit.duty,
-            started_on=self.started_on,
-            due_on=self.due_on,
-            met_on=self.met_on,
-            status=status,
-            days_late=days_late,
-            exceptions=tuple(dict.fromkeys(reason for reason, _ in self.exceptions)),
-            reference=self.plan.references[id(self.version)],
-            explain=lambda: explain(self, status, days_late, as_of),
+            limit.id,
+            self.key,
+            self.plan.kind_name,
+            limit.duty,
+            self.started_on,
+            self.due_on,
+            self.met_on,
+            self.status,
+            self.days_late,
+            tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
+            self.plan.references[id(self.version)],
+            None,
+            lambda: explain(self, self.status, self.days_late, as_of),
         )
 
 

@@ -33,8 +33,12 @@ def apply_exception(
     index: int,
     case_id: str | None,
     state: str,
+    at: int = -1,
 ) -> None:
-    """Attach the exception ``event`` records to every running clock it can excuse."""
+    """Attach the exception ``event`` records to every running clock it can excuse.
+
+    ``at`` is the event's position in the legal-order history.
+    """
 
     def fail(message: str) -> EventError:
         return EventError(
@@ -79,7 +83,7 @@ def apply_exception(
         if problem is not None:
             raise fail(problem)
     for clock in candidates:
-        clock.exceptions.append((reason_id, event.on))
+        clock.add_exception(reason_id, event.on, at)
 
 
 def _accepts(clock: Clock) -> str:

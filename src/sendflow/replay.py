@@ -7,6 +7,7 @@ date: nothing else changes state.
 from __future__ import annotations
 
 import operator
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ from sendflow.errors import CaseFileError, EventError
 from sendflow.events import Event, to_event
 from sendflow.exceptions import apply_exception
 from sendflow.periods import format_day
+from sendflow.programs import ProgramCache, record_program
 from sendflow.results import Evaluation
 
 __all__ = ["evaluate"]
@@ -62,7 +64,10 @@ def evaluate(
             required data, has a bad date, or is dated before the case began.
     """
     compiled = process if isinstance(process, CompiledProcess) else compile_process(process)
-    recorded = [to_event(e, index=i) for i, e in enumerate(events)]
+    recorded: list[Event] = [
+        given if isinstance(given, Event) else to_event(given, index=i)
+        for i, given in enumerate(events)
+    ]
     history = ordered(recorded)
     if not history:
         raise CaseFileError(f"case {case_id or '(unnamed)'} has no events: nothing to evaluate.")
@@ -75,8 +80,12 @@ def evaluate(
             f"the as-of date {as_of.isoformat()} is before the case began on "
             f"{history[0].on.isoformat()}; choose a date on or after it."
         )
-    state, clocks = _fold(compiled, history, positions, as_of, case_id)
+    if history[-1].on > as_of:
+        history = [event for event in history if event.on <= as_of]
+    state, clocks = _replay(compiled, history, positions, as_of, case_id)
     clocks.sort(key=_clock_order)
+    for clock in clocks:
+        clock.settle(as_of)
     spec = compiled.process.states.get(state)
     return Evaluation(
         process=compiled.process.id,
@@ -86,9 +95,34 @@ def evaluate(
         state=state,
         final=compiled.final[state],
         outcome=spec.outcome if spec is not None else None,
-        time_limits=tuple(clock.result(as_of) for clock in clocks),
+        time_limits=lambda: [clock.result(as_of) for clock in clocks],
         allowed_events=compiled.allowed(state),
     )
+
+
+_PROGRAMS: weakref.WeakKeyDictionary[CompiledProcess, ProgramCache] = weakref.WeakKeyDictionary()
+
+
+def _replay(
+    compiled: CompiledProcess,
+    history: list[Event],
+    positions: Sequence[int],
+    as_of: date,
+    case_id: str | None,
+) -> tuple[str, list[Clock]]:
+    """Fold ``history``: by its shape's recorded program if there is one, else in full."""
+    cache = _PROGRAMS.get(compiled)
+    if cache is None:
+        cache = _PROGRAMS[compiled] = ProgramCache(compiled)
+    shape = cache.reader.shape(history)
+    if shape is not None:
+        program = cache.get(shape)
+        if program is not None:
+            return program.run(compiled, history, positions, case_id)
+    state, states, clocks = fold(compiled, history, positions, as_of, case_id)
+    if shape is not None:
+        cache.put(shape, record_program(compiled, history, state, states, clocks))
+    return state, clocks
 
 
 def _clock_order(clock: Clock) -> tuple[date, int]:
@@ -133,13 +167,18 @@ def _check_start(
     )
 
 
-def _fold(
+def fold(
     compiled: CompiledProcess,
     history: list[Event],
     positions: Sequence[int],
     as_of: date,
     case_id: str | None,
-) -> tuple[str, list[Clock]]:
+) -> tuple[str, list[str], list[Clock]]:
+    """Fold ``history`` event by event: the final state, the state before each event, clocks.
+
+    Raises:
+        EventError: An event is unknown, not allowed now, or has bad data.
+    """
     table = compiled.table
     plans = compiled.plans
     final = compiled.final
@@ -148,10 +187,14 @@ def _fold(
     running: Running = {}
     started: set[tuple[str, str | None]] = set()
     seen: dict[str, date] = {}
-    for index, given in zip(positions, history, strict=True):
+    seen_at: dict[str, int] = {}
+    states: list[str] = []
+    for at, given in enumerate(history):
         event = given
+        index = positions[at]
         if event.on > as_of:
             break
+        states.append(state)
         plan = plans.get(event.name)
         if plan is None:
             raise _unknown_event(compiled, event, index, case_id, state)
@@ -165,30 +208,42 @@ def _fold(
             target = routed.target_for(event.data) or target
         on = event.on
         seen[event.name] = on
+        seen_at[event.name] = at
         if plan.exception:
-            apply_exception(compiled.process, event, running, index, case_id, state)
+            apply_exception(compiled.process, event, running, index, case_id, state, at)
         for op, limit in plan.ops:
             if op == START:
-                missing = _start(limit, event, running, started, seen, clocks)
+                missing = _start(limit, event, at, running, started, seen, clocks)
                 if missing is not None:
                     raise _missing_variant_data(compiled, event, index, case_id, state, missing)
+                if limit.parts:
+                    _snapshot_parts(limit, running, seen_at)
             elif op == UPDATE:
                 for clock in running.get(limit.limit.id, {}).values():
                     clock.due_on = limit.due(clock.version, clock.started_on, clock.data, seen)
+                _snapshot_parts(limit, running, seen_at)
             else:
-                _end(op, limit, event, running, clocks)
+                _end(op, limit, event, at, running, clocks)
         state = target
         if final[target]:
             for by_key in running.values():
                 for clock in by_key.values():
                     clock.closed_on = on
+                    clock.closed_at = at
             running.clear()
-    return state, clocks
+    return state, states, clocks
+
+
+def _snapshot_parts(plan: LimitPlan, running: Running, seen_at: Mapping[str, int]) -> None:
+    """Note which occurrence of each part event the running clocks' due dates used."""
+    for clock in running.get(plan.limit.id, {}).values():
+        clock.parts_at = {e: seen_at[e] for e in plan.parts if e in seen_at}
 
 
 def _start(
     plan: LimitPlan,
     event: Event,
+    at: int,
     running: Running,
     started: set[tuple[str, str | None]],
     seen: Mapping[str, date],
@@ -207,6 +262,7 @@ def _start(
         old = by_key.get(key)
         if old is not None:
             old.closed_on = event.on
+            old.closed_at = at
             old.superseded = True
     elif (rule, key) in started:
         return None
@@ -217,14 +273,16 @@ def _start(
     if missing is not None:
         return plan.limit, version, missing
     started.add((rule, key))
-    clock = Clock(plan, version, key, event.name, event.on, data)
+    clock = Clock(plan, version, key, event.name, event.on, data, at)
     clock.due_on = plan.due(version, event.on, data, seen)
     by_key[key] = clock
     clocks.append(clock)
     return None
 
 
-def _end(op: int, plan: LimitPlan, event: Event, running: Running, clocks: list[Clock]) -> None:
+def _end(
+    op: int, plan: LimitPlan, event: Event, at: int, running: Running, clocks: list[Clock]
+) -> None:
     rule = plan.limit.id
     by_key = running.get(rule)
     if op == LEAD_OPEN:
@@ -233,9 +291,10 @@ def _end(op: int, plan: LimitPlan, event: Event, running: Running, clocks: list[
             version = plan.limit.version_on(event.on)
             if version is None:
                 return
-            clock = Clock(plan, version, key, event.name, event.on, event.data)
+            clock = Clock(plan, version, key, event.name, event.on, event.data, at)
             clock.met_on = event.on
             clock.met_by = event.name
+            clock.end_at = at
             running.setdefault(rule, {})[key] = clock
             clocks.append(clock)
         return
@@ -246,11 +305,12 @@ def _end(op: int, plan: LimitPlan, event: Event, running: Running, clocks: list[
             version = plan.limit.version_on(event.on)
             if version is None:
                 return
-            clock_or_none = Clock(plan, version, key, event.name, event.on, event.data)
+            clock_or_none = Clock(plan, version, key, event.name, event.on, event.data, at)
             clocks.append(clock_or_none)
         period = clock_or_none.version.due.period
         assert period is not None
         clock_or_none.anchor = event.on
+        clock_or_none.anchor_at = at
         clock_or_none.due_on = plan.anchor_due(event.on, period)
         return
     if not by_key:
@@ -267,6 +327,7 @@ def _end(op: int, plan: LimitPlan, event: Event, running: Running, clocks: list[
         elif op in (MET, GUARD):
             clock.met_on = event.on
             clock.met_by = event.name
+        clock.end_at = at
         del by_key[clock.key]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -123,9 +123,13 @@ class TimeLimitResult:
         )
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Evaluation:
     """A case evaluated as of a date: where it stands and how every clock stands.
+
+    Every due date and verdict is worked out when the case is evaluated; the result
+    objects in ``time_limits`` are made when first read (reports over many cases often
+    need only a few of them).
 
     Attributes:
         process: The process id.
@@ -135,7 +139,6 @@ class Evaluation:
         state: The case's state on that date.
         final: Whether that state closes the case.
         outcome: The final state's outcome, if closed.
-        time_limits: One result per clock, in the order the clocks started.
         allowed_events: The events the case can record next.
     """
 
@@ -146,8 +149,35 @@ class Evaluation:
     state: str
     final: bool
     outcome: str | None
-    time_limits: tuple[TimeLimitResult, ...]
+    _time_limits: Sequence[TimeLimitResult] | Callable[[], Sequence[TimeLimitResult]] = attrs.field(
+        alias="time_limits", repr=False
+    )
     allowed_events: tuple[str, ...] = ()
+    _made: tuple[TimeLimitResult, ...] | None = attrs.field(init=False, default=None, repr=False)
+
+    @property
+    def time_limits(self) -> tuple[TimeLimitResult, ...]:
+        """One result per clock, in the order the clocks started."""
+        made = self._made
+        if made is None:
+            source = self._time_limits
+            made = tuple(source() if callable(source) else source)
+            object.__setattr__(self, "_made", made)
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.process, self.process_version, self.case_id, self.as_of, self.state,
+            self.final, self.outcome, self.time_limits, self.allowed_events,
+        )  # fmt: skip
 
     def result(self, rule: str, key: str | None = None) -> TimeLimitResult:
         """The latest result for ``rule`` (and ``key``); ``KeyError`` if it never started."""

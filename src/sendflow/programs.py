@@ -1,0 +1,287 @@
+"""Replay programs: a history's shape folded once, then replayed on other dates.
+
+Most of the work of folding a history (which transitions fire, which clocks start, what
+ends them, which exceptions reach them) depends only on the history's **shape**: the
+event names in legal order and the data values that steer the fold. Dates only feed the
+due dates and verdicts. So the first history of a shape is folded in full and recorded as
+a program (one step per clock, with the positions of the events that start, meet, void or
+close it); every later history of the same shape replays that program on its own dates.
+
+What makes a shape: each event's name; the values of its declared data fields, except that
+``per`` values (the party asked, the institution consulted) count only by which earlier
+value they repeat, and dates count only by being given; for each rule an event starts that
+has effective-dated versions, which version is in force on the event's date. A history
+whose exception has a validity window or a fact check depends on dates in ways a shape
+cannot hold, so it is always folded in full. The tests prove that a program replays every
+generated history exactly as a full fold does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sendflow.clocks import Clock, LimitPlan
+from sendflow.definitions.model import FieldType, Kind, LimitVersion
+from sendflow.engine import ANCHOR, LEAD_OPEN, START, CompiledProcess
+from sendflow.events import Event
+
+__all__ = ["Program", "ProgramCache", "ShapeReader", "record_program"]
+
+_UNSET = -1
+_MAX_PROGRAMS = 20_000
+
+
+class _EventShape:
+    """How one event type contributes to a history's shape."""
+
+    __slots__ = (
+        "canonical", "fields", "name", "names", "plain", "uncacheable", "versioned",
+    )  # fmt: skip
+
+    def __init__(self, compiled: CompiledProcess, name: str) -> None:
+        spec = compiled.process.events[name]
+        plan = compiled.plans[name]
+        per_fields = {op_plan.per for _, op_plan in plan.ops if op_plan.per is not None}
+        self.name = name
+        # (field name, is a date, counts by repetition). Only free text counts by
+        # repetition: any other value can change whether the event is valid.
+        self.fields = tuple(
+            (
+                field.name,
+                field.type is FieldType.DATE,
+                field.name in per_fields and field.type is FieldType.TEXT and not field.one_of,
+            )
+            for field in spec.data.values()
+        )
+        self.names = frozenset(spec.data)
+        self.canonical = any(by_repeat for _, _, by_repeat in self.fields)
+        self.versioned = tuple(
+            op_plan
+            for op, op_plan in plan.ops
+            if op in (START, LEAD_OPEN, ANCHOR) and _dated(op_plan.limit.versions)
+        )
+        reasons = compiled.process.exception_reasons.values()
+        self.uncacheable = frozenset(
+            r.id
+            for r in reasons
+            if spec.exception
+            and (r.clock_ran_from is not None or r.clock_ran_to is not None or r.check)
+        )
+        self.plain = not self.fields and not self.versioned
+
+    def part(self, event: Event, repeats: dict[Hashable, int]) -> Hashable | None:
+        """This event's part of the shape, or ``None`` if it cannot be part of one.
+
+        Values that cannot be hashed make the shape unhashable; the cache then folds the
+        history in full.
+        """
+        data = event.data
+        values: list[Any] = [self.name]
+        append = values.append
+        for field, is_date, by_repeat in self.fields:
+            value = data.get(field)
+            if value is None:
+                append(None)
+            elif is_date:
+                append(True)
+            elif by_repeat and value != "":
+                append(repeats.setdefault(value, len(repeats)))
+            elif value.__class__ is str:
+                append(value)
+            elif value.__class__ is list:
+                append((list, tuple(value)))
+            else:
+                # The type counts too: 1 and True are equal, but not equally valid.
+                append((value.__class__, value))
+        if self.uncacheable and data.get("reason") in self.uncacheable:
+            return None
+        for plan in self.versioned:
+            version = plan.limit.version_for(event.on, data)
+            append(-1 if version is None else plan.limit.versions.index(version))
+        if not data.keys() <= self.names:
+            # Unknown fields fail validation; they must not share a shape with valid data.
+            append(tuple(sorted(map(str, data))))
+        return tuple(values)
+
+
+def _dated(versions: Sequence[LimitVersion]) -> bool:
+    return len(versions) > 1 or any(
+        v.effective_from is not None or v.effective_to is not None for v in versions
+    )
+
+
+class ShapeReader:
+    """Reads the shape of histories of one process."""
+
+    def __init__(self, compiled: CompiledProcess) -> None:
+        self._shapes = {name: _EventShape(compiled, name) for name in compiled.process.events}
+
+    def shape(self, history: Sequence[Event]) -> tuple[Hashable, ...] | None:
+        """The shape of ``history`` (in legal order), or ``None`` if it has none."""
+        shapes = self._shapes
+        repeats: dict[Hashable, int] = {}
+        parts: list[Hashable] = []
+        for event in history:
+            found = shapes.get(event.name)
+            if found is None:
+                return None
+            if found.plain:
+                parts.append(event.name)
+                continue
+            part = found.part(event, repeats)
+            if part is None:
+                return None
+            parts.append(part)
+        return tuple(parts)
+
+
+class _Step:
+    """One clock of a program: which events start, end and close it."""
+
+    __slots__ = (
+        "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "lead", "met_by",
+        "offset", "parts_at", "per", "plan", "start_at", "start_event", "superseded",
+        "version", "void_event", "voided",
+    )  # fmt: skip
+
+    def __init__(self, clock: Clock) -> None:
+        plan = clock.plan
+        self.plan = plan
+        self.version = clock.version
+        self.per = plan.per if clock.key is not None else None
+        self.start_event = clock.start_event
+        self.start_at = clock.start_at
+        self.end_at = clock.end_at if clock.met_by is not None or clock.voided else _UNSET
+        self.met_by = clock.met_by
+        self.voided = clock.voided
+        self.void_event = clock.void_event
+        self.anchor_at = clock.anchor_at
+        self.closed_at = clock.closed_at
+        self.superseded = clock.superseded
+        self.exceptions = tuple(reason for reason, _ in clock.exceptions)
+        self.exception_at = tuple(clock.exception_at)
+        self.parts_at = tuple((clock.parts_at or {}).items())
+        self.lead = plan.kind is Kind.LEAD_TIME
+        self.offset = None if self.lead else plan.offsets.get(id(clock.version))
+
+    def replay(self, events: Sequence[Event]) -> Clock:
+        """The clock this step gives for ``events`` (a history of the program's shape)."""
+        start = events[self.start_at]
+        data = start.data
+        per = self.per
+        clock = Clock(
+            self.plan,
+            self.version,
+            None if per is None else str(data[per]),
+            self.start_event,
+            start.on,
+            data,
+            self.start_at,
+        )
+        end_at = self.end_at
+        if end_at != _UNSET:
+            clock.end_at = end_at
+            if self.voided:
+                clock.voided = True
+                clock.void_event = self.void_event
+            else:
+                clock.met_on = events[end_at].on
+                clock.met_by = self.met_by
+        if self.closed_at != _UNSET:
+            clock.closed_at = self.closed_at
+            clock.closed_on = events[self.closed_at].on
+            clock.superseded = self.superseded
+        if self.exception_at:
+            clock.exceptions = tuple(
+                (reason, events[at].on)
+                for reason, at in zip(self.exceptions, self.exception_at, strict=True)
+            )
+            clock.exception_at = self.exception_at
+        if self.offset is not None:
+            clock.due_on = start.on + self.offset
+        elif self.lead:
+            if self.anchor_at != _UNSET:
+                clock.anchor_at = self.anchor_at
+                clock.anchor = events[self.anchor_at].on
+                period = self.version.due.period
+                assert period is not None
+                clock.due_on = self.plan.anchor_due(clock.anchor, period)
+        else:
+            seen: Mapping[str, date] = {}
+            if self.parts_at:
+                seen = {name: events[at].on for name, at in self.parts_at}
+                clock.parts_at = dict(self.parts_at)
+            clock.due_on = self.plan.due(self.version, start.on, data, seen)
+        return clock
+
+
+class Program:
+    """The recorded fold of one history shape."""
+
+    __slots__ = ("checks", "state", "states", "steps")
+
+    def __init__(self, state: str, states: Sequence[str], steps: Sequence[_Step],
+                 checks: Sequence[int]) -> None:  # fmt: skip
+        self.state = state
+        self.states = tuple(states)
+        self.steps = tuple(steps)
+        self.checks = tuple(checks)
+
+    def run(
+        self,
+        compiled: CompiledProcess,
+        history: list[Event],
+        positions: Sequence[int],
+        case_id: str | None,
+    ) -> tuple[str, list[Clock]]:
+        """Replay this program on ``history``: the state and every clock."""
+        plans = compiled.plans
+        for at in self.checks:
+            event = history[at]
+            history[at] = plans[event.name].check(event, positions[at], case_id, self.states[at])
+        return self.state, [step.replay(history) for step in self.steps]
+
+
+def record_program(
+    compiled: CompiledProcess,
+    history: Sequence[Event],
+    state: str,
+    states: Sequence[str],
+    clocks: Sequence[Clock],
+) -> Program:
+    """A program from a full fold of ``history`` (its final state, states and clocks)."""
+    # The shape settles whether every other event's data is valid; these still need
+    # their dates and numbers read.
+    specs = compiled.process.events
+    converts = {
+        name for name, spec in specs.items()
+        if any(f.type in (FieldType.DATE, FieldType.INTEGER) for f in spec.data.values())
+    }  # fmt: skip
+    checks = [at for at, event in enumerate(history) if event.data and event.name in converts]
+    return Program(state, states, [_Step(clock) for clock in clocks], checks)
+
+
+class ProgramCache:
+    """The programs of one process, by shape, bounded in size."""
+
+    def __init__(self, compiled: CompiledProcess) -> None:
+        self.reader = ShapeReader(compiled)
+        self.programs: dict[Hashable, Program] = {}
+
+    def get(self, shape: Hashable) -> Program | None:
+        """The program recorded for ``shape``, if any."""
+        try:
+            return self.programs.get(shape)
+        except TypeError:  # a data value that cannot be hashed: no shape
+            return None
+
+    def put(self, shape: Hashable, program: Program) -> None:
+        """Keep ``program`` for ``shape``; forget every program when the cache is full."""
+        if len(self.programs) >= _MAX_PROGRAMS:
+            self.programs.clear()
+        try:
+            self.programs[shape] = program
+        except TypeError:  # a data value that cannot be hashed: no shape
+            return

@@ -1,0 +1,90 @@
+"""Replay programs give exactly what a full fold gives, on any dates of the same shape."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import sendflow
+from sendflow.engine import CompiledProcess
+from sendflow.errors import SendflowError
+from sendflow.events import Event
+from sendflow.programs import ShapeReader
+from sendflow.replay import _PROGRAMS
+from sendflow.testing.strategies import histories
+
+PROCESSES = sendflow.packaged_processes()
+
+
+def redate(history: list[Event], gaps: list[int]) -> list[Event]:
+    """The same events in the same order, on new dates (``gaps`` days apart)."""
+    day = history[0].on + timedelta(days=gaps[0] - 30)
+    moved = []
+    for given_event, gap in zip(history, [*gaps[1:], 0], strict=False):
+        moved.append(attrs.evolve(given_event, on=day))
+        day += timedelta(days=gap)
+    return moved
+
+
+def outcome(compiled: CompiledProcess, history: list[Event]) -> object:
+    """The evaluation as plain data, or the error's type and message."""
+    try:
+        return sendflow.evaluate(compiled, history).to_dict()
+    except SendflowError as exc:
+        return (type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("pid", PROCESSES)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_a_program_replays_like_a_full_fold(pid: str, data: st.DataObject) -> None:
+    """A history replayed by the program recorded from another of its shape equals a full fold."""
+    process = sendflow.load_process(pid)
+    first = data.draw(histories(process, max_events=14))
+    gaps = data.draw(st.lists(st.integers(0, 60), min_size=len(first), max_size=len(first)))
+    second = redate(first, gaps)
+    warm = CompiledProcess(process)
+    sendflow.evaluate(warm, first)  # records the program of this shape
+    programs = _PROGRAMS[warm].programs
+    recorded = len(programs)
+    got = outcome(warm, second)
+    assert got == outcome(CompiledProcess(process), second)  # a fresh cache folds in full
+    reader = ShapeReader(warm)
+    if reader.shape(first) is not None and reader.shape(first) == reader.shape(second):
+        assert len(programs) == recorded, "the same shape must replay the recorded program"
+        event("replayed by a program")
+
+
+def test_shapes_count_per_values_by_repetition() -> None:
+    """Two histories that differ only in the names of the parties asked share a shape."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    reader = ShapeReader(CompiledProcess(process))
+
+    def history(a: str, b: str) -> list[Event]:
+        base = sendflow.Event("request_received", on=date(2024, 1, 8))
+        return [
+            base,
+            attrs.evolve(base, name="decided_to_assess"),
+            sendflow.Event("advice_requested", base.on, data={"party": a}),
+            sendflow.Event("advice_requested", base.on, data={"party": b}),
+            sendflow.Event("advice_received", base.on, data={"party": a}),
+        ]
+
+    assert reader.shape(history("health", "school")) == reader.shape(history("x", "y"))
+    assert reader.shape(history("health", "school")) != reader.shape(history("x", "x"))
+
+
+def test_a_coronavirus_exception_is_always_folded_in_full() -> None:
+    """An exception with a validity window has no shape: its dates decide whether it counts."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    reader = ShapeReader(CompiledProcess(process))
+    day = date(2020, 6, 1)
+    history = [
+        sendflow.Event("request_received", day),
+        sendflow.Event("exception_recorded", day, data={"reason": "coronavirus"}),
+    ]
+    assert reader.shape(history) is None
