@@ -22,7 +22,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sendflow.clocks import Clock, LimitPlan
+from sendflow.clocks import Clock
 from sendflow.definitions.model import FieldType, Kind, LimitVersion
 from sendflow.engine import ANCHOR, LEAD_OPEN, START, CompiledProcess
 from sendflow.events import Event
