@@ -1,13 +1,18 @@
 """Replay speed: ``sendflow.evaluate`` against a bare ``transitions`` machine.
 
-Generates valid histories lazily (in chunks, so memory stays flat), then times, over the
-same event sequences:
+Histories are generated lazily in chunks (memory stays flat in the number of cases) and
+each chunk is timed three ways over the same event sequences:
 
-- sendflow: ``sendflow.evaluate(process, events)``, computing every time limit's due date
-  and verdict;
-- baseline: one shared ``transitions`` machine with no time limits, one model reset per
-  case, each event fired with ``machine.events[name].trigger(model)`` (the fastest plain
-  use of ``transitions`` measured here).
+- baseline: one shared ``transitions`` machine per process with no time limits, one model
+  reset per case, each event fired with ``machine.events[name].trigger(model, data)``
+  (the fastest plain use of ``transitions`` measured here);
+- evaluate: ``sendflow.evaluate(process, events)``, which validates every event and works
+  out every time limit's due date and verdict;
+- + results: the same, then reading every ``TimeLimitResult`` (result objects are made on
+  first read).
+
+Two caseloads: realistic EHC needs assessments, and a mix of all six packaged processes
+(random walks through each definition).
 
 Run: ``python benchmarks/replay.py --cases 100000``
 """
@@ -16,103 +21,100 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import transitions
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sendflow
 from ehc_histories import ehc_histories
-from sendflow.engine import INITIAL
+from sendflow.definitions.model import Process
+from sendflow.engine import INITIAL, compile_process
+from walks import walks
 
 CHUNK = 5_000
+Case = tuple[Process, list[sendflow.Event]]
 
 
-def bare_machine(process: sendflow.definitions.Process) -> tuple[transitions.Machine, object]:
-    """One ``transitions`` machine for the process and one model to reuse."""
+class Model:
+    """The object a bare ``transitions`` machine moves."""
 
-    class Model:
-        state = INITIAL
+    state = INITIAL
 
+
+def ehc_cases(count: int) -> Iterator[Case]:
+    process = sendflow.load_process("ehc-needs-assessment")
+    for history in ehc_histories(count):
+        yield process, history
+
+
+def mixed_cases(count: int) -> Iterator[Case]:
+    processes = [sendflow.load_process(pid) for pid in sendflow.packaged_processes()]
+    share = -(-count // len(processes))
+    streams = [zip(itertools.repeat(p), walks(p, share, seed=i)) for i, p in enumerate(processes)]
+    yield from itertools.islice(itertools.chain.from_iterable(zip(*streams, strict=False)), count)
+
+
+def baseline(chunk: list[Case]) -> int:
     model = Model()
-    triggers = [
-        {"trigger": e.id, "source": source, "dest": e.target}
-        for e in process.events.values()
-        for source in ([INITIAL] if e.id in process.start else e.sources)
-    ]
-    machine = transitions.Machine(
-        model=model,
-        states=[INITIAL, *process.states],
-        transitions=triggers,
-        initial=INITIAL,
-        auto_transitions=False,
-    )
-    return machine, model
+    for process, history in chunk:
+        events = compile_process(process).machine.events
+        model.state = INITIAL
+        for event in history:
+            events[event.name].trigger(model, event.data)
+    return 0
 
 
-def chunks(total: int, source: Iterator[list[sendflow.Event]]) -> Iterator[list]:
-    done = 0
-    while done < total:
-        size = min(CHUNK, total - done)
-        yield [next(source) for _ in range(size)]
-        done += size
+def with_evaluate(chunk: list[Case]) -> int:
+    evaluate = sendflow.evaluate
+    for process, history in chunk:
+        evaluate(process, history)
+    return 0
 
 
-def run(label: str, total: int, body: Callable[[list], None]) -> tuple[float, int]:
-    """Time ``body`` over every chunk; return (seconds, events)."""
-    elapsed = 0.0
-    events = 0
-    gc.collect()
-    for chunk in chunks(total, ehc_histories(total)):
-        events += sum(len(h) for h in chunk)
-        start = time.perf_counter()
-        body(chunk)
-        elapsed += time.perf_counter() - start
-    print(
-        f"  {label:<9} {total:>8,} cases {events:>10,} events {elapsed:7.2f} s "
-        f"{events / elapsed:>11,.0f} events/s"
-    )
-    return elapsed, events
+def with_results(chunk: list[Case]) -> int:
+    evaluate = sendflow.evaluate
+    return sum(len(evaluate(process, history).time_limits) for process, history in chunk)
+
+
+def measure(cases: Callable[[int], Iterator[Case]], total: int) -> dict[str, float]:
+    """Events per second for each way, over the same chunks."""
+    ways = {"baseline": baseline, "evaluate": with_evaluate, "+ results": with_results}
+    seconds = dict.fromkeys(ways, 0.0)
+    events = results = 0
+    source = cases(total)
+    while chunk := list(itertools.islice(source, CHUNK)):
+        events += sum(len(h) for _, h in chunk)
+        for name, way in ways.items():
+            gc.collect()
+            start = time.perf_counter()
+            results += way(chunk)
+            seconds[name] += time.perf_counter() - start
+    rates = {name: events / s for name, s in seconds.items()}
+    for name, rate in rates.items():
+        ratio = rate / rates["baseline"]
+        print(
+            f"  {name:<10} {seconds[name]:7.2f} s {rate:>11,.0f} events/s  {ratio:4.1f}x baseline"
+        )
+    print(f"  {events:,} events; {results:,} time-limit results read")
+    return rates
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     args = parser.parse_args()
-    process = sendflow.load_process("ehc-needs-assessment")
-    machine, model = bare_machine(process)
-    machine_events = machine.events
-    evaluate = sendflow.evaluate
-    results = 0
-
-    def with_sendflow(chunk: list) -> None:
-        nonlocal results
-        for history in chunk:
-            results += len(evaluate(process, history).time_limits)
-
-    def with_transitions(chunk: list) -> None:
-        for history in chunk:
-            model.state = INITIAL
-            for event in history:
-                machine_events[event.name].trigger(model)
-
-    print(f"EHC needs assessment histories, {args.cases:,} cases (Python {sys.version.split()[0]})")
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    base_s, base_n = run("baseline", args.cases, with_transitions)
-    ours_s, ours_n = run("sendflow", args.cases, with_sendflow)
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    ratio = (ours_n / ours_s) / (base_n / base_s)
-    print(f"  time-limit results computed: {results:,}")
-    print(f"  sendflow / bare transitions: {ratio:.1f}x (target >= 5x)")
-    print(
-        f"  peak RSS {rss_before / 1024:.0f} MiB before, {rss_after / 1024:.0f} MiB after "
-        f"(histories streamed in chunks of {CHUNK:,})"
-    )
+    print(f"Python {sys.version.split()[0]}; {args.cases:,} cases per caseload")
+    print("EHC needs assessments:")
+    measure(ehc_cases, args.cases)
+    print("All six processes, mixed:")
+    measure(mixed_cases, args.cases)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {rss:.0f} MiB (histories generated and timed in chunks of {CHUNK:,})")
 
 
 if __name__ == "__main__":

@@ -203,6 +203,9 @@ class Clock:
     exceptions: tuple[tuple[str, date], ...] = ()
     exception_at: tuple[int, ...] = ()
     parts_at: dict[str, int] | None = None
+    reopened_by: str | None = None
+    reopened_on: date | None = None
+    reopened_at: int = -1
     status: Status = Status.PENDING
     days_late: int = 0
 
@@ -331,6 +334,11 @@ def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
         parts.append(
             f"Exceptions recorded while it ran: {listed}. Exceptions excuse, they do not "
             "move the due date."
+        )
+    if clock.reopened_by is not None and clock.reopened_on is not None:
+        parts.append(
+            f"The case was reopened by {clock.reopened_by.replace('_', ' ')} on "
+            f"{format_day(clock.reopened_on)}: clocks started then count from that day."
         )
     if limit.description:
         parts.append(f"Note: {' '.join(limit.description.split())}")

@@ -58,9 +58,11 @@ class CompiledProcess:
         }
 
     def allowed(self, state: str) -> tuple[str, ...]:
-        """The events a case in ``state`` can record, in definition order."""
-        if self.final.get(state, False):
-            return ()
+        """The events a case in ``state`` can record, in definition order.
+
+        A case in a final state allows only the events that reopen it (the checks refuse
+        any other event from a final state).
+        """
         return tuple(self.table.get(state, {}))
 
     def fire(self, state: str, event: str, data: Mapping[str, Any] | None = None) -> str:

@@ -142,7 +142,8 @@ class _Step:
 
     __slots__ = (
         "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "lead", "met_by",
-        "offset", "parts_at", "per", "plan", "start_at", "start_event", "superseded",
+        "offset", "parts_at", "per", "plan", "reopened_at", "reopened_by", "start_at",
+        "start_event", "superseded",
         "version", "void_event", "voided",
     )  # fmt: skip
 
@@ -163,6 +164,8 @@ class _Step:
         self.exceptions = tuple(reason for reason, _ in clock.exceptions)
         self.exception_at = tuple(clock.exception_at)
         self.parts_at = tuple((clock.parts_at or {}).items())
+        self.reopened_by = clock.reopened_by
+        self.reopened_at = clock.reopened_at
         self.lead = plan.kind is Kind.LEAD_TIME
         self.offset = None if self.lead else plan.offsets.get(id(clock.version))
 
@@ -193,6 +196,10 @@ class _Step:
             clock.closed_at = self.closed_at
             clock.closed_on = events[self.closed_at].on
             clock.superseded = self.superseded
+        if self.reopened_by is not None:
+            clock.reopened_by = self.reopened_by
+            clock.reopened_at = self.reopened_at
+            clock.reopened_on = events[self.reopened_at].on
         if self.exception_at:
             clock.exceptions = tuple(
                 (reason, events[at].on)

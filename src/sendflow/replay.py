@@ -224,14 +224,30 @@ def fold(
                 _snapshot_parts(limit, running, seen_at)
             else:
                 _end(op, limit, event, at, running, clocks)
+        if plan.spec.reopens:
+            _reopen(clocks, event, at)
         state = target
         if final[target]:
-            for by_key in running.values():
-                for clock in by_key.values():
-                    clock.closed_on = on
-                    clock.closed_at = at
-            running.clear()
+            _close(running, on, at)
     return state, states, clocks
+
+
+def _reopen(clocks: list[Clock], event: Event, at: int) -> None:
+    """Note on the clocks so far that ``event`` reopened the closed case."""
+    for clock in clocks:
+        if clock.reopened_by is None:
+            clock.reopened_by = event.name
+            clock.reopened_on = event.on
+            clock.reopened_at = at
+
+
+def _close(running: Running, on: date, at: int) -> None:
+    """Stop every running clock: the case reached a final state ``on`` that day."""
+    for by_key in running.values():
+        for clock in by_key.values():
+            clock.closed_on = on
+            clock.closed_at = at
+    running.clear()
 
 
 def _snapshot_parts(plan: LimitPlan, running: Running, seen_at: Mapping[str, int]) -> None:
@@ -381,8 +397,10 @@ def _not_allowed(
     allowed = compiled.allowed(state)
     spec = compiled.process.states.get(state)
     title = f" ({spec.title})" if spec is not None else ""
-    if compiled.final.get(state):
+    if compiled.final.get(state) and not allowed:
         now = "The case is closed: no event is allowed after a final state."
+    elif compiled.final.get(state):
+        now = f"The case is closed; only these events reopen it: {', '.join(allowed)}."
     else:
         now = f"Allowed now: {', '.join(allowed) or '(none)'}."
     sources = compiled.process.events[event.name].sources

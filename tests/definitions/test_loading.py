@@ -221,7 +221,9 @@ def test_packaged_ehc_process_matches_the_rule_catalogue():
         "final_plan_issued": ({"draft_issued"}, "plan_issued"),
         "request_withdrawn": (open_states, "withdrawn"),
         "exception_recorded": (open_states, None),
+        "refusal_reversed": ({"not_assessed"}, "assessing"),
     }
+    assert [e.id for e in process.events.values() if e.reopens] == ["refusal_reversed"]
     required = {
         e.id: {f.name for f in e.data.values() if f.required} for e in process.events.values()
     }
@@ -230,6 +232,7 @@ def test_packaged_ehc_process_matches_the_rule_catalogue():
     assert required["institution_consulted"] == {"institution"}
     assert required["institution_responded"] == {"institution"}
     assert required["exception_recorded"] == {"reason"}
+    assert required["refusal_reversed"] == {"route"}
 
 
 @pytest.mark.parametrize(

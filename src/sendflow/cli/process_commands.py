@@ -84,7 +84,12 @@ def describe_process(process: Process) -> str:
                 "any open state" if _all_open(process, event.sources) else ", ".join(event.sources)
             )
             move = f"from {sources}" + (f" -> {event.target}" if event.target else " (stays)")
+        if event.reopens:
+            move += " (reopens a closed case)"
         out.append(f"  {event.id}: {move}")
+        for route in event.routes:
+            when = "; ".join(f"{k} is {' or '.join(v)}" for k, v in route.when.items())
+            out.append(f"      when {when} -> {route.target}")
         for field in event.data.values():
             need = "required" if field.required else "optional"
             allowed = f"; one of {', '.join(field.one_of)}" if field.one_of else ""

@@ -107,13 +107,22 @@ def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
                 ),
             )
         finals = [s for s in event.sources if process.states[s].final]
-        if finals:
+        if event.reopens and not finals:
+            yield (
+                ("events", event.id, "reopens"),
+                (
+                    f"event {event.id!r} says 'reopens: true' but comes from no final state. "
+                    "Name the final state(s) it reopens in 'from', or remove 'reopens'."
+                ),
+            )
+        if finals and not event.reopens:
             yield (
                 ("events", event.id, "from"),
                 (
                     f"event {event.id!r} leaves the final state(s) {', '.join(finals)}; a closed "
-                    "case records nothing more. Remove them from 'from', or make the state "
-                    "not final."
+                    "case records nothing more. Remove them from 'from', make the state not "
+                    "final, or mark the event 'reopens: true' if the law lets it reopen a "
+                    "closed case."
                 ),
             )
 

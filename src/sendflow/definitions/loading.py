@@ -57,6 +57,7 @@ _EVENT = (
     "data",
     "roles",
     "exception",
+    "reopens",
     "reference",
     "description",
 )
@@ -345,6 +346,7 @@ class _Builder:
                 exception=self.r.flag(
                     (*path, "exception"), fields.get("exception"), what="exception"
                 ),
+                reopens=self.r.flag((*path, "reopens"), fields.get("reopens"), what="reopens"),
                 reference=self._reference(
                     (*path, "reference"), fields.get("reference"), required=False
                 ),

@@ -129,7 +129,8 @@ class EventSpec:
     """An event a case can record: the states it may come from and the state it leads to.
 
     ``routes`` (tried in order, the first match wins) send the case to another state when
-    the event's data matches; otherwise it goes to ``target``.
+    the event's data matches; otherwise it goes to ``target``. An event that ``reopens``
+    may come from a final state (a refusal reversed after mediation or appeal).
     """
 
     id: str
@@ -140,6 +141,7 @@ class EventSpec:
     routes: tuple[Route, ...] = ()
     roles: tuple[str, ...] = ()
     exception: bool = False
+    reopens: bool = False
     reference: Reference | None = None
     description: str | None = None
 
