@@ -96,6 +96,14 @@ class Case:
         """Every clock's result as of a date."""
         return self.evaluate(as_of=as_of).time_limits
 
+    def latest(self, event: str) -> Event | None:
+        """The latest occurrence of ``event`` in legal order, or ``None``.
+
+        ``case.latest("refusal_reversed").data["route"]`` says how a refusal was reversed.
+        """
+        found = [e for e in self._events if e.name == event]
+        return max(found, key=lambda e: e.on) if found else None
+
     @property
     def state(self) -> str:
         """The state after the latest event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Mapping
 
+from sendflow.definitions.links import link_problems
 from sendflow.definitions.model import (
     DataField,
     DueMode,
@@ -51,6 +52,7 @@ def _problems(process: Process) -> Iterator[tuple[Path, str]]:
     yield from _start_problems(process)
     yield from _state_problems(process)
     yield from _route_problems(process)
+    yield from link_problems(process)
     for limit in process.time_limits.values():
         yield from _limit_problems(process, limit)
     for event in process.events.values():

@@ -11,6 +11,7 @@ import attrs
 
 from sendflow.calendars import CALENDAR_NAMES
 from sendflow.definitions.checks import check_process
+from sendflow.definitions.links import read_links
 from sendflow.definitions.model import (
     DataField,
     Due,
@@ -47,6 +48,7 @@ _TOP = (
     "time_limits",
     "lists",
     "exception_reasons",
+    "links",
 )
 _STATE = ("title", "final", "outcome", "description", "reference")
 _EVENT = (
@@ -178,6 +180,7 @@ class _Builder:
             sources=self.sources,
             lists=lists,
             exception_reasons=reasons,
+            links=read_links(r, top.get("links"), events),
             file=r.source.file,
         )
 

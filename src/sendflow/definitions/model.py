@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -23,6 +24,7 @@ __all__ = [
     "FieldType",
     "Kind",
     "LimitVersion",
+    "Link",
     "Process",
     "Reference",
     "Route",
@@ -279,6 +281,24 @@ class TimeLimit:
         return None
 
 
+@attrs.frozen
+class Link:
+    """An event of this process that records an event in a related case of another process.
+
+    When an event named in ``on`` is recorded with data matching ``when``, in a case whose
+    start event's data matches ``case_when``, the related case (of process ``process``)
+    records ``record`` on the same date with ``data``.
+    """
+
+    title: str
+    on: tuple[str, ...]
+    when: Mapping[str, tuple[str, ...]]
+    case_when: Mapping[str, tuple[str, ...]]
+    process: str
+    record: str
+    data: Mapping[str, Any]
+
+
 @attrs.frozen(eq=False)
 class Process:
     """A whole process definition: states, events, time limits and what they cite.
@@ -296,6 +316,7 @@ class Process:
     sources: Mapping[str, Source] = attrs.field(factory=dict)
     lists: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     exception_reasons: Mapping[str, ExceptionReason] = attrs.field(factory=dict)
+    links: tuple[Link, ...] = ()
     description: str | None = None
     file: str | None = attrs.field(default=None, eq=False)
 
