@@ -102,7 +102,8 @@ class Case:
         ``case.latest("refusal_reversed").data["route"]`` says how a refusal was reversed.
         """
         found = [e for e in self._events if e.name == event]
-        return max(found, key=lambda e: e.on) if found else None
+        # The last recorded of the latest day: max keeps the first of equal dates.
+        return max(reversed(found), key=lambda e: e.on) if found else None
 
     @property
     def state(self) -> str:

@@ -316,7 +316,7 @@ def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
         chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
         parts.append(f"The due date for cases where {chosen} applies.")
     parts.append(_due_words(clock, due))
-    if clock.due_on is not None and limit.kind is not Kind.LEAD_TIME:
+    if clock.due_on is not None and limit.kind is Kind.DEADLINE:
         holiday = plan.calendar.holiday_name(clock.due_on)
         if holiday is not None and not limit.next_working_day and limit.tribunal_act is None:
             parts.append(

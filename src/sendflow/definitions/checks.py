@@ -18,6 +18,7 @@ from sendflow.definitions.model import (
 from sendflow.definitions.reader import did_you_mean
 from sendflow.definitions.source import Path, Source
 from sendflow.errors import Problem
+from sendflow.periods import Unit
 
 __all__ = ["check_process", "reachable_states"]
 
@@ -69,7 +70,14 @@ def _problems(process: Process) -> Iterator[tuple[Path, str]]:
                     )
     exception_events = [e for e in process.events.values() if e.exception]
     for event in exception_events:
-        if "reason" not in event.data:
+        reason = event.data.get("reason")
+        if reason is not None and reason.one_of_list != "exception-reasons":
+            yield (
+                ("events", event.id, "data", "reason"),
+                "the 'reason' of an exception event must be 'one_of: exception-reasons', so "
+                "that only declared exception reasons can be recorded.",
+            )
+        if reason is None:
             yield (
                 ("events", event.id, "data"),
                 (
@@ -240,8 +248,20 @@ def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, 
                         "year of a 'before' date."
                     ),
                 )
-        if limit.kind is Kind.LEAD_TIME and due.mode is not DueMode.PERIOD:
-            yield path, "a lead time needs a plain 'period' (how long before the event)."
+        if limit.kind in (Kind.LEAD_TIME, Kind.MINIMUM) and due.mode is not DueMode.PERIOD:
+            what = "how long before the event" if limit.kind is Kind.LEAD_TIME else "how long"
+            yield path, f"a {limit.kind.value.replace('_', ' ')} needs a plain 'period' ({what})."
+        backwards = limit.kind is Kind.LEAD_TIME or (
+            due.mode is DueMode.FROM_DATA and due.period is not None
+        )
+        if backwards and due.period is not None and due.period.unit is Unit.WORKING_DAYS:
+            yield (
+                (*path, "period"),
+                (
+                    f"'{due.period}' cannot be counted back before an event: give the period "
+                    "in days, weeks or months."
+                ),
+            )
     if limit.target_of is not None and limit.target_of not in process.time_limits:
         yield (
             (*path, "target_of"),
