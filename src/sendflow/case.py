@@ -46,8 +46,10 @@ class Case:
         case_id: str | None = None,
         events: Iterable[Event | Mapping[str, Any]] = (),
         related_case: str | None = None,
+        closures: Iterable[date] = (),
     ) -> None:
         self.process = load_process(process) if isinstance(process, str) else process
+        self.closures = frozenset(closures)
         self.case_id = case_id
         self.related_case = related_case
         self._events: list[Event] = [to_event(e, index=i) for i, e in enumerate(events)]
@@ -62,7 +64,9 @@ class Case:
 
     def _check(self, events: list[Event]) -> Evaluation:
         latest = max(e.on for e in events)
-        return evaluate(self.process, events, as_of=latest, case_id=self.case_id)
+        return evaluate(
+            self.process, events, as_of=latest, case_id=self.case_id, closures=self.closures
+        )
 
     def record(
         self,
@@ -90,7 +94,9 @@ class Case:
             )
         if as_of is None and self._latest is not None:
             return self._latest
-        return evaluate(self.process, self._events, as_of=as_of, case_id=self.case_id)
+        return evaluate(
+            self.process, self._events, as_of=as_of, case_id=self.case_id, closures=self.closures
+        )
 
     def time_limits(self, *, as_of: date | None = None) -> tuple[TimeLimitResult, ...]:
         """Every clock's result as of a date."""

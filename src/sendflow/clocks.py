@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from sendflow.calendars import Calendar, TribunalCalendar, get_calendar
+from sendflow.calendars import Calendar, EnglandCalendar, TribunalCalendar, get_calendar
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, TimeLimit
 from sendflow.periods import (
     Counting,
@@ -52,7 +52,9 @@ class LimitPlan:
         "when_given",
     )
 
-    def __init__(self, limit: TimeLimit, order: int) -> None:
+    def __init__(
+        self, limit: TimeLimit, order: int, *, closures: frozenset[date] = frozenset()
+    ) -> None:
         self.limit = limit
         self.order = order
         self.kind = limit.kind
@@ -66,7 +68,15 @@ class LimitPlan:
         self.excusable = frozenset(limit.excusable)
         self.when = tuple(limit.when.items())
         self.when_given = limit.when_given
-        self.calendar: Calendar = get_calendar(limit.calendar)
+        calendar = get_calendar(limit.calendar)
+        # A council's closures are its own working days, not the tribunal's.
+        if (
+            closures
+            and isinstance(calendar, EnglandCalendar)
+            and not isinstance(calendar, TribunalCalendar)
+        ):
+            calendar = calendar.with_closures(closures)
+        self.calendar: Calendar = calendar
         self.references = {id(v): str(v.reference or "") for v in limit.versions}
         self.parts = tuple(dict.fromkeys(e for v in limit.versions for e, _ in v.due.parts))
         self.offsets = {id(v): offset for v in limit.versions if (offset := self._offset(v))}

@@ -42,15 +42,17 @@ class _Token:
 class CompiledProcess:
     """A process ready to run: its machine, transition table and per-event plans."""
 
-    def __init__(self, process: Process) -> None:
+    def __init__(self, process: Process, *, closures: frozenset[date] = frozenset()) -> None:
         self.process = process
+        self.closures = closures
         self.machine = _build_machine(process)
         self.table: dict[str, dict[str, str]] = transition_table(self.machine)
         self.final: dict[str, bool] = {s.id: s.final for s in process.states.values()}
         self.final[INITIAL] = False
         self.routes = {name: spec for name, spec in process.events.items() if spec.routes}
         self.limit_plans = {
-            lid: LimitPlan(limit, i) for i, (lid, limit) in enumerate(process.time_limits.items())
+            lid: LimitPlan(limit, i, closures=closures)
+            for i, (lid, limit) in enumerate(process.time_limits.items())
         }
         self.plans: dict[str, EventPlan] = {
             name: EventPlan(spec, process, _ops(name, self.limit_plans))
@@ -157,14 +159,26 @@ def _ops(name: str, plans: Mapping[str, LimitPlan]) -> tuple[tuple[int, LimitPla
     return (*ending, *updating, *starting)
 
 
-_COMPILED: weakref.WeakKeyDictionary[Process, CompiledProcess] = weakref.WeakKeyDictionary()
+_COMPILED: weakref.WeakKeyDictionary[Process, dict[frozenset[date], CompiledProcess]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def compile_process(process: Process) -> CompiledProcess:
-    """Return the compiled form of ``process``, built once and reused."""
-    compiled = _COMPILED.get(process)
+def compile_process(process: Process, *, closures: Iterable[date] = frozenset()) -> CompiledProcess:
+    """Return the compiled form of ``process``, built once and reused.
+
+    Args:
+        process: The definition.
+        closures: A council's own closure dates, which are not working days in any of
+            its calendars (see :func:`sendflow.calendars.load_closures`).
+    """
+    days = frozenset(closures)
+    by_closures = _COMPILED.get(process)
+    if by_closures is None:
+        by_closures = _COMPILED[process] = {}
+    compiled = by_closures.get(days)
     if compiled is None:
-        compiled = _COMPILED[process] = CompiledProcess(process)
+        compiled = by_closures[days] = CompiledProcess(process, closures=days)
     return compiled
 
 

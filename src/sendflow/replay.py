@@ -46,6 +46,7 @@ def evaluate(
     *,
     as_of: date | None = None,
     case_id: str | None = None,
+    closures: Iterable[date] = (),
 ) -> Evaluation:
     """Evaluate a case's history as of a date.
 
@@ -58,12 +59,19 @@ def evaluate(
             (``{"event": "request_received", "on": "2024-01-08"}``).
         as_of: The date to give verdicts for; defaults to the latest event's date.
         case_id: The case's id, used in messages and the result.
+        closures: A council's own closure dates: not working days for this evaluation
+            (see :func:`sendflow.calendars.load_closures`).
 
     Raises:
         EventError: An event is unknown, not allowed in the state the case was in, lacks
             required data, has a bad date, or is dated before the case began.
     """
-    compiled = process if isinstance(process, CompiledProcess) else compile_process(process)
+    if isinstance(process, CompiledProcess):
+        compiled = process
+        if closures:
+            compiled = compile_process(process.process, closures=closures)
+    else:
+        compiled = compile_process(process, closures=closures)
     recorded: list[Event] = [
         given if isinstance(given, Event) else to_event(given, index=i)
         for i, given in enumerate(events)

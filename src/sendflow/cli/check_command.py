@@ -8,6 +8,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from sendflow.calendars import load_closures
 from sendflow.case import Case, read_case_file
 from sendflow.cli.output import emit
 from sendflow.errors import CaseFileError
@@ -43,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--fail-on-breach", action="store_true", help="exit 1 if any limit is overdue/late/violated"
     )
     check.add_argument(
+        "--closures",
+        metavar="FILE",
+        help="a council's closure dates (YAML list of dates or FROM..TO ranges)",
+    )
+    check.add_argument(
         "--db", metavar="URL", help="store URL for a case id (default: $SENDFLOW_DB or sqlite)"
     )
     check.set_defaults(run=run_check)
@@ -52,6 +58,14 @@ def run_check(args: argparse.Namespace) -> int:
     """Evaluate the case and print it."""
     as_of = parse_day(args.as_of, what="--as-of") if args.as_of is not None else None
     case = _load(args.case, args.db)
+    if args.closures is not None:
+        case = Case(
+            case.process,
+            case_id=case.case_id,
+            events=case.events,
+            related_case=case.related_case,
+            closures=_closures(args.closures),
+        )
     evaluation = case.evaluate(as_of=as_of)
     if args.format == "json":
         emit(json.dumps(evaluation.to_dict(), indent=2))
@@ -60,6 +74,13 @@ def run_check(args: argparse.Namespace) -> int:
     if args.fail_on_breach and evaluation.breaches:
         return 1
     return 0
+
+
+def _closures(path: str) -> frozenset[date]:
+    try:
+        return load_closures(path)
+    except (OSError, ValueError) as exc:
+        raise CaseFileError(f"--closures: {exc}") from exc
 
 
 def _load(target: str, db: str | None) -> Case:
