@@ -143,6 +143,16 @@ def bench_window(store: Store, runs: int) -> tuple[float, float, int, int]:
     )
 
 
+def bench_due(store: Store, runs: int) -> float:
+    """Median milliseconds of ``Store.due`` for the next 7 days, items built."""
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        store.due(as_of=TODAY, within_days=7, include_overdue=False)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
 def count_limits(store: Store) -> int:
     with store._engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(time_limits)).scalar_one())
@@ -196,6 +206,7 @@ def main() -> None:
         f"due in next 7 days, partial covering index: {window_ms:.2f} ms ({rows} rows); "
         f"with overdue: {overdue_ms:.2f} ms ({with_overdue} rows)"
     )
+    print(f"Store.due, next 7 days (query and DueItems): {bench_due(store, 25):.2f} ms")
     drop_indexes(store, ["ix_time_limits_open_due"])
     window_ms, overdue_ms, rows, _ = bench_window(store, 10)
     print(

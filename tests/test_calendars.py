@@ -8,7 +8,6 @@ from pathlib import Path
 import holidays
 import pytest
 from hypothesis import given
-from tests.strategies_dates import EDGE_DATES, dates, day_counts
 
 from sendflow import calendars
 from sendflow.calendars import (
@@ -19,6 +18,7 @@ from sendflow.calendars import (
     get_calendar,
     load_closures,
 )
+from tests.strategies_dates import EDGE_DATES, dates, day_counts
 
 ONE_DAY = timedelta(days=1)
 ENGLAND = EnglandCalendar()

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.strategies_dates import dates, day_counts
 
 from sendflow.calendars import EnglandCalendar, get_calendar
 from sendflow.periods import (
@@ -21,6 +20,7 @@ from sendflow.periods import (
     format_day,
     period_end,
 )
+from tests.strategies_dates import dates, day_counts
 
 ONE_DAY = timedelta(days=1)
 ENGLAND = get_calendar("england")

@@ -15,6 +15,7 @@ from sendflow.errors import UnknownProcessError
 __all__ = ["load_process", "packaged_processes"]
 
 
+@functools.cache
 def _packaged_dir() -> Path | None:
     """Where the packaged process files are: inside the wheel, or beside ``src/`` in a checkout."""
     shipped = resources.files("sendflow") / "processes"
@@ -24,8 +25,9 @@ def _packaged_dir() -> Path | None:
     return checkout if checkout.is_dir() else None
 
 
+@functools.cache
 def packaged_processes() -> tuple[str, ...]:
-    """The ids of the processes shipped with sendflow, sorted."""
+    """The ids of the processes shipped with sendflow, sorted (read once)."""
     folder = _packaged_dir()
     if folder is None:
         return ()

@@ -30,7 +30,7 @@ from sendflow.events import Event
 __all__ = ["Program", "ProgramCache", "ShapeReader", "record_program"]
 
 _UNSET = -1
-_MAX_PROGRAMS = 20_000
+_MAX_PROGRAMS = 2_000
 
 
 class _EventShape:

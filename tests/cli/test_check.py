@@ -188,3 +188,19 @@ def test_table_format_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> No
     assert "plan_issued" in out
     for rule in ("decide-whether-to-assess", "final-plan", "draft-representations"):
         assert rule in out
+
+
+def test_a_yaml_case_file_may_write_on_unquoted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """YAML reads a bare ``on:`` key as true; a YAML case file still gives the event's date."""
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        "process: ehc-needs-assessment\ncase_id: Y1\nevents:\n"
+        "  - {event: request_received, on: 2024-01-08}\n"
+        "  - event: decided_to_assess\n    on: 2024-02-12\n"
+    )
+    status, out, _ = run(capsys, "check", str(path))
+    assert status == 0
+    data = json.loads(out)
+    assert (data["state"], data["as_of"]) == ("assessing", "2024-02-12")

@@ -46,8 +46,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "histories", metavar="HISTORIES", nargs="+", help="case files, .jsonl files or folders"
     )
     parser.add_argument(
-        "--as-of", type=date.fromisoformat, default=None, help="evaluate as of this date "
-        "(YYYY-MM-DD; default: each case's latest event)"
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="evaluate as of this date (YYYY-MM-DD; default: each case's latest event)",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(run=run)
@@ -63,7 +65,9 @@ def read_histories(paths: Sequence[str]) -> Iterator[tuple[str, Mapping[str, Any
         path = Path(name)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix in (*_CASE_SUFFIXES, _LINES_SUFFIX)
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix in (*_CASE_SUFFIXES, _LINES_SUFFIX)
             )
             for file in found:
                 yield from _read_file(file)
@@ -147,9 +151,7 @@ def _clocks(evaluation: Evaluation) -> dict[tuple[str, str | None, int], dict[st
     return found
 
 
-def compare_case(
-    old: Evaluation | str, new: Evaluation | str
-) -> list[dict[str, Any]]:
+def compare_case(old: Evaluation | str, new: Evaluation | str) -> list[dict[str, Any]]:
     """Every due date or verdict that differs between two evaluations of one case.
 
     An evaluation given as text is the error the definition raised for the history.
@@ -165,7 +167,13 @@ def compare_case(
         was = before.get(clock, {"due_on": _NONE, "status": "(no clock)"})
         now = after.get(clock, {"due_on": _NONE, "status": "(no clock)"})
         changes.extend(
-            {"rule": clock[0], "key": clock[1], "field": field, "old": was[field], "new": now[field]}
+            {
+                "rule": clock[0],
+                "key": clock[1],
+                "field": field,
+                "old": was[field],
+                "new": now[field],
+            }
             for field in ("due_on", "status")
             if was[field] != now[field]
         )
@@ -176,18 +184,23 @@ def run(args: argparse.Namespace) -> int:
     """Replay every history under both definitions and print what changed."""
     old = load_process(args.old)
     new = load_process(args.new)
-    cases = []
+    cases: list[dict[str, Any]] = []
     for where, case in read_histories(args.histories):
         changes = compare_case(_outcome(old, case, args.as_of), _outcome(new, case, args.as_of))
         cases.append({"case_id": _case_id(case), "source": where, "changes": changes})
     by_field = Counter(change["field"] for case in cases for change in case["changes"])
-    summary = {
+    summary: dict[str, Any] = {
         "cases": len(cases),
         "changed": sum(1 for case in cases if case["changes"]),
         "changes": sum(by_field.values()),
         "by_field": dict(sorted(by_field.items())),
     }
-    report = {"old": _named(old, args.old), "new": _named(new, args.new), "cases": cases, "summary": summary}
+    report: dict[str, Any] = {
+        "old": _named(old, args.old),
+        "new": _named(new, args.new),
+        "cases": cases,
+        "summary": summary,
+    }
     print(json.dumps(report, indent=2) if args.format == "json" else _table(report))
     return 0
 

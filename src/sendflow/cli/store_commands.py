@@ -16,10 +16,10 @@ from typing import IO, Any
 
 import yaml
 
-from sendflow.errors import CaseFileError
-from sendflow.events import parse_day
 from sendflow.cli.check_command import DEFAULT_DB, database_url
 from sendflow.cli.output import emit, warn
+from sendflow.errors import CaseFileError
+from sendflow.events import parse_day
 from sendflow.store import Sourced, Store
 
 __all__ = ["register"]
@@ -58,6 +58,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     record.add_argument(
         "--expected-version", type=int, help="fail if the case is no longer at this version"
     )
+    record.add_argument(
+        "--related-case", metavar="ID", help="with --process: the case this one is about"
+    )
+    record.add_argument(
+        "--apply-to-related",
+        action="store_true",
+        help="also record what the event means for the related case (an order to assess "
+        "reverses the refusal there), in the same transaction",
+    )
     _add_db(record)
     record.set_defaults(run=run_record)
 
@@ -86,6 +95,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = subparsers.add_parser("cases", help="list the stored cases")
     listing.add_argument("--process", help="only this process")
     listing.add_argument("--state", help="only cases in this state")
+    listing.add_argument(
+        "--with-event", metavar="EVENT", help="only cases whose history has this event"
+    )
+    listing.add_argument(
+        "--event-data",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="with --with-event: the event's data must have this value (repeatable)",
+    )
     listing.add_argument("--format", choices=("json", "table"), default="table")
     _add_db(listing)
     listing.set_defaults(run=run_cases)
@@ -230,7 +249,9 @@ def run_record(args: argparse.Namespace) -> int:
     with Store(database_url(args.db)) as store:
         if args.process is not None:
             event = {"event": args.event, "on": args.on, "data": data, "actor": args.actor}
-            version = store.open_case(args.process, case_id=args.case_id, events=[event])
+            version = store.open_case(
+                args.process, case_id=args.case_id, events=[event], related_case=args.related_case
+            )
         else:
             version = store.record(
                 args.case_id,
@@ -239,9 +260,22 @@ def run_record(args: argparse.Namespace) -> int:
                 data=data,
                 actor=args.actor,
                 expected_version=args.expected_version,
+                apply_links=args.apply_to_related,
             )
-        summary = store.load(args.case_id).evaluate()
-    emit(f"case {args.case_id}: {args.event} recorded; version {version}, state {summary.state}")
+        case = store.load(args.case_id)
+        lines = [
+            f"case {args.case_id}: {args.event} recorded; version {version}, "
+            f"state {case.evaluate().state}"
+        ]
+        if args.apply_to_related and case.related_case is not None:
+            related = store.load(case.related_case)
+            latest = related.events[-1]
+            if latest.on == args.on and latest.data.get("related_case") == args.case_id:
+                lines.append(
+                    f"case {related.case_id}: {latest.name} recorded as well; "
+                    f"state {related.evaluate().state}"
+                )
+    emit("\n".join(lines))
     return 0
 
 
@@ -288,7 +322,14 @@ def run_export(args: argparse.Namespace) -> int:
 def run_cases(args: argparse.Namespace) -> int:
     """List the stored cases."""
     with Store(database_url(args.db)) as store:
-        rows = [c.to_dict() for c in store.cases(process=args.process, state=args.state)]
+        found = store.cases(process=args.process, state=args.state)
+        if args.with_event is not None:
+            wanted = dict(_field(item) for item in args.event_data)
+            keep = set(store.cases_with(args.with_event, data=wanted, process=args.process))
+            found = [c for c in found if c.case_id in keep]
+        elif args.event_data:
+            raise CaseFileError("--event-data needs --with-event: the event whose data to match.")
+        rows = [c.to_dict() for c in found]
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
     else:

@@ -14,6 +14,7 @@ process, leaves every case whole or absent.
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -74,8 +75,10 @@ def import_cases(
     skip_bad: bool = False,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Import cases (case-file mappings, :class:`~sendflow.Case` objects, or
-    :class:`Sourced` ones); return what was imported and what was not.
+    """Import cases; return what was imported and what was not.
+
+    Items are case-file mappings, :class:`~sendflow.Case` objects, or :class:`Sourced`
+    ones (which say where each came from, for the report).
 
     Raises:
         ImportRejectedError: Without ``skip_bad``, some case was bad: nothing was written.
@@ -210,15 +213,18 @@ def _flush(
 
 
 def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` with one ``executemany``.
+    """Insert ``rows`` in one statement: ``COPY`` on PostgreSQL, else ``executemany``.
 
-    On SQLite the rows go to the driver directly, converted by the dialect's own bind
-    processors: SQLAlchemy's per-row parameter handling would otherwise cost more than
-    the database's own work.
+    SQLAlchemy's per-row parameter handling would cost more than the database's own work,
+    so on SQLite the rows go to the driver directly, converted by the dialect's own bind
+    processors, and on PostgreSQL they are streamed with ``COPY ... FROM STDIN``.
     """
     if not rows:
         return
     dialect = conn.dialect
+    if dialect.name == "postgresql":
+        _copy(conn, table, rows)
+        return
     if dialect.name != "sqlite":
         conn.execute(insert(table), rows)
         return
@@ -228,27 +234,45 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
     for i, name in enumerate(names):
         column_type = table.c[name].type
-        process = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
+        bind = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if bind is not None:
             # Dates repeat across cases: convert each distinct one once (not JSON data).
-            seen = None if isinstance(column_type, JSON) else {}
-            convert.append((i, process, seen))
+            convert.append((i, bind, None if isinstance(column_type, JSON) else {}))
     values = []
     for row in rows:
         found = list(pick(row))
-        for i, process, seen in convert:
+        for i, bind_value, seen in convert:
             value = found[i]
             if value is None:
                 continue
             if seen is None:
-                found[i] = process(value)
+                found[i] = bind_value(value)
             else:
                 done = seen.get(value)
                 if done is None:
-                    done = seen[value] = process(value)
+                    done = seen[value] = bind_value(value)
                 found[i] = done
         values.append(tuple(found))
     conn.exec_driver_sql(statement.string, values)
+
+
+def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    quote = conn.dialect.identifier_preparer.quote
+    names = [column.name for column in table.c]
+    json_columns = {column.name for column in table.c if isinstance(column.type, JSON)}
+    statement = f"COPY {quote(table.name)} ({', '.join(map(quote, names))}) FROM STDIN"
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row[name])
+                    if name in json_columns and row[name] is not None
+                    else row[name]
+                    for name in names
+                ]
+            )
 
 
 @contextmanager

@@ -16,23 +16,32 @@ from types import TracebackType
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Executable, Row, and_, delete, exists, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Row,
+    exists,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from sendflow.case import Case
 from sendflow.definitions.model import Process
-from sendflow.errors import EventError, SendflowError, StaleCaseError
+from sendflow.errors import CaseFileError, EventError, SendflowError, StaleCaseError
 from sendflow.events import Event, to_event
 from sendflow.processes import load_process
+from sendflow.related import LinkedEvent, linked_events
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation
 from sendflow.store import claims as claiming
-from sendflow.store import importing
+from sendflow.store import importing, queries
 from sendflow.store.connect import WRITE, migrate, open_engine
-from sendflow.store.errors import CaseExistsError, CaseNotFoundError
-from sendflow.store.records import CaseSummary, DueItem, ImportReport, Retraction, StoredEvent
-from sendflow.store.rows import case_values, event_from_row, event_values, limit_values, utc
-from sendflow.store.schema import cases, retractions, time_limits
+from sendflow.store.errors import CaseExistsError
+from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredEvent
+from sendflow.store.rows import case_values, event_from_row, event_values
+from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
 __all__ = ["DEFAULT_URL", "Store"]
@@ -42,6 +51,8 @@ _RETRIES = 5  # attempts when the caller did not pin a version
 
 _Change = Callable[[list[StoredEvent]], tuple[list[Event], Executable]]
 """What a write does: from the audit trail, the new legal history and the row to add."""
+_Then = Callable[[Connection, "Row[Any, Any, Any]", list[Event]], None]
+"""What else a write does in the same transaction, once the case itself is written."""
 
 
 class Store:
@@ -136,7 +147,7 @@ class Store:
             conn.execute(
                 insert(event_log), [event_values(case_id, i, e) for i, e in enumerate(history, 1)]
             )
-            _write_limits(conn, case_id, definition, evaluation)
+            queries.write_limits(conn, case_id, definition, evaluation)
         return len(history)
 
     def record(
@@ -148,6 +159,7 @@ class Store:
         data: Mapping[str, Any] | None = None,
         actor: str | None = None,
         expected_version: int | None = None,
+        apply_links: bool = False,
     ) -> int:
         """Append an event to a case; return the case's new version.
 
@@ -156,10 +168,17 @@ class Store:
         checked against the case as it stands when written (re-checked if another writer
         gets in first).
 
+        With ``apply_links``, what the event means for the case's related case (an
+        appeal's order to assess reverses the refusal in the assessment case; see
+        :mod:`sendflow.related`) is recorded there in the same transaction: both cases
+        change, or neither does.
+
         Raises:
-            EventError: The event is not allowed (nothing is written).
+            EventError: The event (or a linked event) is not allowed; nothing is written.
             StaleCaseError: The case is no longer at ``expected_version``.
-            CaseNotFoundError: No such case.
+            CaseNotFoundError: No such case (or no such related case).
+            CaseFileError: A linked event is due but the case names no related case, or
+                the related case is of another process.
         """
         new = _stamped(Event(event, on, data=dict(data or {}), actor=actor))
 
@@ -169,7 +188,36 @@ class Store:
                 event_values(case_id, len(trail) + 1, new)
             )
 
-        return self._write(case_id, expected_version, change)
+        then = None
+        if apply_links:
+
+            def then(conn: Connection, head: Row[Any, Any, Any], legal: list[Event]) -> None:
+                definition = self.process(head.process)
+                for item in linked_events(definition, legal, new, case_id=case_id):
+                    if head.related_case is None:
+                        raise CaseFileError(
+                            f"case {case_id}: {item.title}, but the case names no related "
+                            "case. Open it with related_case, or record the event without "
+                            "applying links."
+                        )
+                    self._append_linked(conn, head.related_case, item)
+
+        return self._write(case_id, expected_version, change, then=then)
+
+    def _append_linked(self, conn: Connection, case_id: str, item: LinkedEvent) -> None:
+        """Append a linked event to ``case_id`` inside the caller's transaction."""
+        head = queries.head(conn, case_id)
+        if head.process != item.process:
+            raise CaseFileError(
+                f"{item.title}: it records {item.event.name} in a case of {item.process!r}, "
+                f"but the related case {case_id} is of {head.process!r}."
+            )
+        trail = queries.trail(conn, case_id)
+        event = _stamped(item.event)
+        legal = [*(s.event for s in trail if s.retraction is None), event]
+        statement = insert(event_log).values(event_values(case_id, len(trail) + 1, event))
+        if not self._commit(conn, case_id, head, legal, statement):
+            raise StaleCaseError(case_id, head.version, None)
 
     def retract(
         self,
@@ -222,44 +270,66 @@ class Store:
             rejected=f"retracting event {sequence} would leave a history that is not valid",
         )
 
+    def _commit(
+        self,
+        conn: Connection,
+        case_id: str,
+        head: Row[Any, Any, Any],
+        legal: list[Event],
+        statement: Executable,
+        *,
+        rejected: str = "",
+    ) -> bool:
+        """Write the case's new legal history in ``conn``; ``False`` if another writer won."""
+        definition = self.process(head.process)
+        try:
+            evaluation = evaluate(definition, legal, case_id=case_id)
+        except SendflowError as exc:
+            if not rejected:
+                raise
+            raise EventError(f"{rejected}: {exc} Nothing was written.", case_id=case_id) from exc
+        values = case_values(
+            case_id,
+            definition,
+            evaluation,
+            legal,
+            related_case=head.related_case,
+            version=head.version + 1,
+        )
+        del values["id"]
+        done = conn.execute(
+            update(cases)
+            .where(cases.c.id == case_id, cases.c.version == head.version)
+            .values(values)
+        )
+        if done.rowcount != 1:
+            return False
+        conn.execute(statement)
+        queries.write_limits(conn, case_id, definition, evaluation, replace=True)
+        return True
+
     def _write(
-        self, case_id: str, expected: int | None, change: _Change, *, rejected: str = ""
+        self,
+        case_id: str,
+        expected: int | None,
+        change: _Change,
+        *,
+        rejected: str = "",
+        then: _Then | None = None,
     ) -> int:
         attempts = 1 if expected is not None else _RETRIES
         for attempt in range(attempts):
             with self._writer.begin() as conn:
-                head = _head(conn, case_id)
+                head = queries.head(conn, case_id)
                 if expected is not None and head.version != expected:
                     raise StaleCaseError(case_id, expected, head.version)
-                trail = _trail(conn, case_id)
+                trail = queries.trail(conn, case_id)
                 legal, statement = change(trail)
-                definition = self.process(head.process)
-                try:
-                    evaluation = evaluate(definition, legal, case_id=case_id)
-                except SendflowError as exc:
-                    if not rejected:
-                        raise
-                    raise EventError(
-                        f"{rejected}: {exc} Nothing was written.", case_id=case_id
-                    ) from exc
-                values = case_values(
-                    case_id,
-                    definition,
-                    evaluation,
-                    legal,
-                    related_case=head.related_case,
-                    version=head.version + 1,
-                )
-                del values["id"]
-                done = conn.execute(
-                    update(cases)
-                    .where(cases.c.id == case_id, cases.c.version == head.version)
-                    .values(values)
-                )
-                if done.rowcount == 1:
-                    conn.execute(statement)
-                    _write_limits(conn, case_id, definition, evaluation, replace=True)
-                    return head.version + 1
+                if self._commit(conn, case_id, head, legal, statement, rejected=rejected):
+                    if then is not None:
+                        then(conn, head, legal)
+                    written: int = head.version + 1
+                    return written
             if attempt + 1 == attempts:
                 with self._engine.connect() as conn:
                     now = conn.execute(select(cases.c.version).where(cases.c.id == case_id))
@@ -276,8 +346,8 @@ class Store:
             CaseNotFoundError: No such case.
         """
         with self._engine.begin() as conn:
-            head = _head(conn, case_id)
-            trail = _trail(conn, case_id)
+            head = queries.head(conn, case_id)
+            trail = queries.trail(conn, case_id)
         return Case(
             self.process(head.process),
             case_id=case_id,
@@ -292,13 +362,43 @@ class Store:
     def history(self, case_id: str) -> tuple[StoredEvent, ...]:
         """The audit trail: every event ever recorded, numbered, with its retraction if any."""
         with self._engine.begin() as conn:
-            _head(conn, case_id)
-            return tuple(_trail(conn, case_id))
+            queries.head(conn, case_id)
+            return tuple(queries.trail(conn, case_id))
 
     def version(self, case_id: str) -> int:
         """The case's version: the number of records (events and retractions) it holds."""
         with self._engine.begin() as conn:
-            return int(_head(conn, case_id).version)
+            version: int = queries.head(conn, case_id).version
+            return version
+
+    def cases_with(
+        self, event: str, *, data: Mapping[str, Any] | None = None, process: str | None = None
+    ) -> list[str]:
+        """The ids of cases whose legal history has ``event`` with ``data`` (a subset).
+
+        ``store.cases_with("refusal_reversed", data={"route": "tribunal"})`` finds the
+        assessments reversed on appeal, which DfE's 20-week measure leaves out.
+        """
+        retracted = exists().where(
+            retractions.c.case_id == event_log.c.case_id,
+            retractions.c.sequence == event_log.c.sequence,
+        )
+        query = (
+            select(event_log.c.case_id, event_log.c.data)
+            .join(cases, cases.c.id == event_log.c.case_id)
+            .where(event_log.c.name == event, ~retracted)
+            .order_by(event_log.c.case_id)
+        )
+        if process is not None:
+            query = query.where(cases.c.process == process)
+        wanted = dict(data or {})
+        with self._engine.begin() as conn:
+            found = [
+                row.case_id
+                for row in conn.execute(query)
+                if all((row.data or {}).get(k) == v for k, v in wanted.items())
+            ]
+        return list(dict.fromkeys(found))
 
     def cases(self, *, process: str | None = None, state: str | None = None) -> list[CaseSummary]:
         """Every stored case (optionally of one process, or in one state), by id."""
@@ -308,7 +408,7 @@ class Store:
         if state is not None:
             query = query.where(cases.c.state == state)
         with self._engine.begin() as conn:
-            return [_summary(row) for row in conn.execute(query)]
+            return [queries.summary(row) for row in conn.execute(query)]
 
     def export(self) -> Iterator[dict[str, Any]]:
         """Every case in case-file form, by id; :meth:`import_cases` reads them back.
@@ -401,82 +501,3 @@ def _stamped(event: Event) -> Event:
     if event.recorded_at is not None:
         return event
     return attrs.evolve(event, recorded_at=datetime.now(UTC))
-
-
-def _head(conn: Connection, case_id: str) -> Row[Any]:
-    row = conn.execute(
-        select(cases.c.process, cases.c.related_case, cases.c.version).where(cases.c.id == case_id)
-    ).first()
-    if row is None:
-        raise CaseNotFoundError(case_id)
-    return row
-
-
-def _trail(conn: Connection, case_id: str) -> list[StoredEvent]:
-    query = (
-        select(
-            event_log, retractions.c.retracted_by, retractions.c.reason, retractions.c.retracted_at
-        )
-        .outerjoin(
-            retractions,
-            and_(
-                retractions.c.case_id == event_log.c.case_id,
-                retractions.c.sequence == event_log.c.sequence,
-            ),
-        )
-        .where(event_log.c.case_id == case_id)
-        .order_by(event_log.c.sequence)
-    )
-    trail = []
-    for row in conn.execute(query):
-        retraction = None
-        if row.retracted_by is not None:
-            at = utc(row.retracted_at)
-            assert at is not None
-            retraction = Retraction(by=row.retracted_by, reason=row.reason, at=at)
-        trail.append(StoredEvent(row.sequence, event_from_row(row), retraction))
-    return trail
-
-
-def _write_limits(
-    conn: Connection,
-    case_id: str,
-    process: Process,
-    evaluation: Evaluation,
-    *,
-    replace: bool = False,
-) -> None:
-    held = {}
-    if replace:
-        # Locking the rows waits for a worker that is claiming them, so its claim is seen.
-        query = (
-            select(
-                time_limits.c.rule,
-                time_limits.c.key,
-                time_limits.c.started_on,
-                time_limits.c.due_on,
-                time_limits.c.claimed_by,
-                time_limits.c.claimed_at,
-            )
-            .where(time_limits.c.case_id == case_id, time_limits.c.claimed_by.is_not(None))
-            .with_for_update()
-        )
-        held = {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in conn.execute(query)}
-        conn.execute(delete(time_limits).where(time_limits.c.case_id == case_id))
-    rows = limit_values(case_id, process, evaluation, held)
-    if rows:
-        conn.execute(insert(time_limits), rows)
-
-
-def _summary(row: Row[Any]) -> CaseSummary:
-    return CaseSummary(
-        case_id=row.id,
-        process=row.process,
-        process_version=row.process_version,
-        state=row.state,
-        final=row.final,
-        version=row.version,
-        opened_on=row.opened_on,
-        closed_on=row.closed_on,
-        last_event_on=row.last_event_on,
-    )

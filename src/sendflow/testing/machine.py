@@ -31,7 +31,8 @@ from sendflow.events import Event
 from sendflow.processes import load_process
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation
-from sendflow.testing.strategies import invalid_next_events, next_events
+from sendflow.testing.invalid import invalid_next_events
+from sendflow.testing.strategies import next_events
 
 __all__ = ["CaseMachine", "CaseSystem", "InMemoryCases", "case_machine"]
 

@@ -22,7 +22,7 @@ from sendflow.errors import SendflowError
 from sendflow.testing.scenarios import (
     SUFFIX,
     Scenario,
-    ScenarioMismatch,
+    ScenarioMismatchError,
     load_scenario_file,
     run_scenario,
 )
@@ -70,10 +70,10 @@ class ScenarioItem(pytest.Item):
         self.process = process
 
     def runtest(self) -> None:
-        """Replay the scenario; raise :class:`ScenarioMismatch` listing what differs."""
+        """Replay the scenario; raise :class:`ScenarioMismatchError` listing what differs."""
         mismatches = run_scenario(self.scenario, self.process)
         if mismatches:
-            raise ScenarioMismatch(self.scenario, mismatches)
+            raise ScenarioMismatchError(self.scenario, mismatches)
 
     def repr_failure(
         self,
@@ -81,7 +81,7 @@ class ScenarioItem(pytest.Item):
         style: Any = None,
     ) -> str | Any:
         """One line per mismatch: file :: scenario: field: expected X, got Y."""
-        if isinstance(excinfo.value, ScenarioMismatch):
+        if isinstance(excinfo.value, ScenarioMismatchError):
             where = f"{_shown(self.path, self.config)} :: {self.scenario.name}"
             return "\n".join(f"{where}: {m}" for m in excinfo.value.mismatches)
         return super().repr_failure(excinfo, style=style)

@@ -8,8 +8,8 @@ clocks running at that moment. Exception events are drawn only when some running
 accepts the reason inside its validity window, so every history replays without error.
 Histories shrink to a few events on early, plain dates.
 
-``invalid_events(process)`` gives a valid history followed by one event that replay must
-reject, with a word for what is wrong with it.
+Invalid histories, for checking that code refuses what replay refuses, are in
+:mod:`sendflow.testing.invalid`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import attrs
 import holidays
 from hypothesis import strategies as st
 
-from sendflow.definitions.model import DataField, DueMode, EventSpec, FieldType, Process
+from sendflow.definitions.model import DataField, DueMode, EventSpec, FieldType, Kind, Process
 from sendflow.engine import CompiledProcess, compile_process
 from sendflow.errors import SendflowError
 from sendflow.events import Event
@@ -34,12 +34,9 @@ from sendflow.results import Evaluation, Status, TimeLimitResult
 __all__ = [
     "MAX_DATE",
     "MIN_DATE",
-    "InvalidHistory",
     "dates",
     "edge_dates",
     "histories",
-    "invalid_events",
-    "invalid_next_events",
     "next_events",
 ]
 
@@ -51,15 +48,6 @@ MAX_DATE = date(2039, 12, 31)
 _ONE_DAY = timedelta(days=1)
 _RUNNING = frozenset({Status.PENDING, Status.OVERDUE})
 _CLOSURE_FACTS = ("closure_from", "reopens_on", "advice_requested_on")
-_FAULTS = (
-    "not allowed now",
-    "unknown event",
-    "missing data",
-    "value not allowed",
-    "bad date in data",
-    "dated before the case began",
-    "exception no clock accepts",
-)
 
 
 @functools.cache
@@ -126,7 +114,9 @@ def dates(
     anywhere = st.dates(min_value=min_value, max_value=max_value)
     # The process's own dates are few among hundreds of calendar edges: give them their
     # own share, or a case would seldom start inside the coronavirus window.
-    own = sorted(d for d in _process_edges(process) if min_value <= d <= max_value) if process else []
+    own = (
+        sorted(d for d in _process_edges(process) if min_value <= d <= max_value) if process else []
+    )
     edges = [d for d in _calendar_edges() if min_value <= d <= max_value]
     options = [st.sampled_from(found) for found in (edges, own) if found]
     return st.one_of(*options, anywhere)
@@ -221,8 +211,47 @@ def _next_event(
     name = draw(_choose_event(walk.compiled, current.state, allowed))
     spec = process.events[name]
     if spec.exception:
-        return Event(name, on, data=draw(_exception_data(spec, on, reasons, events, process)))
-    return Event(name, on, data=draw(_data(spec, on, events, process)))
+        reasons = _accepted(walk.compiled, events, Event(name, on), reasons)
+        if reasons:
+            data = draw(_exception_data(spec, on, reasons, events, process))
+            found = Event(name, on, data=data)
+            # Facts and a 'rules' choice can still miss; the bare reason is known to fit.
+            return (
+                found
+                if _accepts(walk.compiled, events, found)
+                else Event(name, on, data={"reason": data["reason"]})
+            )
+        staying = [n for n in allowed if not process.events[n].exception]
+        if not staying:
+            return None
+        spec = process.events[draw(st.sampled_from(staying))]
+    return Event(spec.id, on, data=draw(_data(spec, on, events, process)))
+
+
+def _accepts(compiled: CompiledProcess, events: list[Event], event: Event) -> bool:
+    try:
+        evaluate(compiled, [*events, event])
+    except SendflowError:
+        return False
+    return True
+
+
+def _accepted(
+    compiled: CompiledProcess,
+    events: list[Event],
+    bare: Event,
+    reasons: dict[str, list[TimeLimitResult]],
+) -> dict[str, list[TimeLimitResult]]:
+    """The reasons replay really accepts now.
+
+    The results alone cannot tell a running clock from one a fresh clock has replaced (a
+    restarted annual review keeps its frozen verdict), so each reason is tried.
+    """
+    return {
+        reason: clocks
+        for reason, clocks in reasons.items()
+        if _accepts(compiled, events, attrs.evolve(bare, data={"reason": reason}))
+    }
 
 
 def _choose_event(
@@ -237,9 +266,7 @@ def _choose_event(
     staying = [n for n in allowed if n not in closing]
     if not (closing and staying):
         return st.sampled_from(allowed)
-    return st.integers(0, 5).flatmap(
-        lambda n: st.sampled_from(closing if n == 5 else staying)
-    )
+    return st.integers(0, 5).flatmap(lambda n: st.sampled_from(closing if n == 5 else staying))
 
 
 def _replay(compiled: CompiledProcess, events: Sequence[Event]) -> Evaluation:
@@ -278,7 +305,15 @@ def _next_day(edges: tuple[date, ...], last: date, current: Evaluation) -> st.Se
 
 
 def _running(current: Evaluation) -> list[TimeLimitResult]:
-    return [r for r in current.time_limits if r.status in _RUNNING]
+    """The clocks still running: they can take an exception."""
+    return [r for r in current.time_limits if _is_running(r)]
+
+
+def _is_running(r: TimeLimitResult) -> bool:
+    if r.kind == Kind.LEAD_TIME.value:
+        return r.status is Status.PENDING
+    # An overdue clock already excused, or a minimum period already respected, still runs.
+    return r.met_on is None and r.status is not Status.VOID
 
 
 def _excusing_reasons(
@@ -371,9 +406,7 @@ def _data(
     return data
 
 
-def _value(
-    field: DataField, on: date, events: list[Event], year: bool
-) -> st.SearchStrategy[Any]:
+def _value(field: DataField, on: date, events: list[Event], year: bool) -> st.SearchStrategy[Any]:
     """A value a field accepts; text values repeat earlier ones so per-keys can match."""
     if field.type is FieldType.DATE:
         return st.integers(0, 400).map(lambda n: on + timedelta(days=n))
@@ -393,119 +426,3 @@ def _value(
     if field.type is FieldType.LIST:
         return st.lists(words, min_size=1, max_size=2, unique=True)
     return words
-
-
-@attrs.frozen
-class InvalidHistory:
-    """A valid history followed by one event that replay must reject.
-
-    Attributes:
-        events: The whole history, in recording order; the offending event is last.
-        fault: What is wrong with the last event (one of the fault names).
-    """
-
-    events: tuple[Event, ...]
-    fault: str
-
-    @property
-    def offending(self) -> Event:
-        """The event that must be rejected."""
-        return self.events[-1]
-
-
-def invalid_events(
-    process: Process | CompiledProcess, *, max_events: int = 10
-) -> st.SearchStrategy[InvalidHistory]:
-    """Histories whose last event replay must reject with an :class:`EventError`.
-
-    Faults: an event not allowed in the case's state (or after it closed), an unknown
-    event name, required data missing, a value outside ``one_of``, an impossible date in
-    the data, an event dated before the case began, and an exception no running clock
-    accepts.
-    """
-    compiled = _walk(process, exceptions=True).compiled
-    valid = histories(compiled, max_events=max_events)
-    return valid.flatmap(lambda events: invalid_next_events(compiled, events))
-
-
-def invalid_next_events(
-    process: Process | CompiledProcess, history: Sequence[Event]
-) -> st.SearchStrategy[InvalidHistory]:
-    """``history`` (valid and non-empty) followed by one event replay must reject.
-
-    Used by stateful tests to offer a case an event it must refuse.
-    """
-    compiled = _walk(process, exceptions=True).compiled
-    events = list(history)
-    options = _fault_options(compiled, events, _replay(compiled, events))
-    return st.sampled_from(sorted(options, key=_FAULTS.index)).flatmap(
-        lambda fault: options[fault].map(lambda bad: InvalidHistory((*events, bad), fault))
-    )
-
-
-def _fault_options(
-    compiled: CompiledProcess, events: list[Event], current: Evaluation
-) -> dict[str, st.SearchStrategy[Event]]:
-    """The faults possible after ``events``, each with a strategy for the offending event."""
-    process = compiled.process
-    last = events[-1].on
-    first = events[0].on
-    allowed = compiled.allowed(current.state)
-    later = st.integers(0, 30).map(lambda n: last + timedelta(days=n))
-    options: dict[str, st.SearchStrategy[Event]] = {}
-    refused = [n for n in process.events if n not in allowed]
-    if refused:
-        options["not allowed now"] = st.builds(Event, st.sampled_from(refused), later)
-    names = [n for n in process.events if not process.events[n].exception]
-    options["unknown event"] = st.builds(Event, st.sampled_from(names).map(_misspelt), later)
-    if first > MIN_DATE:
-        options["dated before the case began"] = st.builds(
-            Event, st.sampled_from(list(process.events)), st.just(first - _ONE_DAY)
-        )
-    specs = [process.events[n] for n in allowed if not process.events[n].exception]
-    choices = {
-        "missing data": [(s, f) for s in specs for f in s.data.values() if f.required],
-        "value not allowed": [(s, f) for s in specs for f in s.data.values() if f.one_of],
-        "bad date in data": [
-            (s, f) for s in specs for f in s.data.values() if f.type is FieldType.DATE
-        ],
-    }
-    for fault, pairs in choices.items():
-        if pairs:
-            options[fault] = _bad_data(fault, pairs, last, events, process)
-    exception_events = [process.events[n] for n in allowed if process.events[n].exception]
-    refused_reasons = sorted(set(process.exception_reasons) - set(_excusing_reasons(process, current, last)))
-    if exception_events and refused_reasons:
-        options["exception no clock accepts"] = st.builds(
-            lambda spec, reason: Event(spec.id, last, data={"reason": reason}),
-            st.sampled_from(exception_events),
-            st.sampled_from(refused_reasons),
-        )
-    return options
-
-
-def _misspelt(name: str) -> str:
-    return f"{name}_typo"
-
-
-@st.composite
-def _bad_data(
-    draw: st.DrawFn,
-    fault: str,
-    pairs: list[tuple[EventSpec, DataField]],
-    on: date,
-    events: list[Event],
-    process: Process,
-) -> Event:
-    spec, field = draw(st.sampled_from(pairs))
-    data = {
-        f.name: draw(_value(f, on, events, year=False))
-        for f in spec.data.values()
-        if f.required and f.name != field.name
-    }
-    if fault == "value not allowed":
-        data[field.name] = "not-one-of-them"
-    elif fault == "bad date in data":
-        data[field.name] = "2023-02-30"
-    return Event(spec.id, on, data=data)
-

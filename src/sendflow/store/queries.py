@@ -1,0 +1,126 @@
+"""The SQL the store runs on one case: its row, its audit trail, its time-limit rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, select, update
+
+from sendflow.definitions.model import Process
+from sendflow.results import Evaluation
+from sendflow.store.errors import CaseNotFoundError
+from sendflow.store.records import CaseSummary, Retraction, StoredEvent
+from sendflow.store.rows import event_from_row, limit_values, utc
+from sendflow.store.schema import cases, retractions, time_limits
+from sendflow.store.schema import events as event_log
+
+__all__ = ["head", "summary", "trail", "write_limits"]
+
+
+def head(conn: Connection, case_id: str) -> Row[Any, Any, Any]:
+    """The case's process, related case and version.
+
+    Raises:
+        CaseNotFoundError: No such case.
+    """
+    row = conn.execute(
+        select(cases.c.process, cases.c.related_case, cases.c.version).where(cases.c.id == case_id)
+    ).first()
+    if row is None:
+        raise CaseNotFoundError(case_id)
+    return row
+
+
+def trail(conn: Connection, case_id: str) -> list[StoredEvent]:
+    """Every event of the case in the order recorded, each with its retraction if any."""
+    query = (
+        select(
+            event_log, retractions.c.retracted_by, retractions.c.reason, retractions.c.retracted_at
+        )
+        .outerjoin(
+            retractions,
+            and_(
+                retractions.c.case_id == event_log.c.case_id,
+                retractions.c.sequence == event_log.c.sequence,
+            ),
+        )
+        .where(event_log.c.case_id == case_id)
+        .order_by(event_log.c.sequence)
+    )
+    trail = []
+    for row in conn.execute(query):
+        retraction = None
+        if row.retracted_by is not None:
+            at = utc(row.retracted_at)
+            assert at is not None
+            retraction = Retraction(by=row.retracted_by, reason=row.reason, at=at)
+        trail.append(StoredEvent(row.sequence, event_from_row(row), retraction))
+    return trail
+
+
+def write_limits(
+    conn: Connection,
+    case_id: str,
+    process: Process,
+    evaluation: Evaluation,
+    *,
+    replace: bool = False,
+) -> None:
+    """Write the case's ``time_limits`` rows; with ``replace``, only those that changed."""
+    if not replace:
+        rows = limit_values(case_id, process, evaluation)
+        if rows:
+            conn.execute(insert(time_limits), rows)
+        return
+    # Locking the rows waits for a worker that is claiming them, so its claim is seen.
+    query = select(time_limits).where(time_limits.c.case_id == case_id).with_for_update()
+    old = {row.position: dict(row._mapping) for row in conn.execute(query)}
+    held = {
+        (r["rule"], r["key"], r["started_on"], r["due_on"]): (r["claimed_by"], r["claimed_at"])
+        for r in old.values()
+        if r["claimed_by"] is not None
+    }
+    rows = limit_values(case_id, process, evaluation, held)
+    # An event changes few clocks: writing only those keeps the indexes (and the pages a
+    # commit writes, and so the WAL checkpoints) small.
+    changed = [r for r in rows if r["position"] in old and old[r["position"]] != r]
+    added = [r for r in rows if r["position"] not in old]
+    gone = old.keys() - {r["position"] for r in rows}
+    if gone:
+        conn.execute(
+            delete(time_limits).where(
+                time_limits.c.case_id == case_id, time_limits.c.position.in_(gone)
+            )
+        )
+    if changed:
+        conn.execute(
+            update(time_limits).where(
+                time_limits.c.case_id == bindparam("at_case"),
+                time_limits.c.position == bindparam("at_position"),
+            ),
+            [_update_values(r) for r in changed],
+        )
+    if added:
+        conn.execute(insert(time_limits), added)
+
+
+def _update_values(row: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in row.items() if k not in ("case_id", "position")}
+    values["at_case"] = row["case_id"]
+    values["at_position"] = row["position"]
+    return values
+
+
+def summary(row: Row[Any, Any, Any]) -> CaseSummary:
+    """The summary of a ``cases`` row."""
+    return CaseSummary(
+        case_id=row.id,
+        process=row.process,
+        process_version=row.process_version,
+        state=row.state,
+        final=row.final,
+        version=row.version,
+        opened_on=row.opened_on,
+        closed_on=row.closed_on,
+        last_event_on=row.last_event_on,
+    )

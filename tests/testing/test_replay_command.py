@@ -1,0 +1,152 @@
+"""``sendflow replay``: every due date and verdict that changes between two definitions."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import sendflow
+from sendflow.cli import main
+
+EHC = "ehc-needs-assessment"
+
+
+@pytest.fixture
+def shorter(tmp_path):
+    """EHC with a local 19-week final-plan limit and a new version number."""
+    packaged = Path(sendflow.load_process(EHC).file or "")
+    text = (Path(__file__).parents[2] / packaged).read_text(encoding="utf-8")
+    assert "    period: 20 weeks\n" in text
+    changed = text.replace("    period: 20 weeks\n", "    period: 19 weeks\n").replace(
+        'version: "2014.1"', 'version: "2014.2"'
+    )
+    path = tmp_path / "shorter.yaml"
+    path.write_text(changed, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def histories(tmp_path):
+    """A YAML case, a JSON case and a JSON Lines file of two cases, in one folder."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(
+        "case_id: A1\nevents:\n  - {event: request_received, on: 2024-01-08}\n"
+        "  - {event: decided_to_assess, on: 2024-02-12}\n"
+        "  - {event: draft_plan_issued, on: 2024-04-01}\n"
+        "  - {event: final_plan_issued, on: 2024-05-24}\n",
+        encoding="utf-8",
+    )
+    refused = {
+        "case_id": "B1",
+        "events": [
+            {"event": "request_received", "on": "2024-01-08"},
+            {"event": "refused_to_assess", "on": "2024-02-01"},
+        ],
+    }
+    (folder / "b.json").write_text(json.dumps(refused), encoding="utf-8")
+    lines = [
+        {"case_id": "C1", "events": [{"event": "request_received", "on": "2024-01-08"}]},
+        {"case_id": "C2", "events": [{"event": "request_received", "on": "2024-03-04"}]},
+    ]
+    (folder / "c.jsonl").write_text(
+        "\n".join(json.dumps(c) for c in lines) + "\n\n", encoding="utf-8"
+    )
+    return folder
+
+
+def test_replay_lists_each_change_and_a_summary(capsys, shorter, histories):
+    """A shorter limit moves every final-plan due date and turns a met plan late."""
+    assert main(["replay", EHC, shorter, str(histories), "--as-of", "2024-05-24"]) == 0
+    out = capsys.readouterr().out
+    assert "case A1" in out
+    assert "final-plan                       due_on   2024-05-27 -> 2024-05-20" in out
+    assert "final-plan                       status   met -> late" in out
+    assert "c.jsonl:1): 2 changes" in out  # pending under 20 weeks, overdue under 19
+    assert "c.jsonl:2): 1 change" in out
+    assert out.rstrip().endswith(
+        "4 case(s) replayed; 4 changed; 6 change(s) (due_on: 4, status: 2)."
+    )
+
+
+def test_replay_as_json(capsys, shorter, histories):
+    """The JSON report lists every case with its changes, and the summary counts."""
+    assert main(["replay", EHC, shorter, str(histories), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["old"] == {"given": EHC, "process": EHC, "version": "2014.1"}
+    assert report["new"]["version"] == "2014.2"
+    by_id = {case["case_id"]: case["changes"] for case in report["cases"]}
+    # A void clock keeps its due date, so the refusal's plan date still moves.
+    assert [c["field"] for c in by_id["B1"]] == ["due_on"]
+    assert by_id["A1"] == [
+        {
+            "rule": "final-plan",
+            "key": None,
+            "field": "due_on",
+            "old": "2024-05-27",
+            "new": "2024-05-20",
+        },
+        {"rule": "final-plan", "key": None, "field": "status", "old": "met", "new": "late"},
+    ]
+    assert report["summary"] == {
+        "cases": 4,
+        "changed": 4,
+        "changes": 5,
+        "by_field": {"due_on": 4, "status": 1},
+    }
+
+
+def test_replay_of_the_same_definition_changes_nothing(capsys, histories):
+    """Replaying under one definition twice reports no change."""
+    assert main(["replay", EHC, EHC, str(histories / "a.yaml")]) == 0
+    assert "1 case(s) replayed; 0 changed; 0 change(s) (none)." in capsys.readouterr().out
+
+
+def test_a_history_the_new_definition_rejects_is_a_change(capsys, tmp_path):
+    """A history valid under OLD but rejected by NEW is reported, not an error."""
+    case = {
+        "case_id": "X",
+        "events": [
+            {"event": "request_received", "on": "2024-01-08"},
+            {"event": "decided_to_assess", "on": "2024-02-12"},
+        ],
+    }
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    other = Path(__file__).parent / "broken" / "trapped-loop.yaml"  # no decided_to_assess
+    assert main(["replay", EHC, str(other), str(path), "--format", "json"]) == 0
+    (change,) = json.loads(capsys.readouterr().out)["cases"][0]["changes"]
+    assert change["field"] == "history"
+    assert change["old"] == "accepted (state assessing)"
+    assert change["new"].startswith("EventError:")
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        ({"x.json": "{not json"}, "x.json: not valid JSON"),
+        ({"x.txt": "{}"}, "x.txt: not a case history file"),
+        ({"x.json": '{"events": [], "case_id": 1}'}, "'events' must be a non-empty list"),
+        (
+            {"x.jsonl": '{"events": [{"event": "request_received", "on": "2024-01-08"}]}\n[1]'},
+            "x.jsonl:2: a case must be a mapping",
+        ),
+        ({"x.json": '{"evnts": []}'}, "unexpected field(s) 'evnts'"),
+    ],
+)
+def test_bad_histories_exit_2_with_the_reason(capsys, tmp_path, write, message):
+    """Unreadable or wrongly shaped histories exit 2 with the file named on stderr."""
+    for name, text in write.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert main(["replay", EHC, EHC, str(tmp_path / next(iter(write)))]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+
+
+def test_an_unknown_process_or_path_exits_2(capsys, tmp_path):
+    """An unknown process id and a missing history path both exit 2."""
+    assert main(["replay", EHC, "ehc-needs-asessment", str(tmp_path)]) == 2
+    assert "Did you mean 'ehc-needs-assessment'?" in capsys.readouterr().err
+    assert main(["replay", EHC, EHC, str(tmp_path / "missing")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
