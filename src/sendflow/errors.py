@@ -11,6 +11,10 @@ says where the problem is, what is wrong, what is allowed, and how to fix it.
     ├── CaseFileError        a case file cannot be read or has the wrong shape (ValueError)
     ├── EventError           an event cannot be recorded now (also a ValueError)
     └── StaleCaseError       another writer changed the case first; reload and retry
+
+The store adds three of its own (``sendflow.store.errors``): ``CaseNotFoundError`` (also a
+LookupError), ``CaseExistsError`` (also a ValueError) and ``ImportRejectedError`` (a
+CaseFileError).
 """
 
 from __future__ import annotations
