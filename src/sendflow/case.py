@@ -18,7 +18,7 @@ from sendflow.processes import load_process
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation, TimeLimitResult
 
-__all__ = ["Case", "read_case_file"]
+__all__ = ["Case", "check_case_shape", "read_case_file"]
 
 _CASE_KEYS = ("process", "case_id", "related_case", "events", "process_version")
 
@@ -140,19 +140,8 @@ class Case:
             UnknownProcessError: It names a process that does not exist.
             EventError: An event is not valid for the process.
         """
-        if not isinstance(data, Mapping):
-            raise CaseFileError(f"{where}: a case must be a mapping with 'process' and 'events'.")
-        unknown = [k for k in data if k not in _CASE_KEYS]
-        if unknown:
-            raise CaseFileError(
-                f"{where}: unexpected field(s) {', '.join(map(repr, unknown))}; a case has: "
-                f"{', '.join(_CASE_KEYS)}."
-            )
-        if not isinstance(data.get("process"), str):
-            raise CaseFileError(f"{where}: 'process' (the process id) is missing.")
-        events = data.get("events")
-        if not isinstance(events, list) or not events:
-            raise CaseFileError(f"{where}: 'events' must be a non-empty list of events.")
+        check_case_shape(data, where=where)
+        events = data["events"]
         case_id = data.get("case_id")
         related = data.get("related_case")
         return cls(
@@ -161,6 +150,29 @@ class Case:
             related_case=None if related is None else str(related),
             events=events,
         )
+
+
+def check_case_shape(data: Any, *, where: str, need_process: bool = True) -> Mapping[str, Any]:
+    """``data`` if it has the shape of a case file (the events are checked by replay).
+
+    Raises:
+        CaseFileError: It is not a mapping, has unknown fields, lacks ``process`` (when
+            needed) or a non-empty list of ``events``.
+    """
+    if not isinstance(data, Mapping):
+        raise CaseFileError(f"{where}: a case must be a mapping with 'process' and 'events'.")
+    unknown = [k for k in data if k not in _CASE_KEYS]
+    if unknown:
+        raise CaseFileError(
+            f"{where}: unexpected field(s) {', '.join(map(repr, unknown))}; a case has: "
+            f"{', '.join(_CASE_KEYS)}."
+        )
+    if need_process and not isinstance(data.get("process"), str):
+        raise CaseFileError(f"{where}: 'process' (the process id) is missing.")
+    events = data.get("events")
+    if not isinstance(events, list) or not events:
+        raise CaseFileError(f"{where}: 'events' must be a non-empty list of events.")
+    return data
 
 
 def read_case_file(path: str | os.PathLike[str]) -> Case:

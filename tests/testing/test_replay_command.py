@@ -62,8 +62,8 @@ def test_replay_lists_each_change_and_a_summary(capsys, shorter, histories):
     assert "case A1" in out
     assert "final-plan                       due_on   2024-05-27 -> 2024-05-20" in out
     assert "final-plan                       status   met -> late" in out
-    assert "c.jsonl:1): 2 changes" in out  # pending under 20 weeks, overdue under 19
-    assert "c.jsonl:2): 1 change" in out
+    assert "c.jsonl, line 1): 2 changes" in out  # pending under 20 weeks, overdue under 19
+    assert "c.jsonl, line 2): 1 change" in out
     assert out.rstrip().endswith(
         "4 case(s) replayed; 4 changed; 6 change(s) (due_on: 4, status: 2)."
     )
@@ -125,11 +125,11 @@ def test_a_history_the_new_definition_rejects_is_a_change(capsys, tmp_path):
     ("write", "message"),
     [
         ({"x.json": "{not json"}, "x.json: not valid JSON"),
-        ({"x.txt": "{}"}, "x.txt: not a case history file"),
+        ({"x.txt": "{}"}, "x.txt: not a case file"),
         ({"x.json": '{"events": [], "case_id": 1}'}, "'events' must be a non-empty list"),
         (
             {"x.jsonl": '{"events": [{"event": "request_received", "on": "2024-01-08"}]}\n[1]'},
-            "x.jsonl:2: a case must be a mapping",
+            "x.jsonl, line 2: a case must be a mapping",
         ),
         ({"x.json": '{"evnts": []}'}, "unexpected field(s) 'evnts'"),
     ],

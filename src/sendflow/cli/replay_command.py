@@ -14,11 +14,10 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sendflow.case import check_case_shape
+from sendflow.casefiles import case_files, read_case_sources
 from sendflow.definitions.model import Process
 from sendflow.errors import CaseFileError, SendflowError
 from sendflow.processes import load_process
@@ -27,9 +26,6 @@ from sendflow.results import Evaluation
 
 __all__ = ["compare_case", "read_histories", "register"]
 
-_CASE_SUFFIXES = (".json", ".yaml", ".yml")
-_LINES_SUFFIX = ".jsonl"
-_CASE_KEYS = ("process", "process_version", "case_id", "related_case", "events")
 _NONE = "(none)"
 
 
@@ -59,71 +55,13 @@ def read_histories(paths: Sequence[str]) -> Iterator[tuple[str, Mapping[str, Any
     """Each case in ``paths`` as (where it came from, its case-file mapping).
 
     Raises:
-        CaseFileError: A path does not exist, has an unknown suffix, or cannot be read.
+        CaseFileError: A path does not exist, has an unknown suffix, cannot be read, or
+            holds something that is not a case.
     """
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix in (*_CASE_SUFFIXES, _LINES_SUFFIX)
-            )
-            for file in found:
-                yield from _read_file(file)
-        elif path.is_file():
-            yield from _read_file(path)
-        else:
-            raise CaseFileError(f"{name}: no such file or folder of case histories.")
-
-
-def _read_file(path: Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    if path.suffix not in (*_CASE_SUFFIXES, _LINES_SUFFIX):
-        raise CaseFileError(
-            f"{path}: not a case history file. Give .json, .yaml or .yml case files, "
-            ".jsonl files with one case per line, or folders of them."
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseFileError(f"{path}: cannot read the file: {exc}") from exc
-    if path.suffix == _LINES_SUFFIX:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                where = f"{path}:{number}"
-                yield where, _case(where, _parse(where, line, json.loads))
-        return
-    loads = yaml.safe_load if path.suffix in (".yaml", ".yml") else json.loads
-    yield str(path), _case(str(path), _parse(str(path), text, loads))
-
-
-def _parse(where: str, text: str, loads: Any) -> Any:
-    try:
-        return loads(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        kind = "JSON" if loads is json.loads else "YAML"
-        raise CaseFileError(f"{where}: not valid {kind}: {exc}") from exc
-
-
-def _case(where: str, data: Any) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise CaseFileError(f"{where}: a case must be a mapping with 'events'.")
-    unknown = [k for k in data if k not in _CASE_KEYS]
-    if unknown:
-        raise CaseFileError(
-            f"{where}: unexpected field(s) {', '.join(map(repr, unknown))}; a case has: "
-            f"{', '.join(_CASE_KEYS)}."
-        )
-    if not isinstance(data.get("events"), list) or not data["events"]:
-        raise CaseFileError(f"{where}: 'events' must be a non-empty list of events.")
-    return {**data, "events": [_restore_on(e) for e in data["events"]]}
-
-
-def _restore_on(event: Any) -> Any:
-    """An event read from YAML with its ``on`` key back (YAML 1.1 reads ``on`` as true)."""
-    if isinstance(event, Mapping) and True in event and "on" not in event:
-        return {("on" if k is True else k): v for k, v in event.items()}
-    return event
+    for source in read_case_sources(case_files(paths)):
+        if source.problem is not None:
+            raise CaseFileError(f"{source.where}: {source.problem}")
+        yield source.where, check_case_shape(source.data, where=source.where, need_process=False)
 
 
 def _outcome(process: Process, case: Mapping[str, Any], as_of: date | None) -> Evaluation | str:

@@ -9,18 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-import yaml
-
+from sendflow.casefiles import case_files, read_case_sources
 from sendflow.cli.check_command import DEFAULT_DB, database_url
 from sendflow.cli.output import emit, warn
 from sendflow.errors import CaseFileError
 from sendflow.events import parse_day
-from sendflow.store import Sourced, Store
+from sendflow.store import Store
 
 __all__ = ["register"]
 
@@ -140,11 +138,12 @@ def _days(text: str) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import every case the paths hold."""
-    files = list(_case_files(args.paths))
+    files = list(case_files(args.paths))
     progress = Progress(sum(f.stat().st_size for f in files), sys.stderr)
     with Store(database_url(args.db)) as store:
         try:
-            report = store.import_cases(_read_all(files, progress), skip_bad=args.skip_bad)
+            sources = read_case_sources(files, advance=progress.advance)
+            report = store.import_cases(sources, skip_bad=args.skip_bad)
         finally:
             progress.close()
     for bad in report.bad:
@@ -152,64 +151,6 @@ def run_import(args: argparse.Namespace) -> int:
     skipped = f"; skipped {len(report.bad)} bad case(s)" if report.bad else ""
     emit(f"imported {report.cases} case(s), {report.events} event(s){skipped}")
     return 0
-
-
-def _case_files(paths: Sequence[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in _CASE_FILES and p.is_file())
-            if not found:
-                raise CaseFileError(
-                    f"{path}: the folder holds no case files ({', '.join(_CASE_FILES)})."
-                )
-            yield from found
-        elif path.is_file():
-            yield path
-        else:
-            raise CaseFileError(f"{path}: no such file or folder.")
-
-
-def _read_all(files: Sequence[Path], progress: Progress) -> Iterator[Sourced]:
-    for file in files:
-        if file.suffix == ".jsonl":
-            yield from _read_lines(file, progress)
-            continue
-        yield from _read_file(file)
-        progress.advance(file.stat().st_size)
-
-
-def _read_lines(file: Path, progress: Progress) -> Iterator[Sourced]:
-    try:
-        with file.open("rb") as stream:
-            for number, raw in enumerate(stream, 1):
-                progress.advance(len(raw))
-                if not raw.strip():
-                    continue
-                where = f"{file}, line {number}"
-                try:
-                    yield Sourced(where, json.loads(raw))
-                except ValueError as exc:
-                    yield Sourced(where, problem=f"not valid JSON: {exc}")
-    except OSError as exc:
-        yield Sourced(str(file), problem=f"cannot read the file: {exc}")
-
-
-def _read_file(file: Path) -> Iterator[Sourced]:
-    try:
-        text = file.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) if file.suffix in (".yaml", ".yml") else json.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        yield Sourced(str(file), problem=f"cannot read the file: {exc}")
-        return
-    except (yaml.YAMLError, ValueError) as exc:
-        kind = "YAML" if file.suffix != ".json" else "JSON"
-        yield Sourced(str(file), problem=f"not valid {kind}: {exc}")
-        return
-    if isinstance(data, list):
-        for index, item in enumerate(data):
-            yield Sourced(f"{file}, index {index}", item)
-    else:
-        yield Sourced(str(file), data)
 
 
 class Progress:

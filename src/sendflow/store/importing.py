@@ -25,6 +25,7 @@ import attrs
 from sqlalchemy import JSON, Connection, Engine, Table, insert, select
 
 from sendflow.case import Case
+from sendflow.casefiles import CaseSource
 from sendflow.definitions.model import Process
 from sendflow.errors import SendflowError
 from sendflow.processes import load_process
@@ -39,19 +40,8 @@ BATCH_SIZE = 1000
 """Cases per batch: large enough to amortise a commit, small enough to keep memory low."""
 
 
-@attrs.frozen
-class Sourced:
-    """A case to import, with where it came from; or why it could not be read there.
-
-    Attributes:
-        where: Where it came from, for reports: ``cases.jsonl, line 12``.
-        data: The case, as a case-file mapping or a :class:`~sendflow.Case`.
-        problem: Why the source could not be read (bad JSON), instead of ``data``.
-    """
-
-    where: str
-    data: Case | Mapping[str, Any] | None = None
-    problem: str | None = None
+Sourced = CaseSource
+"""A case to import with where it came from (see :class:`sendflow.casefiles.CaseSource`)."""
 
 
 _KEYS = frozenset({"process", "case_id", "related_case", "events", "process_version"})
