@@ -310,7 +310,6 @@ class Clock:
             self.days_late,
             tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
             self.plan.references[id(self.version)],
-            None,
             lambda: explain(self, self.status, self.days_late, as_of),
         )
 

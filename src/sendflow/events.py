@@ -14,6 +14,7 @@ __all__ = ["Event", "parse_day", "to_event"]
 
 _EMPTY: Mapping[str, Any] = {}
 _EVENT_KEYS = ("event", "on", "data", "actor", "recorded_at")
+_KEY_SET = frozenset(_EVENT_KEYS)
 
 
 @attrs.frozen(slots=True)
@@ -85,20 +86,25 @@ def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> E
             f"an event must be a mapping with 'event' and 'on', not {type(value).__name__}.",
             index=index,
         )
-    value = _yaml_on(value)
-    unknown = [k for k in value if k not in _EVENT_KEYS]
-    if unknown:
-        raise EventError(
-            f"unexpected field(s) {', '.join(map(repr, unknown))} in an event; allowed fields "
-            f"are: {', '.join(_EVENT_KEYS)}.",
-            index=index,
-        )
+    if not _KEY_SET.issuperset(value):
+        value = _yaml_on(value)
+        unknown = [k for k in value if k not in _KEY_SET]
+        if unknown:
+            raise EventError(
+                f"unexpected field(s) {', '.join(map(repr, unknown))} in an event; allowed "
+                f"fields are: {', '.join(_EVENT_KEYS)}.",
+                index=index,
+            )
     name = value.get("event")
     if not isinstance(name, str) or not name:
         raise EventError("an event needs 'event': the event's name.", index=index)
     if "on" not in value:
         raise EventError(f"event {name!r} needs 'on': the date it happened.", index=index)
-    on = parse_day(value["on"], what=f"the date of {name}", index=index)
+    given = value["on"]
+    try:
+        on = date.fromisoformat(given)  # the usual case, without building a message
+    except (TypeError, ValueError):
+        on = parse_day(given, what=f"the date of {name}", index=index)
     data = value.get("data") or _EMPTY
     if not isinstance(data, Mapping):
         raise EventError(f"the data of {name!r} must be a mapping of fields.", index=index)

@@ -31,7 +31,7 @@ class DueADayLate(InMemoryCases):
     def evaluate(self, case_id, *, as_of):
         found = super().evaluate(case_id, as_of=as_of)
         moved = tuple(
-            attrs.evolve(r, due_on=r.due_on + timedelta(days=1)) if r.due_on else r
+            r._replace(due_on=r.due_on + timedelta(days=1)) if r.due_on else r
             for r in found.time_limits
         )
         return attrs.evolve(found, time_limits=moved)
