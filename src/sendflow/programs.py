@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from sendflow.clocks import Clock
-from sendflow.definitions.model import FieldType, Kind, LimitVersion
+from sendflow.definitions.model import DataField, FieldType, Kind, LimitVersion
 from sendflow.engine import ANCHOR, LEAD_OPEN, START, CompiledProcess
 from sendflow.events import Event
 
@@ -33,30 +33,57 @@ _UNSET = -1
 _MAX_PROGRAMS = 2_000
 
 
+_PRESENCE, _REPEAT, _VALUE = range(3)
+"""How a data field counts in a shape: whether it is given; by repetition; by its value."""
+
+
+def _steering_fields(compiled: CompiledProcess) -> set[str]:
+    """The data fields whose values can change the fold: conditions and exception facts."""
+    process = compiled.process
+    found: set[str] = {"reason", "rules"}
+    for limit in process.time_limits.values():
+        found.update(limit.when, limit.when_given)
+        for version in limit.versions:
+            found.update(version.when)
+    for event in process.events.values():
+        for route in event.routes:
+            found.update(route.when)
+    return found
+
+
+def _mode(field: DataField, per_fields: set[str], steering: set[str]) -> int:
+    if field.one_of is not None or field.name in steering:
+        return _VALUE
+    if field.type is FieldType.TEXT:
+        return _REPEAT if field.name in per_fields else _PRESENCE
+    # Dates and whole numbers are validated again when a program replays; other types
+    # (true or false, lists) are valid or not by value.
+    return _PRESENCE if field.type in (FieldType.DATE, FieldType.INTEGER) else _VALUE
+
+
+def _presence(value: Any) -> int:
+    """Given or not, as validation sees it: missing, empty, or a (true or false) value."""
+    if value is None:
+        return 0
+    if value in ("", []):
+        return 1
+    return 2 if value else 3
+
+
 class _EventShape:
     """How one event type contributes to a history's shape."""
 
-    __slots__ = (
-        "canonical", "fields", "name", "names", "plain", "uncacheable", "versioned",
-    )  # fmt: skip
+    __slots__ = ("fields", "name", "names", "plain", "uncacheable", "versioned")
 
-    def __init__(self, compiled: CompiledProcess, name: str) -> None:
+    def __init__(self, compiled: CompiledProcess, name: str, steering: set[str]) -> None:
         spec = compiled.process.events[name]
         plan = compiled.plans[name]
         per_fields = {op_plan.per for _, op_plan in plan.ops if op_plan.per is not None}
         self.name = name
-        # (field name, is a date, counts by repetition). Only free text counts by
-        # repetition: any other value can change whether the event is valid.
         self.fields = tuple(
-            (
-                field.name,
-                field.type is FieldType.DATE,
-                field.name in per_fields and field.type is FieldType.TEXT and not field.one_of,
-            )
-            for field in spec.data.values()
+            (field.name, _mode(field, per_fields, steering)) for field in spec.data.values()
         )
         self.names = frozenset(spec.data)
-        self.canonical = any(by_repeat for _, _, by_repeat in self.fields)
         self.versioned = tuple(
             op_plan
             for op, op_plan in plan.ops
@@ -80,13 +107,11 @@ class _EventShape:
         data = event.data
         values: list[Any] = [self.name]
         append = values.append
-        for field, is_date, by_repeat in self.fields:
+        for field, mode in self.fields:
             value = data.get(field)
-            if value is None:
-                append(None)
-            elif is_date:
-                append(True)
-            elif by_repeat and value != "":
+            if mode == _PRESENCE or value is None:
+                append(_presence(value))
+            elif mode == _REPEAT and value != "":
                 append(repeats.setdefault(value, len(repeats)))
             elif value.__class__ is str:
                 append(value)
@@ -116,7 +141,10 @@ class ShapeReader:
     """Reads the shape of histories of one process."""
 
     def __init__(self, compiled: CompiledProcess) -> None:
-        self._shapes = {name: _EventShape(compiled, name) for name in compiled.process.events}
+        steering = _steering_fields(compiled)
+        self._shapes = {
+            name: _EventShape(compiled, name, steering) for name in compiled.process.events
+        }
 
     def shape(self, history: Sequence[Event]) -> tuple[Hashable, ...] | None:
         """The shape of ``history`` (in legal order), or ``None`` if it has none."""
