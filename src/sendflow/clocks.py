@@ -47,6 +47,8 @@ class LimitPlan:
         "per",
         "references",
         "restart",
+        "rule",
+        "single",
         "void_by",
         "when",
         "when_given",
@@ -56,6 +58,7 @@ class LimitPlan:
         self, limit: TimeLimit, order: int, *, closures: frozenset[date] = frozenset()
     ) -> None:
         self.limit = limit
+        self.rule = limit.id
         self.order = order
         self.kind = limit.kind
         self.kind_name = limit.kind.value
@@ -80,6 +83,16 @@ class LimitPlan:
         self.references = {id(v): str(v.reference or "") for v in limit.versions}
         self.parts = tuple(dict.fromkeys(e for v in limit.versions for e, _ in v.due.parts))
         self.offsets = {id(v): offset for v in limit.versions if (offset := self._offset(v))}
+        only = limit.versions[0] if len(limit.versions) == 1 else None
+        # The one version in force for every clock, when no date or data chooses it.
+        self.single = (
+            only
+            if only is not None
+            and only.effective_from is None
+            and only.effective_to is None
+            and not only.when
+            else None
+        )
 
     def _offset(self, version: LimitVersion) -> timedelta | None:
         """The due date's distance from the start, when it is one for every start day."""

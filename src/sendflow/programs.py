@@ -61,13 +61,11 @@ def _mode(field: DataField, per_fields: set[str], steering: set[str]) -> int:
     return _PRESENCE if field.type in (FieldType.DATE, FieldType.INTEGER) else _VALUE
 
 
-def _presence(value: Any) -> int:
-    """Given or not, as validation sees it: missing, empty, or a (true or false) value."""
-    if value is None:
-        return 0
+def _presence(value: Any) -> str:
+    """How a given value looks to validation: empty (as good as missing), or a value."""
     if value in ("", []):
-        return 1
-    return 2 if value else 3
+        return "empty"
+    return "true" if value else "false"
 
 
 class _EventShape:
@@ -109,7 +107,9 @@ class _EventShape:
         append = values.append
         for field, mode in self.fields:
             value = data.get(field)
-            if mode == _PRESENCE or value is None:
+            if value is None:
+                append(None)  # missing: never equal to a repetition number or a marker
+            elif mode == _PRESENCE:
                 append(_presence(value))
             elif mode == _REPEAT and value != "":
                 append(repeats.setdefault(value, len(repeats)))
@@ -299,11 +299,16 @@ def record_program(
 
 
 class ProgramCache:
-    """The programs of one process, by shape, bounded in size."""
+    """The programs of one process, by shape, bounded in size.
+
+    A shape's program is recorded the second time the shape is folded: most caseloads
+    repeat a few dozen paths, and recording one-off histories would only cost time.
+    """
 
     def __init__(self, compiled: CompiledProcess) -> None:
         self.reader = ShapeReader(compiled)
         self.programs: dict[Hashable, Program] = {}
+        self._seen: set[Hashable] = set()
 
     def get(self, shape: Hashable) -> Program | None:
         """The program recorded for ``shape``, if any."""
@@ -312,11 +317,20 @@ class ProgramCache:
         except TypeError:  # a data value that cannot be hashed: no shape
             return None
 
+    def wanted(self, shape: Hashable) -> bool:
+        """Whether to record a program for ``shape`` (it has been folded before)."""
+        try:
+            if shape in self._seen:
+                return True
+            if len(self._seen) >= 4 * _MAX_PROGRAMS:
+                self._seen.clear()
+            self._seen.add(shape)
+        except TypeError:  # a data value that cannot be hashed: no shape
+            pass
+        return False
+
     def put(self, shape: Hashable, program: Program) -> None:
         """Keep ``program`` for ``shape``; forget every program when the cache is full."""
         if len(self.programs) >= _MAX_PROGRAMS:
             self.programs.clear()
-        try:
-            self.programs[shape] = program
-        except TypeError:  # a data value that cannot be hashed: no shape
-            return
+        self.programs[shape] = program

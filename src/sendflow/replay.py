@@ -38,6 +38,7 @@ from sendflow.results import Evaluation
 __all__ = ["evaluate"]
 
 Running = dict[str, dict[str | None, Clock]]
+_OPENING = frozenset({LEAD_OPEN, ANCHOR})  # operations that may start a clock of their own
 
 
 def evaluate(
@@ -128,7 +129,7 @@ def _replay(
         if program is not None:
             return program.run(compiled, history, positions, case_id)
     state, states, clocks = fold(compiled, history, positions, as_of, case_id)
-    if shape is not None:
+    if shape is not None and cache.wanted(shape):
         cache.put(shape, record_program(compiled, history, state, states, clocks))
     return state, clocks
 
@@ -230,7 +231,7 @@ def fold(
                 for clock in running.get(limit.limit.id, {}).values():
                     clock.due_on = limit.due(clock.version, clock.started_on, clock.data, seen)
                 _snapshot_parts(limit, running, seen_at)
-            else:
+            elif op in _OPENING or running.get(limit.rule):
                 _end(op, limit, event, at, running, clocks)
         if plan.spec.reopens:
             _reopen(clocks, event, at)
@@ -290,7 +291,7 @@ def _start(
             old.superseded = True
     elif (rule, key) in started:
         return None
-    version = plan.limit.version_for(event.on, data)
+    version = plan.single or plan.limit.version_for(event.on, data)
     if version is None:
         return None
     missing = plan.missing_data(version, data)

@@ -73,7 +73,8 @@ def test_a_program_replays_like_a_full_fold(pid: str, data: st.DataObject) -> No
     gaps = data.draw(st.lists(st.integers(0, 60), min_size=len(first), max_size=len(first)))
     second = rename_free_text(process, redate(first, gaps))
     warm = CompiledProcess(process)
-    sendflow.evaluate(warm, first)  # records the program of this shape
+    sendflow.evaluate(warm, first)
+    sendflow.evaluate(warm, first)  # a shape folded twice has its program recorded
     programs = _PROGRAMS[warm].programs
     recorded = len(programs)
     got = outcome(warm, second)
@@ -113,3 +114,37 @@ def test_a_coronavirus_exception_is_always_folded_in_full() -> None:
         sendflow.Event("exception_recorded", day, data={"reason": "coronavirus"}),
     ]
     assert reader.shape(history) is None
+
+
+def test_a_program_is_recorded_the_second_time_a_shape_is_folded() -> None:
+    """One-off histories cost no recording; a repeated shape is recorded, then replayed."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    history = [
+        sendflow.Event("request_received", date(2024, 1, 8)),
+        sendflow.Event("decided_to_assess", date(2024, 2, 12)),
+    ]
+    sendflow.evaluate(compiled, history)
+    assert _PROGRAMS[compiled].programs == {}
+    sendflow.evaluate(compiled, history)
+    assert len(_PROGRAMS[compiled].programs) == 1
+
+
+def test_a_missing_value_never_replays_the_program_of_a_given_one() -> None:
+    """An event lacking required data is rejected even after its valid twin's program exists."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    day = date(2024, 2, 13)
+    opened = [
+        sendflow.Event("request_received", date(2024, 1, 8)),
+        sendflow.Event("decided_to_assess", date(2024, 2, 12)),
+    ]
+    valid = [*opened, sendflow.Event("advice_requested", day, data={"party": "health"})]
+    sendflow.evaluate(compiled, valid)
+    sendflow.evaluate(compiled, valid)
+    reader = ShapeReader(compiled)
+    for data in ({}, {"party": ""}):
+        missing = [*opened, sendflow.Event("advice_requested", day, data=data)]
+        assert reader.shape(missing) != reader.shape(valid)
+        with pytest.raises(sendflow.EventError, match="needs data 'party'"):
+            sendflow.evaluate(compiled, missing)

@@ -15,7 +15,7 @@ from sendflow.definitions.model import (
     Process,
     TimeLimit,
 )
-from sendflow.definitions.reader import did_you_mean
+from sendflow.definitions.reader import did_you_mean, unknown_values
 from sendflow.definitions.source import Path, Source
 from sendflow.errors import Problem
 from sendflow.periods import Unit
@@ -286,16 +286,8 @@ def _when_problems(
         if name not in fields:
             yield (*path, name), _field_problem(str(path[-1]), name, limit, fields)
             continue
-        allowed = fields[name].one_of
-        for value in values:
-            if allowed is not None and value not in allowed:
-                yield (
-                    (*path, name),
-                    (
-                        f"{value!r} is not a value {name!r} can take. Allowed: "
-                        f"{', '.join(allowed)}.{did_you_mean(value, allowed)}"
-                    ),
-                )
+        for message in unknown_values(name, values, fields[name].one_of):
+            yield (*path, name), message
 
 
 def _variant_coverage(

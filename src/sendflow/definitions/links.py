@@ -19,21 +19,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sendflow.definitions.model import EventSpec, Link, Process
-from sendflow.definitions.reader import Reader, did_you_mean
+from sendflow.definitions.reader import Reader, did_you_mean, unknown_values
 from sendflow.definitions.source import Path
 
 __all__ = ["link_problems", "read_links"]
 
 # ``on`` would read as ``true`` in YAML 1.1, so the triggering events are ``events``.
 _LINK = ("title", "events", "when", "case_when", "process", "record", "data")
-
-
-def _matches(reader: Reader, path: Path, value: Any) -> dict[str, tuple[str, ...]]:
-    found: dict[str, tuple[str, ...]] = {}
-    for field, allowed in reader.table(path, value, what="a condition").items():
-        values = allowed if isinstance(allowed, list) else [allowed]
-        found[field] = tuple(str(v) for v in values)
-    return found
 
 
 def read_links(reader: Reader, value: Any, events: Mapping[str, EventSpec]) -> tuple[Link, ...]:
@@ -62,8 +54,8 @@ def read_links(reader: Reader, value: Any, events: Mapping[str, EventSpec]) -> t
             Link(
                 title=reader.text((*path, "title"), fields.get("title"), what="title") or "",
                 on=on,
-                when=_matches(reader, (*path, "when"), fields.get("when")),
-                case_when=_matches(reader, (*path, "case_when"), fields.get("case_when")),
+                when=reader.conditions((*path, "when"), fields.get("when")),
+                case_when=reader.conditions((*path, "case_when"), fields.get("case_when")),
                 process=reader.text((*path, "process"), fields.get("process"), what="process")
                 or "",
                 record=reader.text((*path, "record"), fields.get("record"), what="record") or "",
@@ -103,13 +95,5 @@ def _condition_problems(
                 ),
             )
             continue
-        allowed = field.one_of
-        for value in values:
-            if allowed is not None and value not in allowed:
-                yield (
-                    (*path, name),
-                    (
-                        f"{value!r} is not a value {name!r} can take. Allowed: "
-                        f"{', '.join(allowed)}.{did_you_mean(value, allowed)}"
-                    ),
-                )
+        for message in unknown_values(name, values, field.one_of):
+            yield (*path, name), message

@@ -372,7 +372,7 @@ class _Builder:
             fields = self.r.mapping(
                 rpath, entry, allowed=("when", "to"), required=("when", "to"), what="a route"
             )
-            when = self._when((*rpath, "when"), fields.get("when"))
+            when = self.r.conditions((*rpath, "when"), fields.get("when"))
             named = self.r.names(
                 (*rpath, "to"), fields.get("to"), known=states, what="to", kind="state"
             )
@@ -472,7 +472,7 @@ class _Builder:
 
         local = f.get("target_of") is not None
         versions = self._versions(path, f, events, required_reference=not local)
-        when = self._when((*path, "when"), f.get("when"))
+        when = self.r.conditions((*path, "when"), f.get("when"))
         calendar = r.choice(
             (*path, "calendar"),
             f.get("calendar"),
@@ -531,13 +531,6 @@ class _Builder:
             description=r.text((*path, "description"), f.get("description"), what="description"),
         )
 
-    def _when(self, path: Path, value: Any) -> dict[str, tuple[str, ...]]:
-        when: dict[str, tuple[str, ...]] = {}
-        for field, allowed in self.r.table(path, value, what="when").items():
-            values = allowed if isinstance(allowed, list) else [allowed]
-            when[field] = tuple(str(v) for v in values)
-        return when
-
     def _versions(
         self,
         path: Path,
@@ -592,7 +585,7 @@ class _Builder:
             )
             if not fields:
                 continue
-            when = self._when((*vpath, "when"), fields.get("when"))
+            when = self.r.conditions((*vpath, "when"), fields.get("when"))
             if not when and "when" in fields:
                 self.r.report((*vpath, "when"), "a variant needs 'when': the data that selects it.")
             inherited = {k: f.get(k) for k in ("counting", "reference", "effective")}

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from sendflow.definitions.source import Path, Source
 from sendflow.errors import Problem
 
-__all__ = ["Reader", "did_you_mean"]
+__all__ = ["Reader", "did_you_mean", "unknown_values"]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A " Did you mean 'x'?" hint for a misspelt name, or an empty string."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def unknown_values(
+    name: str, values: Iterable[str], allowed: Collection[str] | None
+) -> Iterator[str]:
+    """A message for each of ``values`` that field ``name`` cannot take."""
+    if allowed is None:
+        return
+    for value in values:
+        if value not in allowed:
+            yield (
+                f"{value!r} is not a value {name!r} can take. Allowed: "
+                f"{', '.join(allowed)}.{did_you_mean(value, allowed)}"
+            )
 
 
 def _listing(choices: Iterable[str]) -> str:
@@ -138,6 +152,14 @@ class Reader:
                 continue
             found.append(item)
         return tuple(found)
+
+    def conditions(self, path: Path, value: Any) -> dict[str, tuple[str, ...]]:
+        """A condition ``{FIELD: VALUE}`` or ``{FIELD: [VALUE, ...]}``, values as text."""
+        found: dict[str, tuple[str, ...]] = {}
+        for field, allowed in self.table(path, value, what="a condition").items():
+            values = allowed if isinstance(allowed, list) else [allowed]
+            found[field] = tuple(str(v) for v in values)
+        return found
 
     def choice(
         self, path: Path, value: Any, *, allowed: Collection[str], what: str, default: str
