@@ -158,7 +158,11 @@ class ShapeReader:
             if found.plain:
                 parts.append(event.name)
                 continue
-            part = found.part(event, repeats)
+            try:
+                part = found.part(event, repeats)
+                hash(part)
+            except TypeError:  # a value that cannot be hashed (a mapping): no shape
+                return None
             if part is None:
                 return None
             parts.append(part)
@@ -312,21 +316,15 @@ class ProgramCache:
 
     def get(self, shape: Hashable) -> Program | None:
         """The program recorded for ``shape``, if any."""
-        try:
-            return self.programs.get(shape)
-        except TypeError:  # a data value that cannot be hashed: no shape
-            return None
+        return self.programs.get(shape)
 
     def wanted(self, shape: Hashable) -> bool:
         """Whether to record a program for ``shape`` (it has been folded before)."""
-        try:
-            if shape in self._seen:
-                return True
-            if len(self._seen) >= 4 * _MAX_PROGRAMS:
-                self._seen.clear()
-            self._seen.add(shape)
-        except TypeError:  # a data value that cannot be hashed: no shape
-            pass
+        if shape in self._seen:
+            return True
+        if len(self._seen) >= 4 * _MAX_PROGRAMS:
+            self._seen.clear()
+        self._seen.add(shape)
         return False
 
     def put(self, shape: Hashable, program: Program) -> None:

@@ -148,3 +148,17 @@ def test_a_missing_value_never_replays_the_program_of_a_given_one() -> None:
         assert reader.shape(missing) != reader.shape(valid)
         with pytest.raises(sendflow.EventError, match="needs data 'party'"):
             sendflow.evaluate(compiled, missing)
+
+
+def test_data_that_cannot_be_hashed_is_folded_in_full() -> None:
+    """A value that cannot be hashed (a mapping in a text field) has no shape: a full fold."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    history = [
+        sendflow.Event("request_received", date(2024, 1, 8)),
+        sendflow.Event("decided_to_assess", date(2024, 2, 12)),
+        sendflow.Event("advice_requested", date(2024, 2, 13), data={"party": {"name": "x"}}),
+    ]
+    assert ShapeReader(compiled).shape(history) is None
+    result = sendflow.evaluate(compiled, history)
+    assert result.result("advice").key == "{'name': 'x'}"
