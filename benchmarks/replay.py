@@ -118,10 +118,29 @@ def measure(cases: Callable[[int], Iterator[Case]], total: int) -> dict[str, flo
     return rates
 
 
+def memory(total: int) -> None:
+    """Peak memory after 1,000 cases and after ``total``: flat when nothing is held."""
+    rss = []
+    for count, (process, history) in enumerate(ehc_cases(total), 1):
+        sendflow.evaluate(process, history).time_limits  # noqa: B018 - results made
+        if count in (1_000, total):
+            rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(
+        f"EHC cases streamed through evaluate: peak RSS {rss[0]:.1f} MiB after 1,000 cases, "
+        f"{rss[-1]:.1f} MiB after {total:,}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument(
+        "--memory", action="store_true", help="only measure memory against the number of cases"
+    )
     args = parser.parse_args()
+    if args.memory:
+        memory(args.cases)
+        return
     print(f"Python {sys.version.split()[0]}; {args.cases:,} cases per caseload")
     print("EHC needs assessments:")
     measure(ehc_cases, args.cases)
