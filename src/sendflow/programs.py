@@ -54,8 +54,11 @@ def _steering_fields(compiled: CompiledProcess) -> set[str]:
 def _mode(field: DataField, per_fields: set[str], steering: set[str]) -> int:
     if field.one_of is not None or field.name in steering:
         return _VALUE
+    if field.name in per_fields:
+        # Free text keys clocks by its words; a typed key (a year) counts by its value.
+        return _REPEAT if field.type is FieldType.TEXT else _VALUE
     if field.type is FieldType.TEXT:
-        return _REPEAT if field.name in per_fields else _PRESENCE
+        return _PRESENCE
     # Dates and whole numbers are validated again when a program replays; other types
     # (true or false, lists) are valid or not by value.
     return _PRESENCE if field.type in (FieldType.DATE, FieldType.INTEGER) else _VALUE
@@ -112,7 +115,8 @@ class _EventShape:
             elif mode == _PRESENCE:
                 append(_presence(value))
             elif mode == _REPEAT and value != "":
-                append(repeats.setdefault(value, len(repeats)))
+                # Clocks are keyed by the text of the value, so repeats count by it too.
+                append(repeats.setdefault(str(value), len(repeats)))
             elif value.__class__ is str:
                 append(value)
             elif value.__class__ is list:

@@ -151,14 +151,55 @@ def test_a_missing_value_never_replays_the_program_of_a_given_one() -> None:
 
 
 def test_data_that_cannot_be_hashed_is_folded_in_full() -> None:
-    """A value that cannot be hashed (a mapping in a text field) has no shape: a full fold."""
+    """A value that cannot be hashed (a mapping for a listed value) has no shape: a full fold."""
     process = sendflow.load_process("ehc-needs-assessment")
     compiled = CompiledProcess(process)
     history = [
-        sendflow.Event("request_received", date(2024, 1, 8)),
-        sendflow.Event("decided_to_assess", date(2024, 2, 12)),
-        sendflow.Event("advice_requested", date(2024, 2, 13), data={"party": {"name": "x"}}),
+        sendflow.Event("request_received", date(2024, 1, 8), data={"source": {"who": "x"}}),
     ]
     assert ShapeReader(compiled).shape(history) is None
-    result = sendflow.evaluate(compiled, history)
-    assert result.result("advice").key == "{'name': 'x'}"
+    with pytest.raises(sendflow.EventError, match="Allowed values"):
+        sendflow.evaluate(compiled, history)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [((2014, 2015), (2014, 2014)), (("1", 1), ("a", "b"))],
+    ids=["typed-key", "key-by-text"],
+)
+def test_clock_keys_that_repeat_never_share_a_shape_with_keys_that_do_not(
+    first: tuple[object, object], second: tuple[object, object]
+) -> None:
+    """Two values that key one clock, and two that key two, make different shapes."""
+    annual = sendflow.load_process("annual-review")
+    ehc = sendflow.load_process("ehc-needs-assessment")
+    day = date(2024, 2, 13)
+
+    def transfers(years: tuple[object, object]) -> list[Event]:
+        return [
+            sendflow.Event("plan_issued", date(2024, 1, 8)),
+            *(
+                sendflow.Event(
+                    "phase_transfer_identified",
+                    day,
+                    data={"transfer": "school", "transfer_year": year},
+                )
+                for year in years
+            ),
+        ]
+
+    def advice(parties: tuple[object, object]) -> list[Event]:
+        return [
+            sendflow.Event("request_received", date(2024, 1, 8)),
+            sendflow.Event("decided_to_assess", date(2024, 2, 12)),
+            *(sendflow.Event("advice_requested", day, data={"party": p}) for p in parties),
+        ]
+
+    process, build = (annual, transfers) if isinstance(first[0], int) else (ehc, advice)
+    reader = ShapeReader(CompiledProcess(process))
+    assert reader.shape(build(first)) != reader.shape(build(second))
+    compiled = CompiledProcess(process)
+    for _ in range(2):
+        sendflow.evaluate(compiled, build(second))
+    replayed = sendflow.evaluate(compiled, build(first)).to_dict()
+    assert replayed == sendflow.evaluate(CompiledProcess(process), build(first)).to_dict()
