@@ -259,11 +259,6 @@ class Clock:
         """Work out the verdict as of ``as_of`` (see :meth:`verdict`)."""
         self.status, self.days_late = self.verdict(as_of)
 
-    @property
-    def running(self) -> bool:
-        """Whether nothing has ended this clock yet."""
-        return self.met_on is None and not self.voided and self.closed_on is None
-
     def verdict(self, as_of: date) -> tuple[Status, int]:
         """The status and days late as of ``as_of``."""
         kind = self.plan.kind

@@ -55,7 +55,7 @@ class CompiledProcess:
             for i, (lid, limit) in enumerate(process.time_limits.items())
         }
         self.plans: dict[str, EventPlan] = {
-            name: EventPlan(spec, process, _ops(name, self.limit_plans))
+            name: EventPlan(spec, _ops(name, self.limit_plans))
             for name, spec in process.events.items()
         }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sendflow.definitions.model import EventSpec, FieldType, Process
+from sendflow.definitions.model import EventSpec, FieldType
 from sendflow.definitions.reader import did_you_mean
 from sendflow.errors import EventError
 from sendflow.events import Event, parse_day
@@ -21,9 +21,7 @@ class EventPlan:
 
     __slots__ = ("exception", "fields", "name", "ops", "required", "spec", "typed")
 
-    def __init__(
-        self, spec: EventSpec, process: Process, ops: tuple[tuple[int, LimitPlan], ...]
-    ) -> None:
+    def __init__(self, spec: EventSpec, ops: tuple[tuple[int, LimitPlan], ...]) -> None:
         self.spec = spec
         self.name = spec.id
         self.fields = spec.data
@@ -33,7 +31,6 @@ class EventPlan:
         )
         self.exception = spec.exception
         self.ops = ops
-        del process
 
     def check(self, event: Event, index: int, case_id: str | None, state: str) -> Event:
         """Return ``event`` with its data checked (and dates read); raise if it is wrong."""
