@@ -29,9 +29,31 @@ class Event:
         recorded_at: When it was recorded (UTC), set by the store.
     """
 
-    name: str
-    on: date
+    name: str = attrs.field()
+    on: date = attrs.field()
     data: Mapping[str, Any] = attrs.field(factory=dict, kw_only=True)
+
+    @name.validator
+    def _check_name(self, _: attrs.Attribute[str], value: object) -> None:
+        if not isinstance(value, str) or not value:
+            raise EventError(
+                f"an event's name must be text, such as 'request_received', not {value!r}."
+            )
+
+    @on.validator
+    def _check_on(self, _: attrs.Attribute[date], value: object) -> None:
+        # A datetime is a date too, but cannot be compared with dates: legal dates only.
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise EventError(
+                f"{self.name}: 'on' must be a datetime.date (the legal date), not {value!r}. "
+                "Use date(2024, 1, 8), or a case-file mapping with 'on': '2024-01-08'."
+            )
+
+    @data.validator
+    def _check_data(self, _: attrs.Attribute[Mapping[str, Any]], value: object) -> None:
+        if not isinstance(value, Mapping):
+            raise EventError(f"{self.name}: 'data' must be a mapping of fields, not {value!r}.")
+
     actor: str | None = attrs.field(default=None, kw_only=True)
     recorded_at: datetime | None = attrs.field(default=None, kw_only=True, eq=False)
 

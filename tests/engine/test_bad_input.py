@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +197,21 @@ def test_rejected_event_in_a_case_file_names_the_file(tmp_path):
     with pytest.raises(EventError) as caught:
         sendflow.read_case_file(path)
     assert str(caught.value).startswith(f"{path}: case B7, event 2: final_plan_issued")
+
+
+@pytest.mark.parametrize(
+    ("args", "data", "words"),
+    [
+        (("request_received", "2024-01-08"), {}, "'on' must be a datetime.date"),
+        (("request_received", datetime(2024, 1, 8)), {}, "'on' must be a datetime.date"),
+        ((5, date(2024, 1, 8)), {}, "an event's name must be text"),
+        (("request_received", date(2024, 1, 8)), None, "'data' must be a mapping"),
+    ],
+    ids=["text-date", "datetime", "name-not-text", "data-none"],
+)
+def test_an_event_built_in_python_with_the_wrong_types_is_refused(
+    args: tuple[object, object], data: object, words: str
+) -> None:
+    """Event checks its own fields, so a bad one never reaches replay as a traceback."""
+    with pytest.raises(sendflow.EventError, match=words):
+        sendflow.Event(*args, data=data)  # type: ignore[arg-type]
