@@ -3,17 +3,21 @@
 Most of the work of folding a history (which transitions fire, which clocks start, what
 ends them, which exceptions reach them) depends only on the history's **shape**: the
 event names in legal order and the data values that steer the fold. Dates only feed the
-due dates and verdicts. So the first history of a shape is folded in full and recorded as
-a program (one step per clock, with the positions of the events that start, meet, void or
-close it); every later history of the same shape replays that program on its own dates.
+due dates and verdicts. So a shape folded in full a second time is recorded as a program
+(one step per clock, with the positions of the events that start, meet, void or close
+it); every later history of the same shape replays that program on its own dates.
 
-What makes a shape: each event's name; the values of its declared data fields, except that
-``per`` values (the party asked, the institution consulted) count only by which earlier
-value they repeat, and dates count only by being given; for each rule an event starts that
-has effective-dated versions, which version is in force on the event's date. A history
-whose exception has a validity window or a fact check depends on dates in ways a shape
-cannot hold, so it is always folded in full. The tests prove that a program replays every
-generated history exactly as a full fold does.
+What makes a shape: each event's name; for each declared data field, its value when the
+value can steer the fold or decide whether the event is valid (listed values, conditions,
+exception reasons, true or false, lists, typed clock keys); free-text clock keys (the
+party asked, the institution consulted) only by which earlier value they repeat; other
+free text, dates and whole numbers only by whether they are given (events carrying dates
+or numbers are validated again on replay, since their values are read from text); for
+each rule an event starts that has effective-dated versions, which version is in force on
+the event's date. A history whose exception has a validity window or a fact check
+depends on dates in ways a shape cannot hold, so it is always folded in full. The tests
+prove that a program replays generated histories, moved to other dates and reworded,
+exactly as a full fold does.
 """
 
 from __future__ import annotations
