@@ -243,6 +243,7 @@ class Clock:
         at: int = -1,
     ) -> None:
         self.plan = plan
+        self.order = plan.order
         self.version = version
         self.key = key
         self.start_event = start_event

@@ -183,8 +183,11 @@ def compile_process(process: Process, *, closures: Iterable[date] = frozenset())
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:
-    """Events in legal order: by date, same-day events in the order they were recorded."""
-    found = list(events)
+    """Events in legal order: by date, same-day events in the order they were recorded.
+
+    A list already in legal order is returned as it is, not copied.
+    """
+    found = events if isinstance(events, list) else list(events)
     previous: date | None = None
     for event in found:
         if previous is not None and event.on < previous:

@@ -166,15 +166,16 @@ class ShapeReader:
             if found.plain:
                 parts.append(event.name)
                 continue
-            try:
-                part = found.part(event, repeats)
-                hash(part)
-            except TypeError:  # a value that cannot be hashed (a mapping): no shape
-                return None
+            part = found.part(event, repeats)
             if part is None:
                 return None
             parts.append(part)
-        return tuple(parts)
+        shape = tuple(parts)
+        try:
+            hash(shape)
+        except TypeError:  # a value that cannot be hashed (a mapping): no shape
+            return None
+        return shape
 
 
 class _Step:

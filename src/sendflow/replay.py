@@ -39,6 +39,7 @@ __all__ = ["evaluate"]
 
 Running = dict[str, dict[str | None, Clock]]
 _OPENING = frozenset({LEAD_OPEN, ANCHOR})  # operations that may start a clock of their own
+_CLOCK_ORDER = operator.attrgetter("started_on", "order")  # start date, then definition order
 
 
 def evaluate(
@@ -92,9 +93,9 @@ def evaluate(
     if history[-1].on > as_of:
         history = [event for event in history if event.on <= as_of]
     state, clocks = _replay(compiled, history, positions, as_of, case_id)
-    clocks.sort(key=_clock_order)
+    clocks.sort(key=_CLOCK_ORDER)
     for clock in clocks:
-        clock.settle(as_of)
+        clock.status, clock.days_late = clock.verdict(as_of)
     spec = compiled.process.states.get(state)
     return Evaluation(
         process=compiled.process.id,
@@ -134,13 +135,9 @@ def _replay(
     return state, clocks
 
 
-def _clock_order(clock: Clock) -> tuple[date, int]:
-    return clock.started_on, clock.plan.order
-
-
 def _positions(recorded: list[Event], history: list[Event]) -> Sequence[int]:
     """Where each event of ``history`` was in the order given, so messages name it as given."""
-    if all(map(operator.is_, recorded, history)):
+    if history is recorded:
         return range(len(history))
     where = {id(event): i for i, event in enumerate(recorded)}
     return [where[id(event)] for event in history]
