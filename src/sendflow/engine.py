@@ -45,6 +45,9 @@ class CompiledProcess:
     def __init__(self, process: Process, *, closures: frozenset[date] = frozenset()) -> None:
         self.process = process
         self.closures = closures
+        # The replay programs of this process (``sendflow.programs``), made on first use.
+        self.programs: Any = None
+        self._allowed: dict[str, tuple[str, ...]] = {}
         self.machine = _build_machine(process)
         self.table: dict[str, dict[str, str]] = transition_table(self.machine)
         self.final: dict[str, bool] = {s.id: s.final for s in process.states.values()}
@@ -65,7 +68,10 @@ class CompiledProcess:
         A case in a final state allows only the events that reopen it (the checks refuse
         any other event from a final state).
         """
-        return tuple(self.table.get(state, {}))
+        found = self._allowed.get(state)
+        if found is None:
+            found = self._allowed[state] = tuple(self.table.get(state, {}))
+        return found
 
     def fire(self, state: str, event: str, data: Mapping[str, Any] | None = None) -> str:
         """Fire ``event`` on the ``transitions`` machine from ``state``; return the new state.
@@ -159,12 +165,17 @@ def _ops(name: str, plans: Mapping[str, LimitPlan]) -> tuple[tuple[int, LimitPla
     return (*ending, *updating, *starting)
 
 
+_NO_CLOSURES: frozenset[date] = frozenset()
+# The process compiled last without closures, and its compiled form.
+_LAST: list[tuple[Process, CompiledProcess]] = []
 _COMPILED: weakref.WeakKeyDictionary[Process, dict[frozenset[date], CompiledProcess]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def compile_process(process: Process, *, closures: Iterable[date] = frozenset()) -> CompiledProcess:
+def compile_process(
+    process: Process, *, closures: Iterable[date] = _NO_CLOSURES
+) -> CompiledProcess:
     """Return the compiled form of ``process``, built once and reused.
 
     Args:
@@ -172,13 +183,17 @@ def compile_process(process: Process, *, closures: Iterable[date] = frozenset())
         closures: A council's own closure dates, which are not working days in any of
             its calendars (see :func:`sendflow.calendars.load_closures`).
     """
-    days = frozenset(closures)
+    if closures is _NO_CLOSURES and _LAST and _LAST[0][0] is process:
+        return _LAST[0][1]  # evaluating many cases of one process: skip the look-up
+    days = closures if isinstance(closures, frozenset) else frozenset(closures)
     by_closures = _COMPILED.get(process)
     if by_closures is None:
         by_closures = _COMPILED[process] = {}
     compiled = by_closures.get(days)
     if compiled is None:
         compiled = by_closures[days] = CompiledProcess(process, closures=days)
+    if not days:
+        _LAST[:] = [(process, compiled)]
     return compiled
 
 

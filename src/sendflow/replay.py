@@ -7,7 +7,6 @@ date: nothing else changes state.
 from __future__ import annotations
 
 import operator
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -38,6 +37,7 @@ from sendflow.results import Evaluation
 __all__ = ["evaluate"]
 
 Running = dict[str, dict[str | None, Clock]]
+_NO_CLOSURES: frozenset[date] = frozenset()
 _OPENING = frozenset({LEAD_OPEN, ANCHOR})  # operations that may start a clock of their own
 _CLOCK_ORDER = operator.attrgetter("started_on", "order")  # start date, then definition order
 
@@ -48,7 +48,7 @@ def evaluate(
     *,
     as_of: date | None = None,
     case_id: str | None = None,
-    closures: Iterable[date] = (),
+    closures: Iterable[date] = _NO_CLOSURES,
 ) -> Evaluation:
     """Evaluate a case's history as of a date.
 
@@ -82,7 +82,8 @@ def evaluate(
     if not history:
         raise CaseFileError(f"case {case_id or '(unnamed)'} has no events: nothing to evaluate.")
     positions = _positions(recorded, history)
-    _check_start(compiled, history, case_id, positions[0])
+    if history[0].name not in compiled.process.start:
+        _check_start(compiled, history, case_id, positions[0])
     if as_of is None:
         as_of = history[-1].on
     elif as_of < history[0].on:
@@ -110,9 +111,6 @@ def evaluate(
     )
 
 
-_PROGRAMS: weakref.WeakKeyDictionary[CompiledProcess, ProgramCache] = weakref.WeakKeyDictionary()
-
-
 def _replay(
     compiled: CompiledProcess,
     history: list[Event],
@@ -121,9 +119,9 @@ def _replay(
     case_id: str | None,
 ) -> tuple[str, list[Clock]]:
     """Fold ``history``: by its shape's recorded program if there is one, else in full."""
-    cache = _PROGRAMS.get(compiled)
+    cache: ProgramCache | None = compiled.programs
     if cache is None:
-        cache = _PROGRAMS[compiled] = ProgramCache(compiled)
+        cache = compiled.programs = ProgramCache(compiled)
     shape = cache.reader.shape(history)
     if shape is not None:
         program = cache.get(shape)

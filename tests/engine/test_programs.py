@@ -15,7 +15,6 @@ from sendflow.engine import CompiledProcess
 from sendflow.errors import SendflowError
 from sendflow.events import Event
 from sendflow.programs import ShapeReader, _steering_fields
-from sendflow.replay import _PROGRAMS
 from sendflow.testing.strategies import histories
 
 PROCESSES = sendflow.packaged_processes()
@@ -75,7 +74,7 @@ def test_a_program_replays_like_a_full_fold(pid: str, data: st.DataObject) -> No
     warm = CompiledProcess(process)
     sendflow.evaluate(warm, first)
     sendflow.evaluate(warm, first)  # a shape folded twice has its program recorded
-    programs = _PROGRAMS[warm].programs
+    programs = warm.programs.programs
     recorded = len(programs)
     got = outcome(warm, second)
     assert got == outcome(CompiledProcess(process), second)  # a fresh cache folds in full
@@ -125,9 +124,9 @@ def test_a_program_is_recorded_the_second_time_a_shape_is_folded() -> None:
         sendflow.Event("decided_to_assess", date(2024, 2, 12)),
     ]
     sendflow.evaluate(compiled, history)
-    assert _PROGRAMS[compiled].programs == {}
+    assert compiled.programs.programs == {}
     sendflow.evaluate(compiled, history)
-    assert len(_PROGRAMS[compiled].programs) == 1
+    assert len(compiled.programs.programs) == 1
 
 
 def test_a_missing_value_never_replays_the_program_of_a_given_one() -> None:
