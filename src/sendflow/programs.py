@@ -139,7 +139,10 @@ class _EventShape:
                 return (self.name, None)
             field, mode = single
             if len(data) == 1 and field in data:
-                return (self.name, _encode(data[field], mode, repeats))
+                value = data[field]
+                if mode == _REPEAT and value.__class__ is str and value:
+                    return (self.name, repeats.setdefault(value, len(repeats)))
+                return (self.name, _encode(value, mode, repeats))
         values: list[Any] = [self.name]
         append = values.append
         for field, mode in self.fields:
@@ -199,7 +202,7 @@ class _Step:
 
     __slots__ = (
         "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "lead", "met_by",
-        "offset", "parts_at", "per", "plan", "reopened_at", "reopened_by", "start_at",
+        "offset", "parts_at", "per", "plan", "rare", "reopened_at", "reopened_by", "start_at",
         "start_event", "superseded",
         "version", "void_event", "voided",
     )  # fmt: skip
@@ -225,6 +228,26 @@ class _Step:
         self.reopened_at = clock.reopened_at
         self.lead = plan.kind is Kind.LEAD_TIME
         self.offset = None if self.lead else plan.offsets.get(id(clock.version))
+        self.rare = (
+            self.closed_at != _UNSET or self.reopened_by is not None or bool(self.exception_at)
+        )
+
+    def _rare(self, clock: Clock, events: Sequence[Event]) -> None:
+        """What few clocks have: closing with the case, a reopened case, exceptions."""
+        if self.closed_at != _UNSET:
+            clock.closed_at = self.closed_at
+            clock.closed_on = events[self.closed_at].on
+            clock.superseded = self.superseded
+        if self.reopened_by is not None:
+            clock.reopened_by = self.reopened_by
+            clock.reopened_at = self.reopened_at
+            clock.reopened_on = events[self.reopened_at].on
+        if self.exception_at:
+            clock.exceptions = tuple(
+                (reason, events[at].on)
+                for reason, at in zip(self.exceptions, self.exception_at, strict=True)
+            )
+            clock.exception_at = self.exception_at
 
     def replay(self, events: Sequence[Event]) -> Clock:
         """The clock this step gives for ``events`` (a history of the program's shape)."""
@@ -249,20 +272,8 @@ class _Step:
             else:
                 clock.met_on = events[end_at].on
                 clock.met_by = self.met_by
-        if self.closed_at != _UNSET:
-            clock.closed_at = self.closed_at
-            clock.closed_on = events[self.closed_at].on
-            clock.superseded = self.superseded
-        if self.reopened_by is not None:
-            clock.reopened_by = self.reopened_by
-            clock.reopened_at = self.reopened_at
-            clock.reopened_on = events[self.reopened_at].on
-        if self.exception_at:
-            clock.exceptions = tuple(
-                (reason, events[at].on)
-                for reason, at in zip(self.exceptions, self.exception_at, strict=True)
-            )
-            clock.exception_at = self.exception_at
+        if self.rare:
+            self._rare(clock, events)
         if self.offset is not None:
             clock.due_on = start.on + self.offset
         elif self.lead:
