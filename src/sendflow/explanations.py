@@ -1,0 +1,139 @@
+"""Explanations: how a clock's due date and verdict were derived, in plain words.
+
+Every result carries one, with the rule's citation; reports and ``sendflow check`` show it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sendflow.definitions.model import Due, DueMode, Kind
+from sendflow.periods import describe_counting, format_day
+from sendflow.results import Status
+
+if TYPE_CHECKING:
+    from sendflow.clocks import Clock
+
+__all__ = ["explain"]
+
+_ONE_DAY = timedelta(days=1)
+
+
+def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
+    """How a clock's due date and verdict were derived, in plain words."""
+    plan = clock.plan
+    limit = plan.limit
+    version = clock.version
+    due = version.due
+    parts = [f"{limit.title} ({limit.id}, {plan.references[id(version)] or 'no reference'})."]
+    if version.when:
+        chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
+        parts.append(f"The due date for cases where {chosen} applies.")
+    parts.append(_due_words(clock, due))
+    if clock.due_on is not None and limit.kind is Kind.DEADLINE:
+        holiday = plan.calendar.holiday_name(clock.due_on)
+        if holiday is not None and not limit.next_working_day and limit.tribunal_act is None:
+            parts.append(
+                f"{format_day(clock.due_on)} is not a working day ({holiday}); the date does "
+                "not move (no roll-forward)."
+            )
+    if len(limit.versions) > 1 and version.effective_from is not None:
+        parts.append(
+            f"The version in force for clocks started from {format_day(version.effective_from)}"
+            " applies: a case keeps the law it started under."
+        )
+    parts.append(_verdict_words(clock, status, days_late, as_of))
+    if clock.exceptions:
+        listed = ", ".join(f"{r} ({format_day(d)})" for r, d in clock.exceptions)
+        parts.append(
+            f"Exceptions recorded while it ran: {listed}. Exceptions excuse, they do not "
+            "move the due date."
+        )
+    if clock.reopened_by is not None and clock.reopened_on is not None:
+        parts.append(
+            f"The case was reopened by {clock.reopened_by.replace('_', ' ')} on "
+            f"{format_day(clock.reopened_on)}: clocks started then count from that day."
+        )
+    if limit.description:
+        parts.append(f"Note: {' '.join(limit.description.split())}")
+    return " ".join(parts)
+
+
+def _due_words(clock: Clock, due: Due) -> str:
+    start = f"{clock.start_event.replace('_', ' ')} {format_day(clock.started_on)}"
+    if clock.due_on is None:
+        if clock.plan.kind is Kind.LEAD_TIME:
+            assert due.period is not None
+            return (
+                f"It needs {', '.join(clock.plan.met_by)} at least {due.period} before "
+                + f"{clock.plan.limit.starts[0].replace('_', ' ')}, which has not happened yet."
+            )
+        return f"Started by {start}; the due date cannot be known yet."
+    when = format_day(clock.due_on)
+    if due.mode is DueMode.PERIOD and due.period is not None:
+        if clock.plan.kind is Kind.LEAD_TIME:
+            return (
+                f"{clock.plan.limit.starts[0].replace('_', ' ')} on "
+                f"{format_day(clock.anchor or clock.due_on)} - {due.period} = {when}."
+            )
+        if clock.plan.kind is Kind.MINIMUM:
+            window_end = clock.due_on - _ONE_DAY
+            return (
+                f"Window of {describe_counting(due.period, due.counting)} {start} ends "
+                f"{format_day(window_end)}; the guarded event may come from {when}."
+            )
+        return f"{describe_counting(due.period, due.counting)} {start} = {when}."
+    if due.mode is DueMode.FIXED:
+        return f"Started by {start}; a fixed date in law: {when}."
+    if due.mode is DueMode.FROM_DATA and due.period is not None:
+        given = clock.data.get(due.field or "")
+        return (
+            f"Started by {start}; at least {due.period} before the date in {due.field} "
+            f"({format_day(given) if isinstance(given, date) else given}) = by {when}."
+        )
+    if due.mode is DueMode.FROM_DATA:
+        return f"Started by {start}; the date it directs ({due.field}) = {when}."
+    if due.mode is DueMode.BEFORE:
+        return (
+            f"Started by {start}; before {due.day}/{due.month} of the year in {due.field}: "
+            f"by {when}."
+        )
+    which = "later" if due.mode is DueMode.LATER_OF else "earlier"
+    pieces = "; ".join(f"{p} after {e.replace('_', ' ')}" for e, p in due.parts)
+    rolled = ""
+    if clock.plan.limit.tribunal_act is not None or clock.plan.limit.next_working_day:
+        rolled = (
+            " (tribunal calendar: a non-working day, and for starting proceedings the "
+            "Christmas and August days, move the end to the next working day)"
+        )
+    return f"The {which} of: {pieces}{rolled} = {when}."
+
+
+def _verdict_words(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
+    ended = clock.met_by.replace("_", " ") if clock.met_by else "the meeting event"
+    if status is Status.MET:
+        return f"Met: {ended} on {format_day(clock.met_on or as_of)}, on time."
+    if status is Status.LATE or (status is Status.EXCUSED and clock.met_on is not None):
+        return f"Late: {ended} on {format_day(clock.met_on or as_of)}, {days_late} day(s) late."
+    if status is Status.RESPECTED:
+        return "Respected: the guarded event did not come inside the window."
+    if status is Status.VIOLATED:
+        return f"Violated: {ended} came on {format_day(clock.met_on or as_of)}, inside the window."
+    if status is Status.VOID:
+        if clock.void_event:
+            return f"Void: ended by {clock.void_event.replace('_', ' ')}."
+        if clock.superseded:
+            return "Void: a fresh clock replaced it before it fell due."
+        if clock.plan.conditional:
+            return "Void: the case did not end through the event this rule times."
+        return "Void: the case closed before it fell due."
+    if status is Status.PENDING:
+        if clock.plan.conditional and clock.due_on is not None and as_of > clock.due_on:
+            return (
+                "Pending: this rule matters only if the case ends through "
+                f"{', '.join(clock.plan.met_by)}; it waits for the case to resolve."
+            )
+        return f"Pending as of {format_day(as_of)}."
+    stop = clock.closed_on or as_of
+    return f"Not met: {days_late} day(s) overdue as of {format_day(stop)}."
