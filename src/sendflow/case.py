@@ -18,9 +18,10 @@ from sendflow.processes import load_process
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation, TimeLimitResult
 
-__all__ = ["Case", "check_case_shape", "read_case_file"]
+__all__ = ["CASE_FILE_KEYS", "Case", "check_case_shape", "read_case_file"]
 
-_CASE_KEYS = ("process", "case_id", "related_case", "events", "process_version")
+CASE_FILE_KEYS = ("process", "case_id", "related_case", "events", "process_version")
+"""The fields a case file may have."""
 
 
 class Case:
@@ -161,11 +162,11 @@ def check_case_shape(data: Any, *, where: str, need_process: bool = True) -> Map
     """
     if not isinstance(data, Mapping):
         raise CaseFileError(f"{where}: a case must be a mapping with 'process' and 'events'.")
-    unknown = [k for k in data if k not in _CASE_KEYS]
+    unknown = [k for k in data if k not in CASE_FILE_KEYS]
     if unknown:
         raise CaseFileError(
             f"{where}: unexpected field(s) {', '.join(map(repr, unknown))}; a case has: "
-            f"{', '.join(_CASE_KEYS)}."
+            f"{', '.join(CASE_FILE_KEYS)}."
         )
     if need_process and not isinstance(data.get("process"), str):
         raise CaseFileError(f"{where}: 'process' (the process id) is missing.")

@@ -7,7 +7,7 @@ accept the same files and say where a bad case came from in the same words.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ class CaseSource:
     """
 
     where: str
-    data: Mapping[str, Any] | Any = None
+    data: Any = None
     problem: str | None = None
 
 

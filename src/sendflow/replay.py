@@ -93,7 +93,7 @@ def evaluate(
         )
     if history[-1].on > as_of:
         history = [event for event in history if event.on <= as_of]
-    state, clocks = _replay(compiled, history, positions, as_of, case_id)
+    state, clocks = _replay(compiled, history, positions, case_id)
     clocks.sort(key=_CLOCK_ORDER)
     for clock in clocks:
         clock.status, clock.days_late = clock.verdict(as_of)
@@ -115,7 +115,6 @@ def _replay(
     compiled: CompiledProcess,
     history: list[Event],
     positions: Sequence[int],
-    as_of: date,
     case_id: str | None,
 ) -> tuple[str, list[Clock]]:
     """Fold ``history``: by its shape's recorded program if there is one, else in full."""
@@ -127,7 +126,7 @@ def _replay(
         program = cache.get(shape)
         if program is not None:
             return program.run(compiled, history, positions, case_id)
-    state, states, clocks = fold(compiled, history, positions, as_of, case_id)
+    state, states, clocks = fold(compiled, history, positions, case_id)
     if shape is not None and cache.wanted(shape):
         cache.put(shape, record_program(compiled, history, state, states, clocks))
     return state, clocks
@@ -175,10 +174,11 @@ def fold(
     compiled: CompiledProcess,
     history: list[Event],
     positions: Sequence[int],
-    as_of: date,
     case_id: str | None,
 ) -> tuple[str, list[str], list[Clock]]:
     """Fold ``history`` event by event: the final state, the state before each event, clocks.
+
+    ``history`` is in legal order and already cut at the as-of date.
 
     Raises:
         EventError: An event is unknown, not allowed now, or has bad data.
@@ -196,8 +196,6 @@ def fold(
     for at, given in enumerate(history):
         event = given
         index = positions[at]
-        if event.on > as_of:
-            break
         states.append(state)
         plan = plans.get(event.name)
         if plan is None:

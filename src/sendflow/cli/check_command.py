@@ -15,15 +15,14 @@ from sendflow.errors import CaseFileError
 from sendflow.events import parse_day
 from sendflow.periods import format_day
 from sendflow.results import Evaluation
+from sendflow.store import DEFAULT_URL, Store
 
-__all__ = ["DEFAULT_DB", "database_url", "register"]
-
-DEFAULT_DB = "sqlite:///sendflow.db"
+__all__ = ["database_url", "register"]
 
 
 def database_url(given: str | None) -> str:
     """The store URL: ``--db``, else ``SENDFLOW_DB``, else ``sqlite:///sendflow.db``."""
-    return given or os.environ.get("SENDFLOW_DB") or DEFAULT_DB
+    return given or os.environ.get("SENDFLOW_DB") or DEFAULT_URL
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,8 +94,6 @@ def _load(target: str, db: str | None) -> Case:
             f"{target!r} is not a case file, and there is no store at {url} to look it up in. "
             "Give a case file path, or --db URL for a stored case."
         )
-    from sendflow.store import Store  # noqa: PLC0415 - only a stored case needs the store
-
     with Store(url) as store:
         return store.load(target)
 

@@ -14,15 +14,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from sendflow.casefiles import case_files, read_case_sources
-from sendflow.cli.check_command import DEFAULT_DB, database_url
+from sendflow.cli.check_command import database_url
 from sendflow.cli.output import emit, warn
 from sendflow.errors import CaseFileError
 from sendflow.events import parse_day
-from sendflow.store import Store
+from sendflow.store import DEFAULT_URL, Store
 
 __all__ = ["register"]
-
-_CASE_FILES = (".json", ".yaml", ".yml", ".jsonl")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -113,7 +111,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
         "--db",
         default=None,
         metavar="URL",
-        help=f"database URL (default: $SENDFLOW_DB, else {DEFAULT_DB})",
+        help=f"database URL (default: $SENDFLOW_DB, else {DEFAULT_URL})",
     )
 
 

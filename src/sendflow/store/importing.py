@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 from sqlalchemy import JSON, Connection, Engine, Table, insert, select
 
-from sendflow.case import Case
+from sendflow.case import CASE_FILE_KEYS, Case
 from sendflow.casefiles import CaseSource
 from sendflow.definitions.model import Process
 from sendflow.errors import SendflowError
@@ -44,8 +44,7 @@ Sourced = CaseSource
 """A case to import with where it came from (see :class:`sendflow.casefiles.CaseSource`)."""
 
 
-_KEYS = frozenset({"process", "case_id", "related_case", "events", "process_version"})
-"""The keys of a case file (``sendflow.Case.from_dict`` checks the same)."""
+_KEYS = frozenset(CASE_FILE_KEYS)
 
 
 @attrs.frozen
@@ -115,10 +114,12 @@ def _prepare(
         where = item.where
         if item.problem is not None or item.data is None:
             return BadCase(where, None, item.problem or "no case was read")
-        item = item.data
-    case_id = item.case_id if isinstance(item, Case) else _given_id(item)
+        given: Any = item.data
+    else:
+        given = item
+    case_id = given.case_id if isinstance(given, Case) else _given_id(given)
     try:
-        case = item if isinstance(item, Case) else _read(item, resolve)
+        case = given if isinstance(given, Case) else _read(given, resolve)
         evaluation = case.evaluate()
     except SendflowError as exc:
         return BadCase(where, case_id, str(exc))
@@ -149,7 +150,7 @@ def _prepare(
     )
 
 
-def _read(data: Mapping[str, Any], resolve: Callable[[str], Process]) -> Case:
+def _read(data: Any, resolve: Callable[[str], Process]) -> Case:
     """The case a case-file mapping holds, its process found through ``resolve``."""
     process = data.get("process") if isinstance(data, Mapping) else None
     events = data.get("events") if isinstance(data, Mapping) else None
@@ -166,7 +167,7 @@ def _read(data: Mapping[str, Any], resolve: Callable[[str], Process]) -> Case:
     return Case.from_dict(data, where="the case")
 
 
-def _given_id(data: Mapping[str, Any]) -> str | None:
+def _given_id(data: Any) -> str | None:
     found = data.get("case_id") if isinstance(data, Mapping) else None
     return None if found is None else str(found)
 
