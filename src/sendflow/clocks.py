@@ -6,6 +6,7 @@ A clock is internal and mutable while a history is folded; what users see is the
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from sendflow.periods import (
 from sendflow.periods import period_end as count_period
 from sendflow.results import Status, TimeLimitResult
 
-__all__ = ["Clock", "LimitPlan"]
+__all__ = ["CLOCK_ORDER", "Clock", "LimitPlan"]
 
 _ONE_DAY = timedelta(days=1)
 
@@ -316,3 +317,8 @@ class Clock:
             self.plan.references[id(self.version)],
             lambda: explain(self, self.status, self.days_late, as_of),
         )
+
+
+CLOCK_ORDER = operator.attrgetter("start_at", "order")
+"""The order results are given in: the order the clocks started (the starting event's
+place in the legal-order history), clocks one event starts in definition order."""

@@ -22,14 +22,16 @@ exactly as a full fold does.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sendflow.clocks import Clock
+from sendflow.clocks import CLOCK_ORDER, Clock
 from sendflow.definitions.model import DataField, FieldType, Kind, LimitVersion
 from sendflow.engine import ANCHOR, LEAD_OPEN, START, CompiledProcess
 from sendflow.events import Event
+from sendflow.explanations import explain
+from sendflow.results import Status, TimeLimitResult
 
 __all__ = ["Program", "ProgramCache", "ShapeReader", "record_program"]
 
@@ -39,6 +41,12 @@ _MAX_PROGRAMS = 2_000
 
 _PRESENCE, _REPEAT, _VALUE = range(3)
 """How a data field counts in a shape: whether it is given; by repetition; by its value."""
+
+_GENERIC, _MET, _RUNNING = range(3)
+"""How a step settles its verdict: through a clock; as a deadline met; as one running."""
+
+Settled = tuple[date | None, date | None, Status, int]
+"""A replayed clock's due date, meeting date, status and days late."""
 
 
 def _steering_fields(compiled: CompiledProcess) -> set[str]:
@@ -201,10 +209,10 @@ class _Step:
     """One clock of a program: which events start, end and close it."""
 
     __slots__ = (
-        "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "lead", "met_by",
-        "offset", "parts_at", "per", "plan", "rare", "reopened_at", "reopened_by", "start_at",
-        "start_event", "superseded",
-        "version", "void_event", "voided",
+        "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "how", "lead",
+        "met_by", "offset", "parts_at", "per", "plan", "rare", "reasons", "reference",
+        "reopened_at", "reopened_by", "start_at", "start_event", "superseded", "version",
+        "void_event", "voided",
     )  # fmt: skip
 
     def __init__(self, clock: Clock) -> None:
@@ -230,6 +238,62 @@ class _Step:
         self.offset = None if self.lead else plan.offsets.get(id(clock.version))
         self.rare = (
             self.closed_at != _UNSET or self.reopened_by is not None or bool(self.exception_at)
+        )
+        self.reasons = tuple(dict.fromkeys(self.exceptions))
+        self.reference = plan.references[id(clock.version)]
+        self.how = self._how()
+
+    def _how(self) -> int:
+        """Whether this step's verdict can be settled without a clock (most deadlines)."""
+        if self.offset is None or self.rare or self.voided or self.plan.kind is not Kind.DEADLINE:
+            return _GENERIC
+        if self.end_at != _UNSET:
+            return _MET
+        return _GENERIC if self.plan.conditional else _RUNNING
+
+    def settle(self, events: Sequence[Event], as_of: date) -> Settled:
+        """This step's due date and verdict for ``events``, as of ``as_of``.
+
+        A deadline counted in days or weeks, met or still running, is settled here
+        directly (the property tests prove it agrees with :meth:`Clock.verdict`); any other
+        clock is replayed and asked.
+        """
+        how = self.how
+        if how != _GENERIC:
+            offset = self.offset
+            assert offset is not None
+            due = events[self.start_at].on + offset
+            if how == _MET:
+                met = events[self.end_at].on
+                if met <= due:
+                    return due, met, Status.MET, 0
+                return due, met, Status.LATE, (met - due).days
+            if as_of <= due:
+                return due, None, Status.PENDING, 0
+            return due, None, Status.OVERDUE, (as_of - due).days
+        clock = self.replay(events)
+        status, days_late = clock.verdict(as_of)
+        return clock.due_on, clock.met_on, status, days_late
+
+    def result(self, events: Sequence[Event], settled: Settled, as_of: date) -> TimeLimitResult:
+        """The result of this step's clock, settled for ``as_of``."""
+        due_on, met_on, status, days_late = settled
+        start = events[self.start_at]
+        per = self.per
+        plan = self.plan
+        return TimeLimitResult(
+            plan.rule,
+            None if per is None else str(start.data[per]),
+            plan.kind_name,
+            plan.limit.duty,
+            start.on,
+            due_on,
+            met_on,
+            status,
+            days_late,
+            self.reasons,
+            self.reference,
+            lambda: explain(self.replay(events), status, days_late, as_of),
         )
 
     def _rare(self, clock: Clock, events: Sequence[Event]) -> None:
@@ -310,13 +374,26 @@ class Program:
         history: list[Event],
         positions: Sequence[int],
         case_id: str | None,
-    ) -> tuple[str, list[Clock]]:
-        """Replay this program on ``history``: the state and every clock."""
-        plans = compiled.plans
-        for at in self.checks:
-            event = history[at]
-            history[at] = plans[event.name].check(event, positions[at], case_id, self.states[at])
-        return self.state, [step.replay(history) for step in self.steps]
+        as_of: date,
+    ) -> tuple[str, Callable[[], list[TimeLimitResult]]]:
+        """Replay this program on ``history``: the state and what makes every result.
+
+        Every due date and verdict is settled here; the result objects are made when the
+        returned function is called.
+        """
+        if self.checks:
+            history = list(history)  # the caller's list is left as it was
+            plans = compiled.plans
+            for at in self.checks:
+                event = history[at]
+                history[at] = plans[event.name].check(
+                    event, positions[at], case_id, self.states[at]
+                )
+        steps = self.steps
+        settled = [step.settle(history, as_of) for step in steps]
+        return self.state, lambda: [
+            step.result(history, done, as_of) for step, done in zip(steps, settled, strict=True)
+        ]
 
 
 def record_program(
@@ -335,7 +412,8 @@ def record_program(
         if any(f.type in (FieldType.DATE, FieldType.INTEGER) for f in spec.data.values())
     }  # fmt: skip
     checks = [at for at, event in enumerate(history) if event.data and event.name in converts]
-    return Program(state, states, [_Step(clock) for clock in clocks], checks)
+    steps = [_Step(clock) for clock in sorted(clocks, key=CLOCK_ORDER)]
+    return Program(state, states, steps, checks)
 
 
 class ProgramCache:

@@ -6,12 +6,11 @@ date: nothing else changes state.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sendflow.clocks import Clock, LimitPlan
+from sendflow.clocks import CLOCK_ORDER, Clock, LimitPlan
 from sendflow.definitions.model import LimitVersion, Process, TimeLimit
 from sendflow.definitions.reader import did_you_mean
 from sendflow.engine import (
@@ -32,14 +31,13 @@ from sendflow.events import Event, to_event
 from sendflow.exceptions import apply_exception
 from sendflow.periods import format_day
 from sendflow.programs import ProgramCache, record_program
-from sendflow.results import Evaluation
+from sendflow.results import Evaluation, TimeLimitResult
 
 __all__ = ["evaluate"]
 
 Running = dict[str, dict[str | None, Clock]]
 _NO_CLOSURES: frozenset[date] = frozenset()
 _OPENING = frozenset({LEAD_OPEN, ANCHOR})  # operations that may start a clock of their own
-_CLOCK_ORDER = operator.attrgetter("started_on", "order")  # start date, then definition order
 
 
 def evaluate(
@@ -93,10 +91,7 @@ def evaluate(
         )
     if history[-1].on > as_of:
         history = [event for event in history if event.on <= as_of]
-    state, clocks = _replay(compiled, history, positions, case_id)
-    clocks.sort(key=_CLOCK_ORDER)
-    for clock in clocks:
-        clock.status, clock.days_late = clock.verdict(as_of)
+    state, results = _replay(compiled, history, positions, case_id, as_of)
     spec = compiled.process.states.get(state)
     return Evaluation(
         process=compiled.process.id,
@@ -106,7 +101,7 @@ def evaluate(
         state=state,
         final=compiled.final[state],
         outcome=spec.outcome if spec is not None else None,
-        time_limits=lambda: [clock.result(as_of) for clock in clocks],
+        time_limits=results,
         allowed_events=compiled.allowed(state),
     )
 
@@ -116,8 +111,13 @@ def _replay(
     history: list[Event],
     positions: Sequence[int],
     case_id: str | None,
-) -> tuple[str, list[Clock]]:
-    """Fold ``history``: by its shape's recorded program if there is one, else in full."""
+    as_of: date,
+) -> tuple[str, Callable[[], list[TimeLimitResult]]]:
+    """Fold ``history``: by its shape's recorded program if there is one, else in full.
+
+    Returns the final state and what makes the results; every due date and verdict is
+    settled before it returns.
+    """
     cache: ProgramCache | None = compiled.programs
     if cache is None:
         cache = compiled.programs = ProgramCache(compiled)
@@ -125,11 +125,14 @@ def _replay(
     if shape is not None:
         program = cache.get(shape)
         if program is not None:
-            return program.run(compiled, history, positions, case_id)
+            return program.run(compiled, history, positions, case_id, as_of)
     state, states, clocks = fold(compiled, history, positions, case_id)
     if shape is not None and cache.wanted(shape):
         cache.put(shape, record_program(compiled, history, state, states, clocks))
-    return state, clocks
+    clocks.sort(key=CLOCK_ORDER)
+    for clock in clocks:
+        clock.status, clock.days_late = clock.verdict(as_of)
+    return state, lambda: [clock.result(as_of) for clock in clocks]
 
 
 def _positions(recorded: list[Event], history: list[Event]) -> Sequence[int]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -15,6 +18,7 @@ from sendflow.engine import CompiledProcess
 from sendflow.errors import SendflowError
 from sendflow.events import Event
 from sendflow.programs import ShapeReader, _steering_fields
+from sendflow.testing.scenarios import load_scenario_file
 from sendflow.testing.strategies import histories
 
 PROCESSES = sendflow.packaged_processes()
@@ -51,10 +55,14 @@ def rename_free_text(process: sendflow.definitions.Process, history: list[Event]
     return renamed
 
 
-def outcome(compiled: CompiledProcess, history: list[Event]) -> object:
+def outcome(
+    compiled: CompiledProcess,
+    history: Sequence[Event | Mapping[str, Any]],
+    as_of: date | None = None,
+) -> object:
     """The evaluation as plain data, or the error's type and message."""
     try:
-        return sendflow.evaluate(compiled, history).to_dict()
+        return sendflow.evaluate(compiled, history, as_of=as_of).to_dict()
     except SendflowError as exc:
         return (type(exc).__name__, str(exc))
 
@@ -65,7 +73,8 @@ def outcome(compiled: CompiledProcess, history: list[Event]) -> object:
 def test_a_program_replays_like_a_full_fold(pid: str, data: st.DataObject) -> None:
     """A program recorded from one history replays another of its shape as a full fold does.
 
-    The second history has the first's events on other dates, with other free text.
+    The second history has the first's events on other dates, with other free text, and
+    is evaluated as of its last day or later (clocks still running then fall due).
     """
     process = sendflow.load_process(pid)
     first = data.draw(histories(process, max_events=14))
@@ -76,8 +85,9 @@ def test_a_program_replays_like_a_full_fold(pid: str, data: st.DataObject) -> No
     sendflow.evaluate(warm, first)  # a shape folded twice has its program recorded
     programs = warm.programs.programs
     recorded = len(programs)
-    got = outcome(warm, second)
-    assert got == outcome(CompiledProcess(process), second)  # a fresh cache folds in full
+    as_of = second[-1].on + timedelta(days=data.draw(st.sampled_from([0, 1, 30, 400])))
+    got = outcome(warm, second, as_of)
+    assert got == outcome(CompiledProcess(process), second, as_of)  # a fresh cache folds in full
     reader = ShapeReader(warm)
     if reader.shape(first) is not None and reader.shape(first) == reader.shape(second):
         assert len(programs) == recorded, "the same shape must replay the recorded program"
@@ -202,3 +212,27 @@ def test_clock_keys_that_repeat_never_share_a_shape_with_keys_that_do_not(
         sendflow.evaluate(compiled, build(second))
     replayed = sendflow.evaluate(compiled, build(first)).to_dict()
     assert replayed == sendflow.evaluate(CompiledProcess(process), build(first)).to_dict()
+
+
+SCENARIO_FILES = sorted((Path(__file__).parents[1] / "scenarios").rglob("*.scenarios.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_scenario_replays_by_program_as_by_full_fold(path: Path) -> None:
+    """The scenario files' edge dates (met on the due day, due as of today) through programs.
+
+    Each scenario's history is folded in full, folded again (its program is recorded), then
+    replayed by the program: all three give the same evaluation.
+    """
+    loaded = load_scenario_file(path)
+    replayed = 0
+    for scenario in loaded.scenarios:
+        compiled = CompiledProcess(loaded.process)
+        history = list(scenario.events)
+        full = outcome(compiled, history, scenario.as_of)
+        assert outcome(compiled, history, scenario.as_of) == full, scenario.name
+        assert outcome(compiled, history, scenario.as_of) == full, scenario.name
+        replayed += len(compiled.programs.programs) if compiled.programs else 0
+    if not any(s.error is None for s in loaded.scenarios):
+        return
+    assert replayed, "no scenario of this file was replayed by a program"
