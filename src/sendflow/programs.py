@@ -42,8 +42,9 @@ _MAX_PROGRAMS = 2_000
 _PRESENCE, _REPEAT, _VALUE = range(3)
 """How a data field counts in a shape: whether it is given; by repetition; by its value."""
 
-_GENERIC, _MET, _RUNNING = range(3)
-"""How a step settles its verdict: through a clock; as a deadline met; as one running."""
+_GENERIC, _MET, _RUNNING, _VOID, _GUARDED = range(5)
+"""How a step settles its verdict: through a clock; as a deadline met, running or void; as a
+minimum period whose guarded event came."""
 
 Settled = tuple[date | None, date | None, Status, int]
 """A replayed clock's due date, meeting date, status and days late."""
@@ -209,8 +210,8 @@ class _Step:
     """One clock of a program: which events start, end and close it."""
 
     __slots__ = (
-        "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "how", "lead",
-        "met_by", "offset", "parts_at", "per", "plan", "rare", "reasons", "reference",
+        "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "how", "late", "lead",
+        "met_by", "offset", "overdue", "parts_at", "per", "plan", "rare", "reasons", "reference",
         "reopened_at", "reopened_by", "start_at", "start_event", "superseded", "version",
         "void_event", "voided",
     )  # fmt: skip
@@ -242,38 +243,53 @@ class _Step:
         self.reasons = tuple(dict.fromkeys(self.exceptions))
         self.reference = plan.references[id(clock.version)]
         self.how = self._how()
+        self.late = Status.EXCUSED if self.exceptions else Status.LATE
+        self.overdue = Status.EXCUSED if self.exceptions else Status.OVERDUE
 
     def _how(self) -> int:
-        """Whether this step's verdict can be settled without a clock (most deadlines)."""
-        if self.offset is None or self.rare or self.voided or self.plan.kind is not Kind.DEADLINE:
+        """Whether this step's verdict can be settled without a clock (most of them)."""
+        kind = self.plan.kind
+        if self.offset is None or kind is Kind.LEAD_TIME:
             return _GENERIC
-        if self.end_at != _UNSET:
+        ended = self.end_at != _UNSET
+        if kind is Kind.MINIMUM:
+            return _GUARDED if ended and not self.voided else _GENERIC
+        if self.voided:
+            return _VOID
+        if ended:
             return _MET
-        return _GENERIC if self.plan.conditional else _RUNNING
+        closed = self.closed_at != _UNSET
+        return _GENERIC if closed or self.plan.conditional else _RUNNING
 
     def settle(self, events: Sequence[Event], as_of: date) -> Settled:
         """This step's due date and verdict for ``events``, as of ``as_of``.
 
-        A deadline counted in days or weeks, met or still running, is settled here
-        directly (the property tests prove it agrees with :meth:`Clock.verdict`); any other
-        clock is replayed and asked.
+        A clock whose due date is a fixed distance from its start and which was met, voided
+        or is still running is settled here directly (the property tests and the scenario
+        files prove it agrees with :meth:`Clock.verdict`); any other clock is replayed and
+        asked.
         """
         how = self.how
-        if how != _GENERIC:
-            offset = self.offset
-            assert offset is not None
-            due = events[self.start_at].on + offset
-            if how == _MET:
-                met = events[self.end_at].on
-                if met <= due:
-                    return due, met, Status.MET, 0
-                return due, met, Status.LATE, (met - due).days
+        if how == _GENERIC:
+            clock = self.replay(events)
+            status, days_late = clock.verdict(as_of)
+            return clock.due_on, clock.met_on, status, days_late
+        offset = self.offset
+        assert offset is not None
+        due = events[self.start_at].on + offset
+        if how == _MET:
+            met = events[self.end_at].on
+            if met <= due:
+                return due, met, Status.MET, 0
+            return due, met, self.late, (met - due).days
+        if how == _RUNNING:
             if as_of <= due:
                 return due, None, Status.PENDING, 0
-            return due, None, Status.OVERDUE, (as_of - due).days
-        clock = self.replay(events)
-        status, days_late = clock.verdict(as_of)
-        return clock.due_on, clock.met_on, status, days_late
+            return due, None, self.overdue, (as_of - due).days
+        if how == _VOID:
+            return due, None, Status.VOID, 0
+        met = events[self.end_at].on
+        return due, met, Status.VIOLATED if met < due else Status.RESPECTED, 0
 
     def result(self, events: Sequence[Event], settled: Settled, as_of: date) -> TimeLimitResult:
         """The result of this step's clock, settled for ``as_of``."""
