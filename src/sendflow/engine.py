@@ -20,6 +20,7 @@ from sendflow.clocks import LimitPlan
 from sendflow.definitions.model import Kind, Process
 from sendflow.errors import EventError
 from sendflow.events import Event
+from sendflow.results import Standing
 from sendflow.validation import EventPlan
 
 __all__ = ["INITIAL", "CompiledProcess", "compile_process"]
@@ -48,6 +49,7 @@ class CompiledProcess:
         # The replay programs of this process (``sendflow.programs``), made on first use.
         self.programs: Any = None
         self._allowed: dict[str, tuple[str, ...]] = {}
+        self._standing: dict[str, Standing] = {}
         self.machine = _build_machine(process)
         self.table: dict[str, dict[str, str]] = transition_table(self.machine)
         self.final: dict[str, bool] = {s.id: s.final for s in process.states.values()}
@@ -71,6 +73,21 @@ class CompiledProcess:
         found = self._allowed.get(state)
         if found is None:
             found = self._allowed[state] = tuple(self.table.get(state, {}))
+        return found
+
+    def standing(self, state: str) -> Standing:
+        """Where a case in ``state`` stands: made once per state."""
+        found = self._standing.get(state)
+        if found is None:
+            spec = self.process.states.get(state)
+            found = self._standing[state] = Standing(
+                process=self.process.id,
+                process_version=self.process.version,
+                state=state,
+                final=self.final[state],
+                outcome=spec.outcome if spec is not None else None,
+                allowed_events=self.allowed(state),
+            )
         return found
 
     def fire(self, state: str, event: str, data: Mapping[str, Any] | None = None) -> str:

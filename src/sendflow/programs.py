@@ -84,8 +84,16 @@ def _presence(value: Any) -> str:
     return "true" if value else "false"
 
 
-def _encode(value: Any, mode: int, repeats: dict[Hashable, int]) -> Hashable:
-    """One data value as it counts in a shape (see the module docstring)."""
+_NO_SHAPE = object()
+"""What :func:`_encode` gives for a value that cannot be part of a shape."""
+
+
+def _encode(value: Any, mode: int, repeats: dict[str, int]) -> Hashable:
+    """One data value as it counts in a shape (see the module docstring).
+
+    A value that cannot be hashed (a mapping where text was expected) gives ``_NO_SHAPE``:
+    the history is folded in full, which reports it.
+    """
     if value is None:
         return None  # missing: never equal to a repetition number or a marker
     if mode == _PRESENCE:
@@ -95,14 +103,23 @@ def _encode(value: Any, mode: int, repeats: dict[Hashable, int]) -> Hashable:
         return repeats.setdefault(str(value), len(repeats))
     if value.__class__ is str:
         return value
-    if value.__class__ is list:
-        return (list, tuple(value))
     # The type counts too: 1 and True are equal, but not equally valid.
-    return (value.__class__, value)
+    code = (list, tuple(value)) if value.__class__ is list else (value.__class__, value)
+    try:
+        hash(code)
+    except TypeError:
+        return _NO_SHAPE
+    return code
 
 
 class _EventShape:
-    """How one event type contributes to a history's shape."""
+    """How one event type contributes to a history's shape.
+
+    An event adds its name, then a fixed number of codes (one per declared data field, one
+    per effective-dated rule it starts): so a shape, read from its start, names each
+    event's codes unambiguously, and two shapes are equal exactly when event by event
+    they are.
+    """
 
     __slots__ = ("fields", "name", "names", "plain", "single", "uncacheable", "versioned")
 
@@ -135,36 +152,22 @@ class _EventShape:
             else None
         )
 
-    def part(self, event: Event, repeats: dict[Hashable, int]) -> Hashable | None:
-        """This event's part of the shape, or ``None`` if it cannot be part of one.
-
-        Values that cannot be hashed make the shape unhashable; the cache then folds the
-        history in full.
-        """
+    def codes(self, event: Event, repeats: dict[str, int], append: Callable[[Any], None]) -> bool:
+        """Append this event's codes to a shape; ``False`` if it cannot be part of one."""
         data = event.data
-        single = self.single
-        if single is not None:
-            if not data:
-                return (self.name, None)
-            field, mode = single
-            if len(data) == 1 and field in data:
-                value = data[field]
-                if mode == _REPEAT and value.__class__ is str and value:
-                    return (self.name, repeats.setdefault(value, len(repeats)))
-                return (self.name, _encode(value, mode, repeats))
-        values: list[Any] = [self.name]
-        append = values.append
-        for field, mode in self.fields:
-            append(_encode(data.get(field), mode, repeats))
+        if not data.keys() <= self.names:
+            return False  # unknown fields: the full fold rejects the event
         if self.uncacheable and data.get("reason") in self.uncacheable:
-            return None
+            return False
+        for field, mode in self.fields:
+            code = _encode(data.get(field), mode, repeats)
+            if code is _NO_SHAPE:
+                return False
+            append(code)
         for plan in self.versioned:
             version = plan.limit.version_for(event.on, data)
             append(-1 if version is None else plan.limit.versions.index(version))
-        if not data.keys() <= self.names:
-            # Unknown fields fail validation; they must not share a shape with valid data.
-            append(tuple(sorted(map(str, data))))
-        return tuple(values)
+        return True
 
 
 def _dated(versions: Sequence[LimitVersion]) -> bool:
@@ -183,27 +186,42 @@ class ShapeReader:
         }
 
     def shape(self, history: Sequence[Event]) -> tuple[Hashable, ...] | None:
-        """The shape of ``history`` (in legal order), or ``None`` if it has none."""
+        """The shape of ``history`` (in legal order), or ``None`` if it has none.
+
+        The common events (no data that counts, or one field) are read inline: this runs
+        once for every evaluation.
+        """
         shapes = self._shapes
-        repeats: dict[Hashable, int] = {}
+        repeats: dict[str, int] = {}
         parts: list[Hashable] = []
+        append = parts.append
         for event in history:
-            found = shapes.get(event.name)
+            name = event.name
+            found = shapes.get(name)
             if found is None:
                 return None
+            append(name)
             if found.plain:
-                parts.append(event.name)
                 continue
-            part = found.part(event, repeats)
-            if part is None:
+            single = found.single
+            data = event.data
+            if single is not None:
+                if not data:
+                    append(None)
+                    continue
+                field, mode = single
+                if len(data) == 1 and field in data:
+                    value = data[field]
+                    if value.__class__ is str and value:
+                        if mode == _REPEAT:
+                            append(repeats.setdefault(value, len(repeats)))
+                            continue
+                        if mode == _VALUE:
+                            append(value)
+                            continue
+            if not found.codes(event, repeats, append):
                 return None
-            parts.append(part)
-        shape = tuple(parts)
-        try:
-            hash(shape)
-        except TypeError:  # a value that cannot be hashed (a mapping): no shape
-            return None
-        return shape
+        return tuple(parts)
 
 
 class _Step:

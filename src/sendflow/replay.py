@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 from sendflow.clocks import CLOCK_ORDER, Clock, LimitPlan
@@ -72,10 +73,7 @@ def evaluate(
             compiled = compile_process(process.process, closures=closures)
     else:
         compiled = compile_process(process, closures=closures)
-    recorded: list[Event] = [
-        given if isinstance(given, Event) else to_event(given, index=i)
-        for i, given in enumerate(events)
-    ]
+    recorded = _as_events(events)
     history = ordered(recorded)
     if not history:
         raise CaseFileError(f"case {case_id or '(unnamed)'} has no events: nothing to evaluate.")
@@ -92,18 +90,7 @@ def evaluate(
     if history[-1].on > as_of:
         history = [event for event in history if event.on <= as_of]
     state, results = _replay(compiled, history, positions, case_id, as_of)
-    spec = compiled.process.states.get(state)
-    return Evaluation(
-        process=compiled.process.id,
-        process_version=compiled.process.version,
-        case_id=case_id,
-        as_of=as_of,
-        state=state,
-        final=compiled.final[state],
-        outcome=spec.outcome if spec is not None else None,
-        time_limits=results,
-        allowed_events=compiled.allowed(state),
-    )
+    return Evaluation(compiled.standing(state), case_id, as_of, results)
 
 
 def _replay(
@@ -133,6 +120,17 @@ def _replay(
     for clock in clocks:
         clock.status, clock.days_late = clock.verdict(as_of)
     return state, lambda: [clock.result(as_of) for clock in clocks]
+
+
+def _as_events(events: Iterable[Event | Mapping[str, Any]]) -> list[Event]:
+    """The events given, as a list of our own (the caller's list is never changed)."""
+    found = list(events)
+    if all(map(isinstance, found, repeat(Event))):
+        return found  # type: ignore[return-value]
+    return [
+        given if isinstance(given, Event) else to_event(given, index=i)
+        for i, given in enumerate(found)
+    ]
 
 
 def _positions(recorded: list[Event], history: list[Event]) -> Sequence[int]:

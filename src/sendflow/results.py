@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-__all__ = ["BREACHES", "Evaluation", "Status", "TimeLimitResult"]
+__all__ = ["BREACHES", "Evaluation", "Standing", "Status", "TimeLimitResult"]
 
 
 class Status(enum.StrEnum):
@@ -145,7 +145,28 @@ class TimeLimitResult(_ResultFields):
         )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen
+class Standing:
+    """Where a case in one state of a process stands: the same for every case there.
+
+    Attributes:
+        process: The process id.
+        process_version: The version of the definition.
+        state: The state.
+        final: Whether the state closes the case.
+        outcome: The state's outcome, if it is final and has one.
+        allowed_events: The events a case in the state can record next.
+    """
+
+    process: str
+    process_version: str
+    state: str
+    final: bool
+    outcome: str | None
+    allowed_events: tuple[str, ...]
+
+
+@attrs.frozen(eq=False, repr=False)
 class Evaluation:
     """A case evaluated as of a date: where it stands and how every clock stands.
 
@@ -154,28 +175,48 @@ class Evaluation:
     need only a few of them).
 
     Attributes:
-        process: The process id.
-        process_version: The version of the definition used.
+        standing: The case's state on ``as_of`` and what the process says about it.
         case_id: The case's id, if it has one.
         as_of: The date the verdicts are given for.
-        state: The case's state on that date.
-        final: Whether that state closes the case.
-        outcome: The final state's outcome, if closed.
-        allowed_events: The events the case can record next.
     """
 
-    process: str
-    process_version: str
+    standing: Standing
     case_id: str | None
     as_of: date
-    state: str
-    final: bool
-    outcome: str | None
     _time_limits: Sequence[TimeLimitResult] | Callable[[], Sequence[TimeLimitResult]] = attrs.field(
-        alias="time_limits", repr=False
+        alias="time_limits"
     )
-    allowed_events: tuple[str, ...] = ()
-    _made: tuple[TimeLimitResult, ...] | None = attrs.field(init=False, default=None, repr=False)
+    _made: tuple[TimeLimitResult, ...] | None = attrs.field(init=False, default=None)
+
+    @property
+    def process(self) -> str:
+        """The process id."""
+        return self.standing.process
+
+    @property
+    def process_version(self) -> str:
+        """The version of the definition used."""
+        return self.standing.process_version
+
+    @property
+    def state(self) -> str:
+        """The case's state on ``as_of``."""
+        return self.standing.state
+
+    @property
+    def final(self) -> bool:
+        """Whether that state closes the case."""
+        return self.standing.final
+
+    @property
+    def outcome(self) -> str | None:
+        """The final state's outcome, if the case is closed."""
+        return self.standing.outcome
+
+    @property
+    def allowed_events(self) -> tuple[str, ...]:
+        """The events the case can record next."""
+        return self.standing.allowed_events
 
     @property
     def time_limits(self) -> tuple[TimeLimitResult, ...]:
@@ -187,6 +228,13 @@ class Evaluation:
             object.__setattr__(self, "_made", made)
         return made
 
+    def __repr__(self) -> str:
+        return (
+            f"Evaluation(process={self.process!r}, process_version={self.process_version!r}, "
+            f"case_id={self.case_id!r}, as_of={self.as_of!r}, state={self.state!r}, "
+            f"final={self.final!r}, outcome={self.outcome!r})"
+        )
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Evaluation):
             return NotImplemented
@@ -196,10 +244,7 @@ class Evaluation:
         return hash(self._key())
 
     def _key(self) -> tuple[object, ...]:
-        return (
-            self.process, self.process_version, self.case_id, self.as_of, self.state,
-            self.final, self.outcome, self.time_limits, self.allowed_events,
-        )  # fmt: skip
+        return (self.standing, self.case_id, self.as_of, self.time_limits)
 
     def result(self, rule: str, key: str | None = None) -> TimeLimitResult:
         """The latest result for ``rule`` (and ``key``); ``KeyError`` if it never started."""
