@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sendflow.calendars import Calendar, EnglandCalendar, TribunalCalendar, get_calendar
-from sendflow.definitions.model import DueMode, Kind, LimitVersion, TimeLimit
+from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, TimeLimit
 from sendflow.explanations import explain
 from sendflow.periods import (
     Counting,
@@ -27,12 +27,14 @@ from sendflow.results import Status, TimeLimitResult
 __all__ = ["CLOCK_ORDER", "Clock", "LimitPlan"]
 
 _ONE_DAY = timedelta(days=1)
+_MAX_REMEMBERED = 20_000  # period ends remembered per rule (about 15 years of start days)
 
 
 class LimitPlan:
     """A time limit prepared for fast replay: sets for lookups, calendars resolved."""
 
     __slots__ = (
+        "_ends",
         "calendar",
         "conditional",
         "excusable",
@@ -58,6 +60,7 @@ class LimitPlan:
         self, limit: TimeLimit, order: int, *, closures: frozenset[date] = frozenset()
     ) -> None:
         self.limit = limit
+        self._ends: dict[tuple[int, date], date | None] = {}
         self.rule = limit.id
         self.order = order
         self.kind = limit.kind
@@ -142,14 +145,15 @@ class LimitPlan:
         due = version.due
         mode = due.mode
         if mode is DueMode.PERIOD:
-            assert due.period is not None
-            if self.kind is Kind.LEAD_TIME:
-                return None
-            end = self._count(start, due.period, due.counting)
-            if self.kind is Kind.MINIMUM:
-                # The guarded event may come on the first day after the window.
-                return end + _ONE_DAY if due.counting is Counting.BEGINNING_WITH else end
-            return self._move(end)
+            # A period's end depends only on the version and the start: counting working
+            # days or months is remembered by start day, as cases share start days.
+            known = self._ends.get((id(version), start))
+            if known is None:
+                known = self._period_due(due, start)
+                if len(self._ends) >= _MAX_REMEMBERED:
+                    self._ends.clear()
+                self._ends[(id(version), start)] = known
+            return known
         if mode is DueMode.FIXED:
             return due.fixed
         if mode is DueMode.FROM_DATA:
@@ -170,6 +174,16 @@ class LimitPlan:
         if not dates:
             return None
         return self._move(max(dates) if mode is DueMode.LATER_OF else min(dates))
+
+    def _period_due(self, due: Due, start: date) -> date | None:
+        assert due.period is not None
+        if self.kind is Kind.LEAD_TIME:
+            return None
+        end = self._count(start, due.period, due.counting)
+        if self.kind is Kind.MINIMUM:
+            # The guarded event may come on the first day after the window.
+            return end + _ONE_DAY if due.counting is Counting.BEGINNING_WITH else end
+        return self._move(end)
 
     @staticmethod
     def anchor_due(anchor: date, period: Period) -> date:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sendflow.clocks import CLOCK_ORDER, Clock
@@ -45,6 +46,9 @@ _PRESENCE, _REPEAT, _VALUE = range(3)
 _GENERIC, _MET, _RUNNING, _VOID, _GUARDED = range(5)
 """How a step settles its verdict: through a clock; as a deadline met, running or void; as a
 minimum period whose guarded event came."""
+
+# The result record's own constructor, without the keyword handling of a named tuple's.
+_make_result = tuple.__new__
 
 Settled = tuple[date | None, date | None, Status, int]
 """A replayed clock's due date, meeting date, status and days late."""
@@ -228,10 +232,10 @@ class _Step:
     """One clock of a program: which events start, end and close it."""
 
     __slots__ = (
-        "anchor_at", "closed_at", "end_at", "exception_at", "exceptions", "how", "late", "lead",
-        "met_by", "offset", "overdue", "parts_at", "per", "plan", "rare", "reasons", "reference",
-        "reopened_at", "reopened_by", "start_at", "start_event", "superseded", "version",
-        "void_event", "voided",
+        "anchor_at", "closed_at", "duty", "end_at", "exception_at", "exceptions", "how",
+        "kind_name", "late", "lead", "met_by", "offset", "overdue", "parts_at", "per", "plan",
+        "rare", "reasons", "reference", "reopened_at", "reopened_by", "rule", "start_at",
+        "start_event", "superseded", "version", "void_event", "voided",
     )  # fmt: skip
 
     def __init__(self, clock: Clock) -> None:
@@ -260,6 +264,9 @@ class _Step:
         )
         self.reasons = tuple(dict.fromkeys(self.exceptions))
         self.reference = plan.references[id(clock.version)]
+        self.rule = plan.rule
+        self.kind_name = plan.kind_name
+        self.duty = plan.limit.duty
         self.how = self._how()
         self.late = Status.EXCUSED if self.exceptions else Status.LATE
         self.overdue = Status.EXCUSED if self.exceptions else Status.OVERDUE
@@ -314,21 +321,27 @@ class _Step:
         due_on, met_on, status, days_late = settled
         start = events[self.start_at]
         per = self.per
-        plan = self.plan
-        return TimeLimitResult(
-            plan.rule,
-            None if per is None else str(start.data[per]),
-            plan.kind_name,
-            plan.limit.duty,
-            start.on,
-            due_on,
-            met_on,
-            status,
-            days_late,
-            self.reasons,
-            self.reference,
-            lambda: explain(self.replay(events), status, days_late, as_of),
+        return _make_result(
+            TimeLimitResult,
+            (
+                self.rule,
+                None if per is None else str(start.data[per]),
+                self.kind_name,
+                self.duty,
+                start.on,
+                due_on,
+                met_on,
+                status,
+                days_late,
+                self.reasons,
+                self.reference,
+                partial(self.explain, events, status, days_late, as_of),
+            ),
         )
+
+    def explain(self, events: Sequence[Event], status: Status, days_late: int, as_of: date) -> str:
+        """The explanation of this step's clock in ``events``."""
+        return explain(self.replay(events), status, days_late, as_of)
 
     def _rare(self, clock: Clock, events: Sequence[Event]) -> None:
         """What few clocks have: closing with the case, a reopened case, exceptions."""
@@ -455,12 +468,18 @@ class ProgramCache:
 
     A shape's program is recorded the second time the shape is folded: most caseloads
     repeat a few dozen paths, and recording one-off histories would only cost time.
+
+    Attributes:
+        replayed: How many evaluations a program replayed.
+        folded: How many evaluations were folded in full.
     """
 
     def __init__(self, compiled: CompiledProcess) -> None:
         self.reader = ShapeReader(compiled)
         self.programs: dict[Hashable, Program] = {}
         self._seen: set[Hashable] = set()
+        self.replayed = 0
+        self.folded = 0
 
     def get(self, shape: Hashable) -> Program | None:
         """The program recorded for ``shape``, if any."""

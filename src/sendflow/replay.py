@@ -112,7 +112,9 @@ def _replay(
     if shape is not None:
         program = cache.get(shape)
         if program is not None:
+            cache.replayed += 1
             return program.run(compiled, history, positions, case_id, as_of)
+    cache.folded += 1
     state, states, clocks = fold(compiled, history, positions, case_id)
     if shape is not None and cache.wanted(shape):
         cache.put(shape, record_program(compiled, history, state, states, clocks))
@@ -206,9 +208,8 @@ def fold(
             raise _not_allowed(compiled, event, index, case_id, state)
         if event.data or plan.required:
             event = plan.check(event, index, case_id, state)
-        routed = compiled.routes.get(event.name)
-        if routed is not None:
-            target = routed.target_for(event.data) or target
+        if plan.routed:
+            target = compiled.routes[event.name].target_for(event.data) or target
         on = event.on
         seen[event.name] = on
         seen_at[event.name] = at
@@ -227,7 +228,7 @@ def fold(
                 _snapshot_parts(limit, running, seen_at)
             elif op in _OPENING or running.get(limit.rule):
                 _end(op, limit, event, at, running, clocks)
-        if plan.spec.reopens:
+        if plan.reopens:
             _reopen(clocks, event, at)
         state = target
         if final[target]:
@@ -288,9 +289,10 @@ def _start(
     version = plan.single or plan.limit.version_for(event.on, data)
     if version is None:
         return None
-    missing = plan.missing_data(version, data)
-    if missing is not None:
-        return plan.limit, version, missing
+    if version.when:
+        missing = plan.missing_data(version, data)
+        if missing is not None:
+            return plan.limit, version, missing
     started.add((rule, key))
     clock = Clock(plan, version, key, event.name, event.on, data, at)
     clock.due_on = plan.due(version, event.on, data, seen)

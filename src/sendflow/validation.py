@@ -19,7 +19,9 @@ __all__ = ["EventPlan"]
 class EventPlan:
     """One event type prepared for replay: its data rules and what it does to clocks."""
 
-    __slots__ = ("exception", "fields", "name", "ops", "required", "spec", "typed")
+    __slots__ = (
+        "exception", "fields", "name", "ops", "reopens", "required", "routed", "spec", "typed",
+    )  # fmt: skip
 
     def __init__(self, spec: EventSpec, ops: tuple[tuple[int, LimitPlan], ...]) -> None:
         self.spec = spec
@@ -30,6 +32,8 @@ class EventPlan:
             f for f in spec.data.values() if f.one_of is not None or f.type is not FieldType.TEXT
         )
         self.exception = spec.exception
+        self.routed = bool(spec.routes)
+        self.reopens = spec.reopens
         self.ops = ops
 
     def check(self, event: Event, index: int, case_id: str | None, state: str) -> Event:
