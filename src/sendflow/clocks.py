@@ -38,6 +38,7 @@ class LimitPlan:
         "calendar",
         "conditional",
         "excusable",
+        "gated",
         "guards",
         "kind",
         "kind_name",
@@ -74,6 +75,7 @@ class LimitPlan:
         self.excusable = frozenset(limit.excusable)
         self.when = tuple(limit.when.items())
         self.when_given = limit.when_given
+        self.gated = bool(self.when or self.when_given)  # whether data decides if it starts
         calendar = get_calendar(limit.calendar)
         # A council's closures are its own working days, not the tribunal's.
         if (

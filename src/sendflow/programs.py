@@ -40,8 +40,9 @@ _UNSET = -1
 _MAX_PROGRAMS = 2_000
 
 
-_PRESENCE, _REPEAT, _VALUE = range(3)
-"""How a data field counts in a shape: whether it is given; by repetition; by its value."""
+_PRESENCE, _REPEAT, _VALUE, _MEMBER = range(4)
+"""How a data field counts in a shape: whether it is given; by repetition; by its value;
+by whether its value is one of those allowed."""
 
 _GENERIC, _MET, _RUNNING, _VOID, _GUARDED = range(5)
 """How a step settles its verdict: through a clock; as a deadline met, running or void; as a
@@ -69,11 +70,16 @@ def _steering_fields(compiled: CompiledProcess) -> set[str]:
 
 
 def _mode(field: DataField, per_fields: set[str], steering: set[str]) -> int:
-    if field.one_of is not None or field.name in steering:
+    if field.name in steering:
         return _VALUE
     if field.name in per_fields:
         # Free text keys clocks by its words; a typed key (a year) counts by its value.
-        return _REPEAT if field.type is FieldType.TEXT else _VALUE
+        if field.one_of is None and field.type is FieldType.TEXT:
+            return _REPEAT
+        return _VALUE
+    if field.one_of is not None:
+        # A listed value that steers nothing (who made the request) only has to be allowed.
+        return _MEMBER if field.type is FieldType.TEXT else _VALUE
     if field.type is FieldType.TEXT:
         return _PRESENCE
     # Dates and whole numbers are validated again when a program replays; other types
@@ -90,9 +96,13 @@ def _presence(value: Any) -> str:
 
 _NO_SHAPE = object()
 """What :func:`_encode` gives for a value that cannot be part of a shape."""
+_ALLOWED = object()
+"""The code of a listed value that is allowed (see ``_MEMBER``): equal to no value's code."""
 
 
-def _encode(value: Any, mode: int, repeats: dict[str, int]) -> Hashable:
+def _encode(
+    value: Any, mode: int, repeats: dict[str, int], allowed: frozenset[str] = frozenset()
+) -> Hashable:
     """One data value as it counts in a shape (see the module docstring).
 
     A value that cannot be hashed (a mapping where text was expected) gives ``_NO_SHAPE``:
@@ -102,6 +112,10 @@ def _encode(value: Any, mode: int, repeats: dict[str, int]) -> Hashable:
         return None  # missing: never equal to a repetition number or a marker
     if mode == _PRESENCE:
         return _presence(value)
+    if mode == _MEMBER:
+        items = value if value.__class__ is list else (value,)
+        if all(str(item) in allowed for item in items):
+            return _ALLOWED
     if mode == _REPEAT and value != "":
         # Clocks are keyed by the text of the value, so repeats count by it too.
         return repeats.setdefault(str(value), len(repeats))
@@ -133,7 +147,8 @@ class _EventShape:
         per_fields = {op_plan.per for _, op_plan in plan.ops if op_plan.per is not None}
         self.name = name
         self.fields = tuple(
-            (field.name, _mode(field, per_fields, steering)) for field in spec.data.values()
+            (field.name, _mode(field, per_fields, steering), frozenset(field.one_of or ()))
+            for field in spec.data.values()
         )
         self.names = frozenset(spec.data)
         self.versioned = tuple(
@@ -163,8 +178,8 @@ class _EventShape:
             return False  # unknown fields: the full fold rejects the event
         if self.uncacheable and data.get("reason") in self.uncacheable:
             return False
-        for field, mode in self.fields:
-            code = _encode(data.get(field), mode, repeats)
+        for field, mode, allowed in self.fields:
+            code = _encode(data.get(field), mode, repeats, allowed)
             if code is _NO_SHAPE:
                 return False
             append(code)
@@ -213,7 +228,7 @@ class ShapeReader:
                 if not data:
                     append(None)
                     continue
-                field, mode = single
+                field, mode, allowed = single
                 if len(data) == 1 and field in data:
                     value = data[field]
                     if value.__class__ is str and value:
@@ -222,6 +237,9 @@ class ShapeReader:
                             continue
                         if mode == _VALUE:
                             append(value)
+                            continue
+                        if mode == _MEMBER and value in allowed:
+                            append(_ALLOWED)
                             continue
             if not found.codes(event, repeats, append):
                 return None

@@ -271,13 +271,16 @@ def _start(
 ) -> tuple[TimeLimit, LimitVersion, str] | None:
     """Start a clock of ``plan`` for ``event``; return what is missing if a variant lacks data."""
     data = event.data
-    if (plan.when or plan.when_given) and not plan.applies(data):
+    if plan.gated and not plan.applies(data):
         return None
-    rule = plan.limit.id
+    rule = plan.rule
     key = None
-    if plan.per is not None and data.get(plan.per) is not None:
-        key = str(data[plan.per])
-    by_key = running.setdefault(rule, {})
+    per = plan.per
+    if per is not None and data.get(per) is not None:
+        key = str(data[per])
+    by_key = running.get(rule)
+    if by_key is None:
+        by_key = running[rule] = {}
     if plan.restart:
         old = by_key.get(key)
         if old is not None:
@@ -336,11 +339,12 @@ def _end(
         return
     if not by_key:
         return
-    ended = (
-        list(by_key.values())
-        if plan.per is None or plan.per not in event.data
-        else [c for k, c in by_key.items() if k == str(event.data[plan.per])]
-    )
+    per = plan.per
+    if per is None or per not in event.data:
+        ended = list(by_key.values())
+    else:
+        one = by_key.get(str(event.data[per]))
+        ended = [] if one is None else [one]
     for clock in ended:
         if op == VOID:
             clock.voided = True

@@ -236,3 +236,22 @@ def test_every_scenario_replays_by_program_as_by_full_fold(path: Path) -> None:
     if not any(s.error is None for s in loaded.scenarios):
         return
     assert replayed, "no scenario of this file was replayed by a program"
+
+
+def test_allowed_values_that_steer_nothing_share_a_shape_and_others_do_not() -> None:
+    """Who made the request only has to be allowed: any allowed value replays one program."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    reader = ShapeReader(compiled)
+
+    def opened(source: object) -> list[Event]:
+        return [sendflow.Event("request_received", date(2024, 1, 8), data={"source": source})]
+
+    assert reader.shape(opened("parent")) == reader.shape(opened("school"))
+    for wrong in ("nobody", "(allowed)", 1, ["parent", "nobody"]):
+        assert reader.shape(opened(wrong)) != reader.shape(opened("parent")), wrong
+    sendflow.evaluate(compiled, opened("parent"))
+    sendflow.evaluate(compiled, opened("health"))  # the same shape: its program is recorded
+    assert len(compiled.programs.programs) == 1
+    with pytest.raises(sendflow.EventError, match="Allowed values"):
+        sendflow.evaluate(compiled, opened("nobody"))
