@@ -23,7 +23,7 @@ exactly as a full fold does.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -32,7 +32,7 @@ from sendflow.definitions.model import DataField, FieldType, Kind, LimitVersion
 from sendflow.engine import ANCHOR, LEAD_OPEN, START, CompiledProcess
 from sendflow.events import Event
 from sendflow.explanations import explain
-from sendflow.results import Status, TimeLimitResult
+from sendflow.results import Standing, Status, TimeLimitResult
 
 __all__ = ["Program", "ProgramCache", "ShapeReader", "record_program"]
 
@@ -50,6 +50,9 @@ minimum period whose guarded event came."""
 
 # The result record's own constructor, without the keyword handling of a named tuple's.
 _make_result = tuple.__new__
+
+_IN_TIME, _PENDING = Status.MET, Status.PENDING
+_NO_TIME = timedelta(0)
 
 Settled = tuple[date | None, date | None, Status, int]
 """A replayed clock's due date, meeting date, status and days late."""
@@ -94,6 +97,7 @@ def _presence(value: Any) -> str:
     return "true" if value else "false"
 
 
+_EARLIEST = date.min
 _NO_SHAPE = object()
 """What :func:`_encode` gives for a value that cannot be part of a shape."""
 _ALLOWED = object()
@@ -204,17 +208,26 @@ class ShapeReader:
             name: _EventShape(compiled, name, steering) for name in compiled.process.events
         }
 
-    def shape(self, history: Sequence[Event]) -> tuple[Hashable, ...] | None:
-        """The shape of ``history`` (in legal order), or ``None`` if it has none.
+    def shape(self, history: Sequence[Any]) -> tuple[Hashable, ...] | None:
+        """The shape of ``history``, or ``None`` if it has none.
 
-        The common events (no data that counts, or one field) are read inline: this runs
-        once for every evaluation.
+        A history has no shape unless it is a sequence of :class:`Event` objects in legal
+        order (by date) of this process's events with shapeable data. The common events
+        (no data that counts, or one field) are read inline: this runs once for every
+        evaluation.
         """
         shapes = self._shapes
         repeats: dict[str, int] = {}
         parts: list[Hashable] = []
         append = parts.append
+        previous = _EARLIEST
         for event in history:
+            if event.__class__ is not Event:
+                return None
+            on = event.on
+            if on < previous:
+                return None
+            previous = on
             name = event.name
             found = shapes.get(name)
             if found is None:
@@ -307,28 +320,19 @@ class _Step:
     def settle(self, events: Sequence[Event], as_of: date) -> Settled:
         """This step's due date and verdict for ``events``, as of ``as_of``.
 
-        A clock whose due date is a fixed distance from its start and which was met, voided
-        or is still running is settled here directly (the property tests and the scenario
-        files prove it agrees with :meth:`Clock.verdict`); any other clock is replayed and
-        asked.
+        Deadlines met or still running are settled by :meth:`Program.run` itself; void
+        deadlines and minimum periods whose guarded event came are settled here; any other
+        clock is replayed and asked. The property tests and the scenario files prove all
+        of these agree with :meth:`Clock.verdict`.
         """
         how = self.how
-        if how == _GENERIC:
+        if how not in (_VOID, _GUARDED):
             clock = self.replay(events)
             status, days_late = clock.verdict(as_of)
             return clock.due_on, clock.met_on, status, days_late
         offset = self.offset
         assert offset is not None
         due = events[self.start_at].on + offset
-        if how == _MET:
-            met = events[self.end_at].on
-            if met <= due:
-                return due, met, Status.MET, 0
-            return due, met, self.late, (met - due).days
-        if how == _RUNNING:
-            if as_of <= due:
-                return due, None, Status.PENDING, 0
-            return due, None, self.overdue, (as_of - due).days
         if how == _VOID:
             return due, None, Status.VOID, 0
         met = events[self.end_at].on
@@ -424,14 +428,24 @@ class _Step:
 class Program:
     """The recorded fold of one history shape."""
 
-    __slots__ = ("checks", "state", "states", "steps")
+    __slots__ = ("checks", "standing", "states", "steps")
 
-    def __init__(self, state: str, states: Sequence[str], steps: Sequence[_Step],
+    def __init__(self, standing: Standing, states: Sequence[str], steps: Sequence[_Step],
                  checks: Sequence[int]) -> None:  # fmt: skip
-        self.state = state
+        self.standing = standing
         self.states = tuple(states)
-        self.steps = tuple(steps)
+        # What settling each step reads, unpacked once per step rather than per attribute.
+        self.steps: tuple[tuple[int, int, int, timedelta, Status, Status, _Step], ...] = tuple(
+            (step.how, step.start_at, step.end_at, step.offset or _NO_TIME, step.late,
+             step.overdue, step)
+            for step in steps
+        )  # fmt: skip
         self.checks = tuple(checks)
+
+    @property
+    def state(self) -> str:
+        """The state every history of this shape ends in."""
+        return self.standing.state
 
     def run(
         self,
@@ -440,11 +454,12 @@ class Program:
         positions: Sequence[int],
         case_id: str | None,
         as_of: date,
-    ) -> tuple[str, Callable[[], list[TimeLimitResult]]]:
-        """Replay this program on ``history``: the state and what makes every result.
+    ) -> Callable[[], list[TimeLimitResult]]:
+        """Replay this program on ``history``: what makes every result.
 
-        Every due date and verdict is settled here; the result objects are made when the
-        returned function is called.
+        Every due date and verdict is settled here (deadlines met or running inline, the
+        rest by their step); the result objects are made when the returned function is
+        called.
         """
         if self.checks:
             history = list(history)  # the caller's list is left as it was
@@ -454,10 +469,25 @@ class Program:
                 history[at] = plans[event.name].check(
                     event, positions[at], case_id, self.states[at]
                 )
+        settled: list[Settled] = []
+        add = settled.append
+        for how, start_at, end_at, offset, late, overdue, step in self.steps:
+            if how == _MET:
+                due = history[start_at].on + offset
+                met = history[end_at].on
+                add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
+            elif how == _RUNNING:
+                due = history[start_at].on + offset
+                add(
+                    (due, None, _PENDING, 0)
+                    if as_of <= due
+                    else (due, None, overdue, (as_of - due).days)
+                )
+            else:
+                add(step.settle(history, as_of))
         steps = self.steps
-        settled = [step.settle(history, as_of) for step in steps]
-        return self.state, lambda: [
-            step.result(history, done, as_of) for step, done in zip(steps, settled, strict=True)
+        return lambda: [
+            row[-1].result(history, done, as_of) for row, done in zip(steps, settled, strict=True)
         ]
 
 
@@ -478,7 +508,7 @@ def record_program(
     }  # fmt: skip
     checks = [at for at, event in enumerate(history) if event.data and event.name in converts]
     steps = [_Step(clock) for clock in sorted(clocks, key=CLOCK_ORDER)]
-    return Program(state, states, steps, checks)
+    return Program(compiled.standing(state), states, steps, checks)
 
 
 class ProgramCache:

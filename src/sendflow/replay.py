@@ -6,10 +6,10 @@ date: nothing else changes state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from itertools import repeat
-from typing import Any
+from typing import Any, cast
 
 from sendflow.clocks import CLOCK_ORDER, Clock, LimitPlan
 from sendflow.definitions.model import LimitVersion, Process, TimeLimit
@@ -73,7 +73,23 @@ def evaluate(
             compiled = compile_process(process.process, closures=closures)
     else:
         compiled = compile_process(process, closures=closures)
-    recorded = _as_events(events)
+    cache: ProgramCache | None = compiled.programs
+    if cache is None:
+        cache = compiled.programs = ProgramCache(compiled)
+    given = list(events)
+    # Most histories are Events in legal order, evaluated as of their last day or later,
+    # of a shape met before: its program replays them (see ``sendflow.programs``).
+    shape = cache.reader.shape(given) if given else None
+    if shape is not None:
+        events_given = cast("list[Event]", given)  # only Events have a shape
+        last = events_given[-1].on
+        program = cache.programs.get(shape) if as_of is None or as_of >= last else None
+        if program is not None:
+            cache.replayed += 1
+            as_of = last if as_of is None else as_of
+            results = program.run(compiled, events_given, range(len(given)), case_id, as_of)
+            return Evaluation(program.standing, case_id, as_of, results)
+    recorded = _as_events(given)
     history = ordered(recorded)
     if not history:
         raise CaseFileError(f"case {case_id or '(unnamed)'} has no events: nothing to evaluate.")
@@ -89,31 +105,32 @@ def evaluate(
         )
     if history[-1].on > as_of:
         history = [event for event in history if event.on <= as_of]
-    state, results = _replay(compiled, history, positions, case_id, as_of)
+    if history is not given:
+        shape = cache.reader.shape(history)  # events read, put in order or cut at as_of
+    state, results = _replay(compiled, cache, history, positions, case_id, as_of, shape)
     return Evaluation(compiled.standing(state), case_id, as_of, results)
 
 
 def _replay(
     compiled: CompiledProcess,
+    cache: ProgramCache,
     history: list[Event],
     positions: Sequence[int],
     case_id: str | None,
     as_of: date,
+    shape: Hashable | None,
 ) -> tuple[str, Callable[[], list[TimeLimitResult]]]:
     """Fold ``history``: by its shape's recorded program if there is one, else in full.
 
+    ``shape`` is the shape of the events as given; it is read again when they were not.
     Returns the final state and what makes the results; every due date and verdict is
     settled before it returns.
     """
-    cache: ProgramCache | None = compiled.programs
-    if cache is None:
-        cache = compiled.programs = ProgramCache(compiled)
-    shape = cache.reader.shape(history)
     if shape is not None:
-        program = cache.get(shape)
+        program = cache.programs.get(shape)
         if program is not None:
             cache.replayed += 1
-            return program.run(compiled, history, positions, case_id, as_of)
+            return program.state, program.run(compiled, history, positions, case_id, as_of)
     cache.folded += 1
     state, states, clocks = fold(compiled, history, positions, case_id)
     if shape is not None and cache.wanted(shape):
@@ -125,8 +142,8 @@ def _replay(
 
 
 def _as_events(events: Iterable[Event | Mapping[str, Any]]) -> list[Event]:
-    """The events given, as a list of our own (the caller's list is never changed)."""
-    found = list(events)
+    """The events given, read into :class:`Event` objects (a list of them is kept as it is)."""
+    found = events if isinstance(events, list) else list(events)
     if all(map(isinstance, found, repeat(Event))):
         return found  # type: ignore[return-value]
     return [
