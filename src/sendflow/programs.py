@@ -22,6 +22,7 @@ exactly as a full fold does.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
@@ -51,7 +52,8 @@ minimum period whose guarded event came."""
 # The result record's own constructor, without the keyword handling of a named tuple's.
 _make_result = tuple.__new__
 
-_IN_TIME, _PENDING = Status.MET, Status.PENDING
+_IN_TIME, _PENDING, _VOIDED = Status.MET, Status.PENDING, Status.VOID
+_EARLY, _WAITED = Status.VIOLATED, Status.RESPECTED
 _NO_TIME = timedelta(0)
 
 Settled = tuple[date | None, date | None, Status, int]
@@ -318,25 +320,15 @@ class _Step:
         return _GENERIC if closed or self.plan.conditional else _RUNNING
 
     def settle(self, events: Sequence[Event], as_of: date) -> Settled:
-        """This step's due date and verdict for ``events``, as of ``as_of``.
+        """This step's due date and verdict for ``events``, as of ``as_of``, from a clock.
 
-        Deadlines met or still running are settled by :meth:`Program.run` itself; void
-        deadlines and minimum periods whose guarded event came are settled here; any other
-        clock is replayed and asked. The property tests and the scenario files prove all
-        of these agree with :meth:`Clock.verdict`.
+        :meth:`Program.run` settles most steps itself (deadlines met, running or void,
+        minimum periods whose guarded event came); the rest are replayed into a clock and
+        asked. The property tests and the scenario files prove the two agree.
         """
-        how = self.how
-        if how not in (_VOID, _GUARDED):
-            clock = self.replay(events)
-            status, days_late = clock.verdict(as_of)
-            return clock.due_on, clock.met_on, status, days_late
-        offset = self.offset
-        assert offset is not None
-        due = events[self.start_at].on + offset
-        if how == _VOID:
-            return due, None, Status.VOID, 0
-        met = events[self.end_at].on
-        return due, met, Status.VIOLATED if met < due else Status.RESPECTED, 0
+        clock = self.replay(events)
+        status, days_late = clock.verdict(as_of)
+        return clock.due_on, clock.met_on, status, days_late
 
     def result(self, events: Sequence[Event], settled: Settled, as_of: date) -> TimeLimitResult:
         """The result of this step's clock, settled for ``as_of``."""
@@ -483,6 +475,12 @@ class Program:
                     if as_of <= due
                     else (due, None, overdue, (as_of - due).days)
                 )
+            elif how == _VOID:
+                add((history[start_at].on + offset, None, _VOIDED, 0))
+            elif how == _GUARDED:
+                due = history[start_at].on + offset
+                met = history[end_at].on
+                add((due, met, _EARLY if met < due else _WAITED, 0))
             else:
                 add(step.settle(history, as_of))
         steps = self.steps
@@ -497,15 +495,13 @@ def record_program(
     state: str,
     states: Sequence[str],
     clocks: Sequence[Clock],
+    converts: frozenset[str],
 ) -> Program:
-    """A program from a full fold of ``history`` (its final state, states and clocks)."""
-    # The shape settles whether every other event's data is valid; these still need
-    # their dates and numbers read.
-    specs = compiled.process.events
-    converts = {
-        name for name, spec in specs.items()
-        if any(f.type in (FieldType.DATE, FieldType.INTEGER) for f in spec.data.values())
-    }  # fmt: skip
+    """A program from a full fold of ``history`` (its final state, states and clocks).
+
+    ``converts`` names the events whose data holds dates or whole numbers: the shape
+    settles whether every other event's data is valid, but these still need reading.
+    """
     checks = [at for at, event in enumerate(history) if event.data and event.name in converts]
     steps = [_Step(clock) for clock in sorted(clocks, key=CLOCK_ORDER)]
     return Program(compiled.standing(state), states, steps, checks)
@@ -514,8 +510,9 @@ def record_program(
 class ProgramCache:
     """The programs of one process, by shape, bounded in size.
 
-    A shape's program is recorded the second time the shape is folded: most caseloads
-    repeat a few dozen paths, and recording one-off histories would only cost time.
+    A shape's program is recorded the second time the shape is folded: caseloads repeat
+    their common paths many times, and recording one-off histories would only cost time
+    and crowd the common ones out. When full, the older half of the programs is forgotten.
 
     Attributes:
         replayed: How many evaluations a program replayed.
@@ -523,9 +520,14 @@ class ProgramCache:
     """
 
     def __init__(self, compiled: CompiledProcess) -> None:
+        self.compiled = compiled
         self.reader = ShapeReader(compiled)
+        self.converts = frozenset(
+            name for name, spec in compiled.process.events.items()
+            if any(f.type in (FieldType.DATE, FieldType.INTEGER) for f in spec.data.values())
+        )  # fmt: skip
         self.programs: dict[Hashable, Program] = {}
-        self._seen: set[Hashable] = set()
+        self._seen: dict[Hashable, None] = {}  # shapes folded once, oldest first
         self.replayed = 0
         self.folded = 0
 
@@ -537,13 +539,27 @@ class ProgramCache:
         """Whether to record a program for ``shape`` (it has been folded before)."""
         if shape in self._seen:
             return True
-        if len(self._seen) >= 4 * _MAX_PROGRAMS:
-            self._seen.clear()
-        self._seen.add(shape)
+        _make_room(self._seen, 4 * _MAX_PROGRAMS)
+        self._seen[shape] = None
         return False
 
-    def put(self, shape: Hashable, program: Program) -> None:
-        """Keep ``program`` for ``shape``; forget every program when the cache is full."""
-        if len(self.programs) >= _MAX_PROGRAMS:
-            self.programs.clear()
-        self.programs[shape] = program
+    def record(
+        self,
+        shape: Hashable,
+        history: Sequence[Event],
+        state: str,
+        states: Sequence[str],
+        clocks: Sequence[Clock],
+    ) -> None:
+        """Keep the program of a full fold of ``history`` (the older half go when full)."""
+        _make_room(self.programs, _MAX_PROGRAMS)
+        self.programs[shape] = record_program(
+            self.compiled, history, state, states, clocks, self.converts
+        )
+
+
+def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
+    """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries."""
+    if len(kept) >= limit:
+        for old in list(itertools.islice(kept, limit // 2)):
+            del kept[old]

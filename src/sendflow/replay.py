@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from itertools import repeat
-from typing import Any, cast
+from typing import Any
 
 from sendflow.clocks import CLOCK_ORDER, Clock, LimitPlan
 from sendflow.definitions.model import LimitVersion, Process, TimeLimit
@@ -31,7 +31,7 @@ from sendflow.errors import CaseFileError, EventError
 from sendflow.events import Event, to_event
 from sendflow.exceptions import apply_exception
 from sendflow.periods import format_day
-from sendflow.programs import ProgramCache, record_program
+from sendflow.programs import ProgramCache
 from sendflow.results import Evaluation, TimeLimitResult
 
 __all__ = ["evaluate"]
@@ -81,7 +81,7 @@ def evaluate(
     # of a shape met before: its program replays them (see ``sendflow.programs``).
     shape = cache.reader.shape(given) if given else None
     if shape is not None:
-        events_given = cast("list[Event]", given)  # only Events have a shape
+        events_given: list[Event] = given  # type: ignore[assignment]  # only Events have a shape
         last = events_given[-1].on
         program = cache.programs.get(shape) if as_of is None or as_of >= last else None
         if program is not None:
@@ -134,7 +134,7 @@ def _replay(
     cache.folded += 1
     state, states, clocks = fold(compiled, history, positions, case_id)
     if shape is not None and cache.wanted(shape):
-        cache.put(shape, record_program(compiled, history, state, states, clocks))
+        cache.record(shape, history, state, states, clocks)
     clocks.sort(key=CLOCK_ORDER)
     for clock in clocks:
         clock.status, clock.days_late = clock.verdict(as_of)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import sendflow
+from sendflow import programs
 from sendflow.definitions.model import FieldType
 from sendflow.engine import CompiledProcess
 from sendflow.errors import SendflowError
@@ -255,3 +256,32 @@ def test_allowed_values_that_steer_nothing_share_a_shape_and_others_do_not() -> 
     assert len(compiled.programs.programs) == 1
     with pytest.raises(sendflow.EventError, match="Allowed values"):
         sendflow.evaluate(compiled, opened("nobody"))
+
+
+def test_a_full_cache_forgets_its_older_half(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache stays bounded: when full, the programs recorded first are forgotten."""
+    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    opened = sendflow.Event("request_received", date(2024, 1, 8))
+    histories = [
+        [opened],
+        [opened, sendflow.Event("decided_to_assess", date(2024, 2, 1))],
+        [opened, sendflow.Event("refused_to_assess", date(2024, 2, 1))],
+        [opened, sendflow.Event("request_withdrawn", date(2024, 2, 1))],
+        [
+            opened,
+            sendflow.Event(
+                "exception_recorded", date(2024, 1, 9), data={"reason": "absence-from-area"}
+            ),
+        ],
+    ]
+    for history in histories:
+        sendflow.evaluate(compiled, history)
+        sendflow.evaluate(compiled, history)  # recorded
+    cache = compiled.programs
+    kept = [cache.reader.shape(h) in cache.programs for h in histories]
+    assert kept == [False, False, True, True, True]
+    again = sendflow.evaluate(compiled, histories[0])  # forgotten: folded in full again
+    assert cache.folded == 2 * len(histories) + 1
+    assert again.to_dict() == sendflow.evaluate(CompiledProcess(process), histories[0]).to_dict()
