@@ -59,6 +59,7 @@ class CompiledProcess:
             lid: LimitPlan(limit, i, closures=closures)
             for i, (lid, limit) in enumerate(process.time_limits.items())
         }
+        self.has_parts = any(plan.parts for plan in self.limit_plans.values())
         self.plans: dict[str, EventPlan] = {
             name: EventPlan(spec, _ops(name, self.limit_plans))
             for name, spec in process.events.items()

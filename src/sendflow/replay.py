@@ -213,30 +213,34 @@ def fold(
     seen: dict[str, date] = {}
     seen_at: dict[str, int] = {}
     states: list[str] = []
+    track = compiled.has_parts  # whether any due date reads when other events came
     for at, given in enumerate(history):
         event = given
-        index = positions[at]
         states.append(state)
-        plan = plans.get(event.name)
+        name = event.name
+        plan = plans.get(name)
         if plan is None:
-            raise _unknown_event(compiled, event, index, case_id, state)
-        target = table[state].get(event.name)
+            raise _unknown_event(compiled, event, positions[at], case_id, state)
+        target = table[state].get(name)
         if target is None:
-            raise _not_allowed(compiled, event, index, case_id, state)
+            raise _not_allowed(compiled, event, positions[at], case_id, state)
         if event.data or plan.required:
-            event = plan.check(event, index, case_id, state)
+            event = plan.check(event, positions[at], case_id, state)
         if plan.routed:
-            target = compiled.routes[event.name].target_for(event.data) or target
+            target = compiled.routes[name].target_for(event.data) or target
         on = event.on
-        seen[event.name] = on
-        seen_at[event.name] = at
+        if track:
+            seen[name] = on
+            seen_at[name] = at
         if plan.exception:
-            apply_exception(compiled.process, event, running, index, case_id, state, at)
+            apply_exception(compiled.process, event, running, positions[at], case_id, state, at)
         for op, limit in plan.ops:
             if op == START:
                 missing = _start(limit, event, at, running, started, seen, clocks)
                 if missing is not None:
-                    raise _missing_variant_data(compiled, event, index, case_id, state, missing)
+                    raise _missing_variant_data(
+                        compiled, event, positions[at], case_id, state, missing
+                    )
                 if limit.parts:
                     _snapshot_parts(limit, running, seen_at)
             elif op == UPDATE:
