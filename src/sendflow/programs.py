@@ -562,4 +562,4 @@ def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
     """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries."""
     if len(kept) >= limit:
         for old in list(itertools.islice(kept, limit // 2)):
-            del kept[old]
+            kept.pop(old, None)  # another thread may have forgotten it already

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -285,3 +287,37 @@ def test_a_full_cache_forgets_its_older_half(monkeypatch: pytest.MonkeyPatch) ->
     again = sendflow.evaluate(compiled, histories[0])  # forgotten: folded in full again
     assert cache.folded == 2 * len(histories) + 1
     assert again.to_dict() == sendflow.evaluate(CompiledProcess(process), histories[0]).to_dict()
+
+
+def test_threads_sharing_one_compiled_process_get_what_a_full_fold_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Evaluations in several threads share programs and a small cache that keeps filling."""
+    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    process = sendflow.load_process("ehc-needs-assessment")
+    rng = random.Random(7)
+    cases = []
+    for _ in range(300):
+        day = date(2024, 1, 1) + timedelta(days=rng.randrange(300))
+        parties = rng.sample(["health", "school", "social-care", "psychology"], rng.randint(1, 4))
+        history = [
+            sendflow.Event("request_received", day),
+            sendflow.Event("decided_to_assess", day + timedelta(days=rng.randint(10, 60))),
+            *(
+                sendflow.Event("advice_requested", day + timedelta(days=61), data={"party": p})
+                for p in parties
+            ),
+            *(
+                sendflow.Event(
+                    "advice_received", day + timedelta(days=rng.randint(62, 120)), data={"party": p}
+                )
+                for p in parties[: rng.randint(0, len(parties))]
+            ),
+        ]
+        cases.append(sorted(history, key=lambda e: e.on))
+    expected = [outcome(CompiledProcess(process), h) for h in cases]
+    shared = CompiledProcess(process)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(3):
+            assert list(pool.map(lambda h: outcome(shared, h), cases)) == expected
+    assert shared.programs.replayed > 0
