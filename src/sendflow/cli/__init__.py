@@ -11,7 +11,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from sendflow.cli import check_command, process_commands, replay_command, store_commands
+from sendflow.cli import (
+    audit_commands,
+    check_command,
+    process_commands,
+    replay_command,
+    store_commands,
+)
 from sendflow.errors import SendflowError
 
 __all__ = ["main"]
@@ -22,6 +28,7 @@ COMMANDS: tuple[Registrar, ...] = (
     process_commands.register,
     check_command.register,
     store_commands.register,
+    audit_commands.register,
     replay_command.register,
 )
 

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from datetime import date
 from pathlib import Path
 
 from sendflow.calendars import load_closures
 from sendflow.case import Case, read_case_file
+from sendflow.cli.database import database_url
 from sendflow.cli.output import emit
 from sendflow.errors import CaseFileError
 from sendflow.events import parse_day
 from sendflow.periods import format_day
 from sendflow.results import Evaluation
-from sendflow.store import DEFAULT_URL, Store
+from sendflow.store import Store
 
-__all__ = ["database_url", "register"]
-
-
-def database_url(given: str | None) -> str:
-    """The store URL: ``--db``, else ``SENDFLOW_DB``, else ``sqlite:///sendflow.db``."""
-    return given or os.environ.get("SENDFLOW_DB") or DEFAULT_URL
+__all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,7 +1,7 @@
 """``sendflow import``, ``record``, ``due``, ``export`` and ``cases``: the case store.
 
 Every command takes ``--db URL``; without it the ``SENDFLOW_DB`` environment variable,
-else ``sqlite:///sendflow.db``.
+else ``sqlite:///sendflow.db``. ``history`` and ``retract`` are in ``audit_commands``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from sendflow.casefiles import case_files, read_case_sources
-from sendflow.cli.check_command import database_url
-from sendflow.cli.output import emit, warn
+from sendflow.cli.database import add_db, database_url
+from sendflow.cli.output import emit, table, warn
 from sendflow.errors import CaseFileError
 from sendflow.events import parse_day
-from sendflow.store import DEFAULT_URL, Store
+from sendflow.store import Store
 
 __all__ = ["register"]
 
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importer.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     importer.add_argument("--skip-bad", action="store_true", help="import the good cases")
-    _add_db(importer)
+    add_db(importer)
     importer.set_defaults(run=run_import)
 
     record = subparsers.add_parser("record", help="record an event in a stored case")
@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also record what the event means for the related case (an order to assess "
         "reverses the refusal there), in the same transaction",
     )
-    _add_db(record)
+    add_db(record)
     record.set_defaults(run=run_record)
 
     due = subparsers.add_parser(
@@ -81,11 +81,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     due.add_argument("--rule", help="only this rule")
     due.add_argument("--duty", help="only limits this party bears")
     due.add_argument("--format", choices=("json", "table"), default="json")
-    _add_db(due)
+    add_db(due)
     due.set_defaults(run=run_due)
 
     export = subparsers.add_parser("export", help="every case as JSON Lines on stdout")
-    _add_db(export)
+    add_db(export)
     export.set_defaults(run=run_export)
 
     listing = subparsers.add_parser("cases", help="list the stored cases")
@@ -102,17 +102,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="with --with-event: the event's data must have this value (repeatable)",
     )
     listing.add_argument("--format", choices=("json", "table"), default="table")
-    _add_db(listing)
+    add_db(listing)
     listing.set_defaults(run=run_cases)
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        default=None,
-        metavar="URL",
-        help=f"database URL (default: $SENDFLOW_DB, else {DEFAULT_URL})",
-    )
 
 
 def _day(text: str) -> date:
@@ -246,7 +237,7 @@ def run_due(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
     else:
-        _table(rows, ["due_on", "status", "case_id", "rule", "key", "duty", "process"])
+        table(rows, ["due_on", "status", "case_id", "rule", "key", "duty", "process"])
     return 0
 
 
@@ -272,20 +263,5 @@ def run_cases(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
     else:
-        _table(rows, ["case_id", "process", "state", "version", "opened_on", "last_event_on"])
+        table(rows, ["case_id", "process", "state", "version", "opened_on", "last_event_on"])
     return 0
-
-
-def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    if not rows:
-        emit("(none)")
-        return
-    cells = [[("" if row[c] is None else str(row[c])) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    lines = [columns, *cells]
-    emit(
-        "\n".join(
-            "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
-            for line in lines
-        )
-    )

@@ -1,0 +1,108 @@
+"""``sendflow history`` and ``sendflow retract``: a stored case's audit trail and corrections.
+
+Corrections never edit history: ``retract`` takes one numbered event out of the legal
+history (the trail keeps it, with who retracted it, when and why) and recomputes the case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sendflow.cli.database import add_db, database_url
+from sendflow.cli.output import emit, table
+from sendflow.store import Store
+from sendflow.store.records import StoredEvent
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``history`` and ``retract``."""
+    history = subparsers.add_parser(
+        "history",
+        help="a stored case's audit trail: every event recorded, numbered, and retractions",
+    )
+    history.add_argument("case_id", metavar="CASE_ID")
+    history.add_argument("--format", choices=("json", "table"), default="table")
+    add_db(history)
+    history.set_defaults(run=run_history)
+
+    retract = subparsers.add_parser(
+        "retract",
+        help="take a recorded event out of a stored case's legal history",
+        description=(
+            "Take event number SEQUENCE (as `sendflow history` numbers them) out of the "
+            "case's legal history and recompute the case. The event stays in the audit "
+            "trail with who retracted it, when and why. Refused, with nothing written, if "
+            "the history without it is not valid."
+        ),
+    )
+    retract.add_argument("case_id", metavar="CASE_ID")
+    retract.add_argument("sequence", metavar="SEQUENCE", type=_sequence)
+    retract.add_argument("--by", required=True, help="who is retracting it")
+    retract.add_argument("--reason", required=True, help="why (kept in the audit trail)")
+    retract.add_argument(
+        "--expected-version", type=int, help="fail if the case is no longer at this version"
+    )
+    add_db(retract)
+    retract.set_defaults(run=run_retract)
+
+
+def _sequence(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"SEQUENCE is an event's number in the case, 1 or more: {text!r}. "
+            "`sendflow history CASE_ID` shows the numbers."
+        )
+    return int(text)
+
+
+def run_history(args: argparse.Namespace) -> int:
+    """Print the case's audit trail."""
+    with Store(database_url(args.db)) as store:
+        trail = store.history(args.case_id)
+    rows = [_row(stored) for stored in trail]
+    if args.format == "json":
+        emit(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for row in rows:
+            row["data"] = json.dumps(row["data"], ensure_ascii=False) if row["data"] else ""
+            retraction = row.pop("retraction")
+            row["retracted"] = (
+                "" if retraction is None else f"by {retraction['by']}: {retraction['reason']}"
+            )
+        table(rows, ["sequence", "on", "event", "data", "actor", "retracted"])
+    return 0
+
+
+def _row(stored: StoredEvent) -> dict[str, Any]:
+    event = stored.event
+    retraction = stored.retraction
+    return {
+        "sequence": stored.sequence,
+        "on": event.on.isoformat(),
+        "event": event.name,
+        "data": {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in event.data.items()},
+        "actor": event.actor,
+        "recorded_at": None if event.recorded_at is None else event.recorded_at.isoformat(),
+        "retraction": None
+        if retraction is None
+        else {"by": retraction.by, "reason": retraction.reason, "at": retraction.at.isoformat()},
+    }
+
+
+def run_retract(args: argparse.Namespace) -> int:
+    """Retract one event and say where the case now stands."""
+    with Store(database_url(args.db)) as store:
+        version = store.retract(
+            args.case_id,
+            args.sequence,
+            by=args.by,
+            reason=args.reason,
+            expected_version=args.expected_version,
+        )
+        state = store.load(args.case_id).evaluate().state
+    emit(f"case {args.case_id}: event {args.sequence} retracted; version {version}, state {state}")
+    return 0
