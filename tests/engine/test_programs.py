@@ -20,7 +20,7 @@ from sendflow.definitions.model import FieldType
 from sendflow.engine import CompiledProcess
 from sendflow.errors import SendflowError
 from sendflow.events import Event
-from sendflow.programs import ShapeReader, _steering_fields
+from sendflow.shapes import ShapeReader, steering_fields
 from sendflow.testing.scenarios import load_scenario_file
 from sendflow.testing.strategies import histories
 
@@ -39,7 +39,7 @@ def redate(history: list[Event], gaps: list[int]) -> list[Event]:
 
 def rename_free_text(process: sendflow.definitions.Process, history: list[Event]) -> list[Event]:
     """The same history with every free-text value renamed (one to one, so repeats stay)."""
-    steering = _steering_fields(CompiledProcess(process))
+    steering = steering_fields(CompiledProcess(process))
     renamed = []
     for original in history:
         fields = process.events[original.name].data

@@ -1,0 +1,237 @@
+"""Shapes: what of a history decides how it folds, everything but the dates.
+
+Most of the work of folding a history (which transitions fire, which clocks start, what
+ends them, which exceptions reach them) depends only on its **shape**: each event's name
+in legal order, and for each declared data field:
+
+- its value, when the value can steer the fold (conditions, variants, routes, exception
+  reasons and the rules they name, typed clock keys such as a year);
+- for a free-text clock key (the party asked, the institution consulted), which earlier
+  value it repeats;
+- for a listed value that steers nothing (who made the request), whether it is allowed;
+- for other free text, dates and whole numbers, whether it is given (dates and numbers
+  are read again when a program replays, since they may be written as text);
+- for each effective-dated rule the event starts, which version is in force on its date.
+
+A history has no shape when a shape cannot settle how it folds: an exception with a
+validity window or a fact check, an unknown event or data field, a value that cannot be
+hashed, events out of legal order, or anything but :class:`Event` objects. Replay
+programs (``sendflow.programs``) are kept by shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from datetime import date
+from typing import Any
+
+from sendflow.definitions.model import DataField, FieldType, LimitVersion
+from sendflow.engine import ANCHOR, LEAD_OPEN, START, CompiledProcess
+from sendflow.events import Event
+
+__all__ = ["ShapeReader", "steering_fields"]
+
+_PRESENCE, _REPEAT, _VALUE, _MEMBER = range(4)
+"""How a data field counts in a shape: whether it is given; by repetition; by its value;
+by whether its value is one of those allowed."""
+
+
+def steering_fields(compiled: CompiledProcess) -> set[str]:
+    """The data fields whose values can change the fold: conditions and exception facts."""
+    process = compiled.process
+    found: set[str] = {"reason", "rules"}
+    for limit in process.time_limits.values():
+        found.update(limit.when, limit.when_given)
+        for version in limit.versions:
+            found.update(version.when)
+    for event in process.events.values():
+        for route in event.routes:
+            found.update(route.when)
+    return found
+
+
+def _mode(field: DataField, per_fields: set[str], steering: set[str]) -> int:
+    if field.name in steering:
+        return _VALUE
+    if field.name in per_fields:
+        # Free text keys clocks by its words; a typed key (a year) counts by its value.
+        if field.one_of is None and field.type is FieldType.TEXT:
+            return _REPEAT
+        return _VALUE
+    if field.one_of is not None:
+        # A listed value that steers nothing (who made the request) only has to be allowed.
+        return _MEMBER if field.type is FieldType.TEXT else _VALUE
+    if field.type is FieldType.TEXT:
+        return _PRESENCE
+    # Dates and whole numbers are validated again when a program replays; other types
+    # (true or false, lists) are valid or not by value.
+    return _PRESENCE if field.type in (FieldType.DATE, FieldType.INTEGER) else _VALUE
+
+
+def _presence(value: Any) -> str:
+    """How a given value looks to validation: empty (as good as missing), or a value."""
+    if value in ("", []):
+        return "empty"
+    return "true" if value else "false"
+
+
+_EARLIEST = date.min
+_NO_SHAPE = object()
+"""What :func:`_encode` gives for a value that cannot be part of a shape."""
+_ALLOWED = object()
+"""The code of a listed value that is allowed (see ``_MEMBER``): equal to no value's code."""
+
+
+def _encode(
+    value: Any, mode: int, repeats: dict[str, int], allowed: frozenset[str] = frozenset()
+) -> Hashable:
+    """One data value as it counts in a shape (see the module docstring).
+
+    A value that cannot be hashed (a mapping where text was expected) gives ``_NO_SHAPE``:
+    the history is folded in full, which reports it.
+    """
+    if value is None:
+        return None  # missing: never equal to a repetition number or a marker
+    if mode == _PRESENCE:
+        return _presence(value)
+    if mode == _MEMBER:
+        items = value if value.__class__ is list else (value,)
+        if all(str(item) in allowed for item in items):
+            return _ALLOWED
+    if mode == _REPEAT and value != "":
+        # Clocks are keyed by the text of the value, so repeats count by it too.
+        return repeats.setdefault(str(value), len(repeats))
+    if value.__class__ is str:
+        return value
+    # The type counts too: 1 and True are equal, but not equally valid.
+    code = (list, tuple(value)) if value.__class__ is list else (value.__class__, value)
+    try:
+        hash(code)
+    except TypeError:
+        return _NO_SHAPE
+    return code
+
+
+class _EventShape:
+    """How one event type contributes to a history's shape.
+
+    An event adds its name, then a fixed number of codes (one per declared data field, one
+    per effective-dated rule it starts): so a shape, read from its start, names each
+    event's codes unambiguously, and two shapes are equal exactly when event by event
+    they are.
+    """
+
+    __slots__ = ("fields", "name", "names", "plain", "single", "uncacheable", "versioned")
+
+    def __init__(self, compiled: CompiledProcess, name: str, steering: set[str]) -> None:
+        spec = compiled.process.events[name]
+        plan = compiled.plans[name]
+        per_fields = {op_plan.per for _, op_plan in plan.ops if op_plan.per is not None}
+        self.name = name
+        self.fields = tuple(
+            (field.name, _mode(field, per_fields, steering), frozenset(field.one_of or ()))
+            for field in spec.data.values()
+        )
+        self.names = frozenset(spec.data)
+        self.versioned = tuple(
+            op_plan
+            for op, op_plan in plan.ops
+            if op in (START, LEAD_OPEN, ANCHOR) and _dated(op_plan.limit.versions)
+        )
+        reasons = compiled.process.exception_reasons.values()
+        self.uncacheable = frozenset(
+            r.id
+            for r in reasons
+            if spec.exception
+            and (r.clock_ran_from is not None or r.clock_ran_to is not None or r.check)
+        )
+        self.plain = not self.fields and not self.versioned
+        # Most events with data declare one field that counts: a quicker path for them.
+        self.single = (
+            self.fields[0]
+            if len(self.fields) == 1 and not self.versioned and not self.uncacheable
+            else None
+        )
+
+    def codes(self, event: Event, repeats: dict[str, int], append: Callable[[Any], None]) -> bool:
+        """Append this event's codes to a shape; ``False`` if it cannot be part of one."""
+        data = event.data
+        if not data.keys() <= self.names:
+            return False  # unknown fields: the full fold rejects the event
+        if self.uncacheable and data.get("reason") in self.uncacheable:
+            return False
+        for field, mode, allowed in self.fields:
+            code = _encode(data.get(field), mode, repeats, allowed)
+            if code is _NO_SHAPE:
+                return False
+            append(code)
+        for plan in self.versioned:
+            version = plan.limit.version_for(event.on, data)
+            append(-1 if version is None else plan.limit.versions.index(version))
+        return True
+
+
+def _dated(versions: Sequence[LimitVersion]) -> bool:
+    return len(versions) > 1 or any(
+        v.effective_from is not None or v.effective_to is not None for v in versions
+    )
+
+
+class ShapeReader:
+    """Reads the shape of histories of one process."""
+
+    def __init__(self, compiled: CompiledProcess) -> None:
+        steering = steering_fields(compiled)
+        self._shapes = {
+            name: _EventShape(compiled, name, steering) for name in compiled.process.events
+        }
+
+    def shape(self, history: Sequence[Any]) -> tuple[Hashable, ...] | None:
+        """The shape of ``history``, or ``None`` if it has none.
+
+        A history has no shape unless it is a sequence of :class:`Event` objects in legal
+        order (by date) of this process's events with shapeable data. The common events
+        (no data that counts, or one field) are read inline: this runs once for every
+        evaluation.
+        """
+        shapes = self._shapes
+        repeats: dict[str, int] = {}
+        parts: list[Hashable] = []
+        append = parts.append
+        previous = _EARLIEST
+        for event in history:
+            if event.__class__ is not Event:
+                return None
+            on = event.on
+            if on < previous:
+                return None
+            previous = on
+            name = event.name
+            found = shapes.get(name)
+            if found is None:
+                return None
+            append(name)
+            if found.plain:
+                continue
+            single = found.single
+            data = event.data
+            if single is not None:
+                if not data:
+                    append(None)
+                    continue
+                field, mode, allowed = single
+                if len(data) == 1 and field in data:
+                    value = data[field]
+                    if value.__class__ is str and value:
+                        if mode == _REPEAT:
+                            append(repeats.setdefault(value, len(repeats)))
+                            continue
+                        if mode == _VALUE:
+                            append(value)
+                            continue
+                        if mode == _MEMBER and value in allowed:
+                            append(_ALLOWED)
+                            continue
+            if not found.codes(event, repeats, append):
+                return None
+        return tuple(parts)
