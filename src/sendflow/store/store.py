@@ -9,7 +9,6 @@ retraction that would break the history) leaves the case exactly as it was.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -20,7 +19,6 @@ from sqlalchemy import (
     Connection,
     Executable,
     Row,
-    exists,
     insert,
     select,
     update,
@@ -36,11 +34,11 @@ from sendflow.related import LinkedEvent, linked_events
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation
 from sendflow.store import claims as claiming
-from sendflow.store import importing, queries
+from sendflow.store import importing, queries, reading
 from sendflow.store.connect import WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
 from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredEvent
-from sendflow.store.rows import case_values, event_from_row, event_values
+from sendflow.store.rows import case_values, event_values
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
@@ -379,62 +377,21 @@ class Store:
         ``store.cases_with("refusal_reversed", data={"route": "tribunal"})`` finds the
         assessments reversed on appeal, which DfE's 20-week measure leaves out.
         """
-        retracted = exists().where(
-            retractions.c.case_id == event_log.c.case_id,
-            retractions.c.sequence == event_log.c.sequence,
-        )
-        query = (
-            select(event_log.c.case_id, event_log.c.data)
-            .join(cases, cases.c.id == event_log.c.case_id)
-            .where(event_log.c.name == event, ~retracted)
-            .order_by(event_log.c.case_id)
-        )
-        if process is not None:
-            query = query.where(cases.c.process == process)
-        wanted = dict(data or {})
         with self._engine.begin() as conn:
-            found = [
-                row.case_id
-                for row in conn.execute(query)
-                if all((row.data or {}).get(k) == v for k, v in wanted.items())
-            ]
-        return list(dict.fromkeys(found))
+            return reading.cases_with(conn, event, data=data or {}, process=process)
 
     def cases(self, *, process: str | None = None, state: str | None = None) -> list[CaseSummary]:
         """Every stored case (optionally of one process, or in one state), by id."""
-        query = select(cases).order_by(cases.c.id)
-        if process is not None:
-            query = query.where(cases.c.process == process)
-        if state is not None:
-            query = query.where(cases.c.state == state)
         with self._engine.begin() as conn:
-            return [queries.summary(row) for row in conn.execute(query)]
+            return reading.summaries(conn, process=process, state=state)
 
     def export(self) -> Iterator[dict[str, Any]]:
         """Every case in case-file form, by id; :meth:`import_cases` reads them back.
 
         Retracted events are left out: the export is the legal history.
         """
-        retracted = exists().where(
-            retractions.c.case_id == event_log.c.case_id,
-            retractions.c.sequence == event_log.c.sequence,
-        )
-        query = (
-            select(cases.c.id, cases.c.process, cases.c.related_case, event_log)
-            .join(event_log, event_log.c.case_id == cases.c.id)
-            .where(~retracted)
-            .order_by(cases.c.id, event_log.c.sequence)
-            .execution_options(yield_per=2000)
-        )
         with self._engine.begin() as conn:
-            rows = conn.execute(query)
-            for case_id, group in itertools.groupby(rows, key=lambda r: r.id):
-                found = list(group)
-                out: dict[str, Any] = {"process": found[0].process, "case_id": case_id}
-                if found[0].related_case is not None:
-                    out["related_case"] = found[0].related_case
-                out["events"] = [event_from_row(r).to_dict() for r in found]
-                yield out
+            yield from reading.export(conn)
 
     # Time limits -------------------------------------------------------------------------
 
