@@ -1,0 +1,113 @@
+"""A council's closure dates, read from a file: not working days in its calendars.
+
+The file is YAML holding a list; each item is a date ('2024-12-27') or an inclusive range
+('2024-12-23..2024-12-31'). :func:`load_closures` is also importable from
+``sendflow.calendars``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime, timedelta
+
+import yaml
+
+__all__ = ["load_closures"]
+
+_RANGE_SEPARATOR = ".."
+_LONGEST_CLOSURE_DAYS = 366
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_CLOSURE_FORMS = "a date 'YYYY-MM-DD' or an inclusive range 'YYYY-MM-DD..YYYY-MM-DD'"
+
+
+def _parse_day(text: str) -> date:
+    """Return the date an ISO 'YYYY-MM-DD' string names, or raise ValueError."""
+    text = text.strip()
+    if _ISO_DAY.fullmatch(text) is None:
+        msg = f"{text!r} is not in the form YYYY-MM-DD"
+        raise ValueError(msg)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a real date"
+        raise ValueError(msg) from None
+
+
+def _closure_item(item: object) -> list[date]:
+    """Return the days one item of a closures file names, or raise ValueError."""
+    if isinstance(item, datetime):
+        msg = f"{item!r} has a time of day"
+        raise ValueError(msg)
+    if isinstance(item, date):
+        return [item]
+    if not isinstance(item, str):
+        msg = f"{item!r} is a {type(item).__name__}, not a date or a range"
+        raise ValueError(msg)
+    if _RANGE_SEPARATOR not in item:
+        return [_parse_day(item)]
+    first_text, _, last_text = item.partition(_RANGE_SEPARATOR)
+    first, last = _parse_day(first_text), _parse_day(last_text)
+    if last < first:
+        msg = f"the range {item!r} ends before it starts"
+        raise ValueError(msg)
+    length = (last - first).days + 1
+    if length > _LONGEST_CLOSURE_DAYS:
+        msg = (
+            f"the range {item!r} covers {length} days; a closure longer than a year is "
+            "almost certainly a typing mistake (split it into ranges of at most 366 days)"
+        )
+        raise ValueError(msg)
+    return [first + timedelta(days=offset) for offset in range(length)]
+
+
+class _ClosuresLoader(yaml.SafeLoader):
+    """The safe YAML loader, reading dates as text so a bad date is reported by item."""
+
+
+_ClosuresLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_closures(path: str | os.PathLike[str]) -> frozenset[date]:
+    """Read a council's closure-dates file.
+
+    The file is YAML holding a list; each item is a date ('2024-12-27') or an inclusive
+    range ('2024-12-23..2024-12-31'). An empty file means no closures.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        Every day the file names.
+
+    Raises:
+        ValueError: If the file is not YAML or an item is not a date or a range; the
+            message names the file and the item (counting from 1).
+        OSError: If the file cannot be read.
+    """
+    where = os.fspath(path)
+    with open(path, encoding="utf-8") as stream:
+        try:
+            data = yaml.load(stream, Loader=_ClosuresLoader)  # noqa: S506 (a safe loader)
+        except yaml.YAMLError as error:
+            msg = f"{where}: not valid YAML ({error}); write a list of {_CLOSURE_FORMS}"
+            raise ValueError(msg) from None
+    if data is None:
+        return frozenset()
+    if not isinstance(data, list):
+        msg = (
+            f"{where}: the file holds a {type(data).__name__}, not a list; "
+            f"write a YAML list whose items are each {_CLOSURE_FORMS}"
+        )
+        raise ValueError(msg)
+    days: set[date] = set()
+    for index, item in enumerate(data, start=1):
+        try:
+            days.update(_closure_item(item))
+        except ValueError as error:
+            msg = f"{where}: item {index}: {error}; each item must be {_CLOSURE_FORMS}"
+            raise ValueError(msg) from None
+    return frozenset(days)
