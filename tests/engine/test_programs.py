@@ -321,3 +321,60 @@ def test_threads_sharing_one_compiled_process_get_what_a_full_fold_gives(
         for _ in range(3):
             assert list(pool.map(lambda h: outcome(shared, h), cases)) == expected
     assert shared.programs.replayed > 0
+
+
+def _assessment(start: date) -> list[Event]:
+    return [
+        sendflow.Event("request_received", start),
+        sendflow.Event("decided_to_assess", start + timedelta(days=30)),
+        sendflow.Event("advice_requested", start + timedelta(days=31), data={"party": "health"}),
+        sendflow.Event("advice_received", start + timedelta(days=60), data={"party": "health"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        pytest.param(lambda h: [e.to_dict() for e in h], id="case-file-mappings"),
+        pytest.param(lambda h: [h[0], h[2], h[1], h[3]][::-1], id="not-in-order"),
+        pytest.param(iter, id="an-iterator"),
+        pytest.param(tuple, id="a-tuple"),
+    ],
+)
+def test_every_form_of_a_history_gives_what_a_full_fold_gives(given: Any) -> None:
+    """Mappings, unordered events, iterators and tuples reach the same evaluation."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    for start in (date(2024, 1, 8), date(2024, 3, 4)):  # the second is replayed by program
+        sendflow.evaluate(compiled, _assessment(start))
+    history = _assessment(date(2023, 5, 2))
+    expected = outcome(CompiledProcess(process), history)
+    assert outcome(compiled, given(history)) == expected
+
+
+def test_an_as_of_inside_the_history_uses_the_shape_of_what_had_happened() -> None:
+    """Evaluated before its last events, a history is the shorter one it then was."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    for start in (date(2024, 1, 8), date(2024, 3, 4), date(2024, 5, 6)):
+        sendflow.evaluate(compiled, _assessment(start))  # the full shape has a program
+        sendflow.evaluate(compiled, _assessment(start)[:2])  # and so has its first half
+    history = _assessment(date(2023, 5, 2))
+    as_of = history[1].on  # before the advice was asked for
+    assert outcome(compiled, history, as_of) == outcome(CompiledProcess(process), history, as_of)
+    assert sendflow.evaluate(compiled, history, as_of=as_of).state == "assessing"
+    shorter = outcome(CompiledProcess(process), history[:2], as_of)
+    assert outcome(compiled, history, as_of) == shorter
+
+
+def test_changing_the_list_given_later_does_not_change_an_evaluation() -> None:
+    """Results are made when first read, from the evaluation's own copy of the events."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    for start in (date(2024, 1, 8), date(2024, 3, 4)):
+        sendflow.evaluate(compiled, _assessment(start))
+    history = _assessment(date(2023, 5, 2))
+    evaluation = sendflow.evaluate(compiled, history)  # replayed by the program
+    expected = outcome(CompiledProcess(process), _assessment(date(2023, 5, 2)))
+    history[:] = _assessment(date(2020, 1, 6))
+    assert evaluation.to_dict() == expected
