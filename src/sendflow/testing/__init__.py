@@ -26,14 +26,12 @@ from sendflow.testing.properties import (
     replay_is_deterministic,
     results_survive_json,
 )
+from sendflow.testing.scenario_checks import Mismatch, ScenarioMismatchError, run_scenario
 from sendflow.testing.scenarios import (
-    Mismatch,
     Scenario,
     ScenarioFile,
     ScenarioFileError,
-    ScenarioMismatchError,
     load_scenario_file,
-    run_scenario,
 )
 from sendflow.testing.strategies import (
     dates,

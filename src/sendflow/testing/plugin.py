@@ -19,13 +19,8 @@ import pytest
 
 from sendflow.definitions.model import Process
 from sendflow.errors import SendflowError
-from sendflow.testing.scenarios import (
-    SUFFIX,
-    Scenario,
-    ScenarioMismatchError,
-    load_scenario_file,
-    run_scenario,
-)
+from sendflow.testing.scenario_checks import ScenarioMismatchError, run_scenario
+from sendflow.testing.scenarios import SUFFIX, Scenario, load_scenario_file
 
 __all__ = ["ScenarioFileCollector", "ScenarioItem", "pytest_collect_file"]
 
