@@ -16,7 +16,6 @@ from sendflow.testing.invalid import InvalidHistory, invalid_events, invalid_nex
 from sendflow.testing.machine import CaseMachine, CaseSystem, InMemoryCases, case_machine
 from sendflow.testing.properties import (
     HISTORY_PROPERTIES,
-    check_process,
     due_dates_never_precede_their_start,
     every_clock_gets_one_verdict,
     exceptions_never_move_due_dates,
@@ -47,6 +46,7 @@ from sendflow.testing.structure import (
     every_state_is_reachable,
     every_state_reaches_a_final_state,
 )
+from sendflow.testing.whole_process import check_process
 
 __all__ = [
     "DEFINITION_PROPERTIES",

@@ -1,9 +1,9 @@
-"""Properties of case histories every definition must keep, and ``check_process``.
+"""Properties of case histories every definition must keep.
 
 Each is a function ``property(process, history)`` that raises :class:`PropertyError` when
 it does not hold. Use them with your own ``@given(histories(process))`` tests, or let
-:func:`check_process` run them, with the properties of the definition's structure (see
-:mod:`sendflow.testing.structure`), on generated histories.
+:func:`sendflow.testing.check_process` run them, with the properties of the definition's
+structure (see :mod:`sendflow.testing.structure`), on generated histories.
 """
 
 from __future__ import annotations
@@ -12,21 +12,16 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
-
 from sendflow.definitions.model import DueMode, Kind, Process, TimeLimit
 from sendflow.engine import CompiledProcess
 from sendflow.errors import SendflowError
 from sendflow.events import Event
-from sendflow.processes import load_process
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation, Status, TimeLimitResult
-from sendflow.testing.strategies import histories
-from sendflow.testing.structure import DEFINITION_PROPERTIES, PropertyError, as_compiled
+from sendflow.testing.structure import PropertyError, as_compiled
 
 __all__ = [
     "HISTORY_PROPERTIES",
-    "check_process",
     "due_dates_never_precede_their_start",
     "every_clock_gets_one_verdict",
     "exceptions_never_move_due_dates",
@@ -409,57 +404,3 @@ HISTORY_PROPERTIES: tuple[HistoryProperty, ...] = (
     results_survive_json,
 )
 """The properties of a history, checked on generated histories."""
-
-
-def check_process(
-    process: Process | CompiledProcess | str,
-    *,
-    max_examples: int | None = None,
-    max_events: int = 20,
-) -> None:
-    """Check every property on ``process``; raise :class:`PropertyError` on the first fault.
-
-    The definition's properties are checked first, all together; then each generated
-    history is checked against every history property, and hypothesis shrinks a failing
-    history to a short one.
-
-    Args:
-        process: A process, its compiled form, or a packaged id or file path.
-        max_examples: How many histories to try; default the current hypothesis profile's.
-        max_events: The longest history to generate.
-    """
-    if isinstance(process, str):
-        process = load_process(process)
-    compiled = as_compiled(process)
-    failures: list[str] = []
-    for prop in DEFINITION_PROPERTIES:
-        try:
-            prop(compiled)
-        except PropertyError as exc:
-            failures.append(str(exc))
-    if failures:
-        raise PropertyError(
-            "definition properties",
-            f"process {compiled.process.id!r} breaks {len(failures)} definition "
-            "propert"
-            + ("y" if len(failures) == 1 else "ies")
-            + ":\n"
-            + "\n".join(f"- {f}" for f in failures),
-        )
-    chosen = settings(
-        settings(),
-        max_examples=max_examples or settings().max_examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-
-    def run(history: list[Event]) -> None:
-        for prop in HISTORY_PROPERTIES:
-            prop(compiled, history)
-
-    # Every call shares this function's source, so hypothesis would keep one example
-    # database entry for all processes; the extra digest (what pytest's parametrize sets)
-    # keeps a failing history of one process for that process.
-    named = f"{compiled.process.id} {compiled.process.version} {compiled.process.file}"
-    run._hypothesis_internal_add_digest = named.encode()  # type: ignore[attr-defined]
-    chosen(given(history=histories(compiled, max_events=max_events))(run))()
