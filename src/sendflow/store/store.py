@@ -9,7 +9,7 @@ retraction that would break the history) leaves the case exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
@@ -20,21 +20,19 @@ from sqlalchemy import (
     Executable,
     Row,
     insert,
-    select,
-    update,
 )
 from sqlalchemy.exc import IntegrityError
 
 from sendflow.case import Case
 from sendflow.definitions.model import Process
-from sendflow.errors import CaseFileError, EventError, SendflowError, StaleCaseError
+from sendflow.errors import CaseFileError, EventError, StaleCaseError
 from sendflow.events import Event, to_event
 from sendflow.processes import load_process
 from sendflow.related import LinkedEvent, linked_events
 from sendflow.replay import evaluate
 from sendflow.results import Evaluation
 from sendflow.store import claims as claiming
-from sendflow.store import importing, queries, reading
+from sendflow.store import importing, queries, reading, writing
 from sendflow.store.connect import WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
 from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredEvent
@@ -45,12 +43,6 @@ from sendflow.store.schema import events as event_log
 __all__ = ["DEFAULT_URL", "Store"]
 
 DEFAULT_URL = "sqlite:///sendflow.db"
-_RETRIES = 5  # attempts when the caller did not pin a version
-
-_Change = Callable[[list[StoredEvent]], tuple[list[Event], Executable]]
-"""What a write does: from the audit trail, the new legal history and the row to add."""
-_Then = Callable[[Connection, "Row[Any, Any, Any]", list[Event]], None]
-"""What else a write does in the same transaction, once the case itself is written."""
 
 
 class Store:
@@ -200,7 +192,9 @@ class Store:
                         )
                     self._append_linked(conn, head.related_case, item)
 
-        return self._write(case_id, expected_version, change, then=then)
+        return writing.write(
+            self._writer, self._engine, case_id, expected_version, change, self.process, then=then
+        )
 
     def _append_linked(self, conn: Connection, case_id: str, item: LinkedEvent) -> None:
         """Append a linked event to ``case_id`` inside the caller's transaction."""
@@ -214,7 +208,7 @@ class Store:
         event = _stamped(item.event)
         legal = [*(s.event for s in trail if s.retraction is None), event]
         statement = insert(event_log).values(event_values(case_id, len(trail) + 1, event))
-        if not self._commit(conn, case_id, head, legal, statement):
+        if not writing.commit(conn, case_id, head, legal, statement, self.process(head.process)):
             raise StaleCaseError(case_id, head.version, None)
 
     def retract(
@@ -261,79 +255,15 @@ class Store:
             }
             return legal, insert(retractions).values(row)
 
-        return self._write(
+        return writing.write(
+            self._writer,
+            self._engine,
             case_id,
             expected_version,
             change,
+            self.process,
             rejected=f"retracting event {sequence} would leave a history that is not valid",
         )
-
-    def _commit(
-        self,
-        conn: Connection,
-        case_id: str,
-        head: Row[Any, Any, Any],
-        legal: list[Event],
-        statement: Executable,
-        *,
-        rejected: str = "",
-    ) -> bool:
-        """Write the case's new legal history in ``conn``; ``False`` if another writer won."""
-        definition = self.process(head.process)
-        try:
-            evaluation = evaluate(definition, legal, case_id=case_id)
-        except SendflowError as exc:
-            if not rejected:
-                raise
-            raise EventError(f"{rejected}: {exc} Nothing was written.", case_id=case_id) from exc
-        values = case_values(
-            case_id,
-            definition,
-            evaluation,
-            legal,
-            related_case=head.related_case,
-            version=head.version + 1,
-        )
-        del values["id"]
-        done = conn.execute(
-            update(cases)
-            .where(cases.c.id == case_id, cases.c.version == head.version)
-            .values(values)
-        )
-        if done.rowcount != 1:
-            return False
-        conn.execute(statement)
-        queries.write_limits(conn, case_id, definition, evaluation, replace=True)
-        return True
-
-    def _write(
-        self,
-        case_id: str,
-        expected: int | None,
-        change: _Change,
-        *,
-        rejected: str = "",
-        then: _Then | None = None,
-    ) -> int:
-        attempts = 1 if expected is not None else _RETRIES
-        for attempt in range(attempts):
-            with self._writer.begin() as conn:
-                head = queries.head(conn, case_id)
-                if expected is not None and head.version != expected:
-                    raise StaleCaseError(case_id, expected, head.version)
-                trail = queries.trail(conn, case_id)
-                legal, statement = change(trail)
-                if self._commit(conn, case_id, head, legal, statement, rejected=rejected):
-                    if then is not None:
-                        then(conn, head, legal)
-                    written: int = head.version + 1
-                    return written
-            if attempt + 1 == attempts:
-                with self._engine.connect() as conn:
-                    now = conn.execute(select(cases.c.version).where(cases.c.id == case_id))
-                    lost = expected if expected is not None else head.version
-                    raise StaleCaseError(case_id, lost, now.scalar())
-        raise AssertionError("unreachable")  # pragma: no cover
 
     # Reading -----------------------------------------------------------------------------
 
