@@ -218,11 +218,6 @@ class Program:
         )  # fmt: skip
         self.checks = tuple(checks)
 
-    @property
-    def state(self) -> str:
-        """The state every history of this shape ends in."""
-        return self.standing.state
-
     def run(
         self,
         compiled: CompiledProcess,

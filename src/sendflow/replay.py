@@ -19,7 +19,7 @@ from sendflow.errors import CaseFileError, EventError
 from sendflow.events import Event, to_event
 from sendflow.fold import fold
 from sendflow.programs import ProgramCache
-from sendflow.results import Evaluation, TimeLimitResult
+from sendflow.results import Evaluation, Standing, TimeLimitResult
 
 __all__ = ["evaluate"]
 
@@ -62,38 +62,36 @@ def evaluate(
     if cache is None:
         cache = compiled.programs = ProgramCache(compiled)
     given = list(events)
-    # Most histories are Events in legal order, evaluated as of their last day or later,
-    # of a shape met before: its program replays them (see ``sendflow.programs``).
+    # Most histories are Events in legal order, evaluated as of their last day or later:
+    # their shape is read as given, and nothing needs reading, sorting or cutting.
     shape = cache.reader.shape(given) if given else None
-    if shape is not None:
-        events_given: list[Event] = given  # type: ignore[assignment]  # only Events have a shape
-        last = events_given[-1].on
-        program = cache.programs.get(shape) if as_of is None or as_of >= last else None
-        if program is not None:
-            cache.replayed += 1
-            as_of = last if as_of is None else as_of
-            results = program.run(compiled, events_given, range(len(given)), case_id, as_of)
-            return Evaluation(program.standing, case_id, as_of, results)
-    recorded = _as_events(given)
-    history = ordered(recorded)
-    if not history:
-        raise CaseFileError(f"case {case_id or '(unnamed)'} has no events: nothing to evaluate.")
-    positions = _positions(recorded, history)
+    if shape is not None and (as_of is None or as_of >= given[-1].on):  # type: ignore[union-attr]
+        history: list[Event] = given  # type: ignore[assignment]  # only Events have a shape
+        positions: Sequence[int] = range(len(history))
+        as_of = history[-1].on if as_of is None else as_of
+    else:
+        recorded = _as_events(given)
+        history = ordered(recorded)
+        if not history:
+            raise CaseFileError(
+                f"case {case_id or '(unnamed)'} has no events: nothing to evaluate."
+            )
+        positions = _positions(recorded, history)
+        if as_of is None:
+            as_of = history[-1].on
+        elif as_of < history[0].on:
+            raise CaseFileError(
+                f"the as-of date {as_of.isoformat()} is before the case began on "
+                f"{history[0].on.isoformat()}; choose a date on or after it."
+            )
+        if history[-1].on > as_of:
+            history = [event for event in history if event.on <= as_of]
+        if history is not given:
+            shape = cache.reader.shape(history)  # events read, put in order or cut at as_of
     if history[0].name not in compiled.process.start:
         _check_start(compiled, history, case_id, positions[0])
-    if as_of is None:
-        as_of = history[-1].on
-    elif as_of < history[0].on:
-        raise CaseFileError(
-            f"the as-of date {as_of.isoformat()} is before the case began on "
-            f"{history[0].on.isoformat()}; choose a date on or after it."
-        )
-    if history[-1].on > as_of:
-        history = [event for event in history if event.on <= as_of]
-    if history is not given:
-        shape = cache.reader.shape(history)  # events read, put in order or cut at as_of
-    state, results = _replay(compiled, cache, history, positions, case_id, as_of, shape)
-    return Evaluation(compiled.standing(state), case_id, as_of, results)
+    standing, results = _replay(compiled, cache, history, positions, case_id, as_of, shape)
+    return Evaluation(standing, case_id, as_of, results)
 
 
 def _replay(
@@ -104,18 +102,18 @@ def _replay(
     case_id: str | None,
     as_of: date,
     shape: Hashable | None,
-) -> tuple[str, Callable[[], list[TimeLimitResult]]]:
+) -> tuple[Standing, Callable[[], list[TimeLimitResult]]]:
     """Fold ``history``: by its shape's recorded program if there is one, else in full.
 
-    ``shape`` is the shape of the events as given; it is read again when they were not.
-    Returns the final state and what makes the results; every due date and verdict is
-    settled before it returns.
+    ``history`` is in legal order and cut at ``as_of``; ``shape`` is its shape, if it has
+    one. Returns where the case stands and what makes the results; every due date and
+    verdict is settled before it returns.
     """
     if shape is not None:
         program = cache.programs.get(shape)
         if program is not None:
             cache.replayed += 1
-            return program.state, program.run(compiled, history, positions, case_id, as_of)
+            return program.standing, program.run(compiled, history, positions, case_id, as_of)
     cache.folded += 1
     state, states, clocks = fold(compiled, history, positions, case_id)
     if shape is not None and cache.wanted(shape):
@@ -123,7 +121,7 @@ def _replay(
     clocks.sort(key=CLOCK_ORDER)
     for clock in clocks:
         clock.status, clock.days_late = clock.verdict(as_of)
-    return state, lambda: [clock.result(as_of) for clock in clocks]
+    return compiled.standing(state), lambda: [clock.result(as_of) for clock in clocks]
 
 
 def _as_events(events: Iterable[Event | Mapping[str, Any]]) -> list[Event]:
