@@ -96,7 +96,9 @@ def _encode(
         return _presence(value)
     if mode == _MEMBER:
         items = value if value.__class__ is list else (value,)
-        if all(str(item) in allowed for item in items):
+        # An empty list is as good as missing: it keeps its own code, as a required
+        # field left empty must not share a shape with one given.
+        if items and all(str(item) in allowed for item in items):
             return _ALLOWED
     if mode == _REPEAT and value != "":
         # Clocks are keyed by the text of the value, so repeats count by it too.

@@ -251,7 +251,7 @@ def test_allowed_values_that_steer_nothing_share_a_shape_and_others_do_not() -> 
         return [sendflow.Event("request_received", date(2024, 1, 8), data={"source": source})]
 
     assert reader.shape(opened("parent")) == reader.shape(opened("school"))
-    for wrong in ("nobody", "(allowed)", 1, ["parent", "nobody"]):
+    for wrong in ("nobody", "(allowed)", 1, ["parent", "nobody"], [], ""):
         assert reader.shape(opened(wrong)) != reader.shape(opened("parent")), wrong
     sendflow.evaluate(compiled, opened("parent"))
     sendflow.evaluate(compiled, opened("health"))  # the same shape: its program is recorded
