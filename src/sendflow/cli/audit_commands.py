@@ -66,31 +66,34 @@ def run_history(args: argparse.Namespace) -> int:
     rows = [_row(stored) for stored in trail]
     if args.format == "json":
         emit(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        for row in rows:
-            row["data"] = json.dumps(row["data"], ensure_ascii=False) if row["data"] else ""
-            retraction = row.pop("retraction")
-            row["retracted"] = (
-                "" if retraction is None else f"by {retraction['by']}: {retraction['reason']}"
-            )
-        table(rows, ["sequence", "on", "event", "data", "actor", "retracted"])
+        return 0
+    shown = [
+        {
+            **row,
+            "data": json.dumps(row["data"], ensure_ascii=False) if "data" in row else "",
+            "actor": row.get("actor", ""),
+            "retracted": "" if row["retraction"] is None else _retracted(row["retraction"]),
+        }
+        for row in rows
+    ]
+    table(shown, ["sequence", "on", "event", "data", "actor", "retracted"])
     return 0
 
 
 def _row(stored: StoredEvent) -> dict[str, Any]:
-    event = stored.event
+    """One event of the trail: its number, its case-file form, and any retraction."""
     retraction = stored.retraction
     return {
         "sequence": stored.sequence,
-        "on": event.on.isoformat(),
-        "event": event.name,
-        "data": {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in event.data.items()},
-        "actor": event.actor,
-        "recorded_at": None if event.recorded_at is None else event.recorded_at.isoformat(),
+        **stored.event.to_dict(),
         "retraction": None
         if retraction is None
         else {"by": retraction.by, "reason": retraction.reason, "at": retraction.at.isoformat()},
     }
+
+
+def _retracted(retraction: dict[str, Any]) -> str:
+    return f"by {retraction['by']}: {retraction['reason']}"
 
 
 def run_retract(args: argparse.Namespace) -> int:
