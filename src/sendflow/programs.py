@@ -310,10 +310,6 @@ class ProgramCache:
         self.replayed = 0
         self.folded = 0
 
-    def get(self, shape: Hashable) -> Program | None:
-        """The program recorded for ``shape``, if any."""
-        return self.programs.get(shape)
-
     def wanted(self, shape: Hashable) -> bool:
         """Whether to record a program for ``shape`` (it has been folded before)."""
         if shape in self._seen:
