@@ -11,7 +11,7 @@ each chunk is timed three ways over the same event sequences:
 - + results: the same, then reading every ``TimeLimitResult`` (result objects are made on
   first read).
 
-A history whose shape (``sendflow.programs``) has been folded twice is replayed by a
+A history whose shape (``sendflow.engine.programs``) has been folded twice is replayed by a
 recorded program; the run reports how many were. The EHC caseload repeats a few hundred
 shapes; the mixed one is random walks, most of whose shapes occur once, so it mostly
 measures the full fold.
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sendflow
 from ehc_histories import ehc_histories
 from sendflow.definitions.model import Process
-from sendflow.engine import INITIAL, CompiledProcess, compile_process
+from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
 from walks import walks
 
 CHUNK = 5_000

@@ -15,7 +15,7 @@ from typing import Any
 
 import sendflow
 from sendflow.definitions.model import DataField, FieldType, Process
-from sendflow.engine import INITIAL, CompiledProcess, compile_process
+from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
 
 NAMES = ("health", "education", "social-care", "school")
 

@@ -24,3 +24,31 @@ def test_every_export_has_a_docstring() -> None:
     """Each exported class and function documents itself."""
     for name in sendflow.__all__:
         assert getattr(sendflow, name).__doc__, name
+
+
+def test_the_public_api_is_unchanged() -> None:
+    """The names ``sendflow`` promises stay exactly these (a change here is a release note)."""
+    assert sendflow.__all__ == [
+        "Case",
+        "CaseExistsError",
+        "CaseFileError",
+        "CaseNotFoundError",
+        "DefinitionError",
+        "DueItem",
+        "Evaluation",
+        "Event",
+        "EventError",
+        "ImportRejectedError",
+        "ImportReport",
+        "SendflowError",
+        "StaleCaseError",
+        "Status",
+        "Store",
+        "TimeLimitResult",
+        "UnknownProcessError",
+        "errors",
+        "evaluate",
+        "load_process",
+        "packaged_processes",
+        "read_case_file",
+    ]

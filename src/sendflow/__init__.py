@@ -15,7 +15,11 @@ with the legal reference behind it::
 """
 
 from sendflow import errors
-from sendflow.case import Case, read_case_file
+from sendflow.definitions.registry import load_process, packaged_processes
+from sendflow.engine.case import Case, read_case_file
+from sendflow.engine.events import Event
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.errors import (
     CaseFileError,
     DefinitionError,
@@ -24,10 +28,6 @@ from sendflow.errors import (
     StaleCaseError,
     UnknownProcessError,
 )
-from sendflow.events import Event
-from sendflow.processes import load_process, packaged_processes
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation, Status, TimeLimitResult
 from sendflow.store import (
     CaseExistsError,
     CaseNotFoundError,

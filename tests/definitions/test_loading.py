@@ -11,7 +11,7 @@ import sendflow
 from sendflow.definitions import Process, load_definition, parse_definition
 from sendflow.definitions.model import DueMode, Evidence, Kind
 from sendflow.errors import DefinitionError, UnknownProcessError
-from sendflow.periods import Counting, Period
+from sendflow.time.periods import Counting, Period
 
 VALID = """\
 id: small-assessment

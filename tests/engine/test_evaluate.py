@@ -9,7 +9,7 @@ import pytest
 import sendflow
 from sendflow import Case, CaseFileError, Event, EventError, Status, TimeLimitResult
 from sendflow.definitions import Process
-from sendflow.engine import compile_process
+from sendflow.engine.machine import compile_process
 
 EHC = "ehc-needs-assessment"
 

@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import sendflow
-from sendflow import programs
 from sendflow.definitions.model import FieldType
-from sendflow.engine import CompiledProcess
+from sendflow.engine import programs
+from sendflow.engine.events import Event
+from sendflow.engine.machine import CompiledProcess
+from sendflow.engine.shapes import ShapeReader, steering_fields
 from sendflow.errors import SendflowError
-from sendflow.events import Event
-from sendflow.shapes import ShapeReader, steering_fields
 from sendflow.testing.scenarios import load_scenario_file
 from sendflow.testing.strategies import histories
 

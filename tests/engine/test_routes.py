@@ -9,7 +9,7 @@ import pytest
 import sendflow
 from sendflow.definitions.loading import parse_definition
 from sendflow.definitions.model import Process
-from sendflow.engine import compile_process
+from sendflow.engine.machine import compile_process
 from sendflow.errors import DefinitionError
 
 PROCESS = """

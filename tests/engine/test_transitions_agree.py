@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sendflow
-from sendflow.engine import INITIAL, CompiledProcess, compile_process
+from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
 from sendflow.errors import EventError
 
 NOT_AN_EVENT = "no_such_event"

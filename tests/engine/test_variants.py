@@ -10,8 +10,8 @@ import pytest
 import sendflow
 from sendflow.definitions.loading import parse_definition
 from sendflow.definitions.model import Process
+from sendflow.engine.results import Status
 from sendflow.errors import DefinitionError, EventError
-from sendflow.results import Status
 
 PROCESS = """
 id: transfers

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import sendflow
-from sendflow.events import to_event
+from sendflow.engine.events import to_event
 from sendflow.store import Sourced, Store
 
 from .helpers import PROCESS

@@ -8,7 +8,7 @@ import pytest
 
 import sendflow
 from sendflow.definitions.model import EventSpec, State
-from sendflow.events import Event
+from sendflow.engine.events import Event
 from sendflow.testing import (
     PropertyError,
     check_process,

@@ -7,15 +7,15 @@ import json
 from datetime import date
 from pathlib import Path
 
-from sendflow.calendars import load_closures
-from sendflow.case import Case, read_case_file
 from sendflow.cli.database import database_url
 from sendflow.cli.output import emit
+from sendflow.engine.case import Case, read_case_file
+from sendflow.engine.events import parse_day
+from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError
-from sendflow.events import parse_day
-from sendflow.periods import format_day
-from sendflow.results import Evaluation
 from sendflow.store import Store
+from sendflow.time.calendars import load_closures
+from sendflow.time.periods import format_day
 
 __all__ = ["register"]
 

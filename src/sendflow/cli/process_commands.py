@@ -8,8 +8,8 @@ import textwrap
 from sendflow.cli.output import emit
 from sendflow.definitions.loading import load_definition
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, Process, TimeLimit
+from sendflow.definitions.registry import load_process, packaged_processes
 from sendflow.errors import DefinitionError
-from sendflow.processes import load_process, packaged_processes
 
 __all__ = ["register"]
 

@@ -16,13 +16,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sendflow.case import check_case_shape
-from sendflow.casefiles import case_files, read_case_sources
 from sendflow.definitions.model import Process
+from sendflow.definitions.registry import load_process
+from sendflow.engine.case import check_case_shape
+from sendflow.engine.casefiles import case_files, read_case_sources
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, SendflowError
-from sendflow.processes import load_process
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation
 
 __all__ = ["compare_case", "read_histories", "register"]
 

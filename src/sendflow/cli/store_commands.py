@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from sendflow.casefiles import case_files, read_case_sources
 from sendflow.cli.database import add_db, database_url
 from sendflow.cli.output import emit, table, warn
+from sendflow.engine.casefiles import case_files, read_case_sources
+from sendflow.engine.events import parse_day
 from sendflow.errors import CaseFileError
-from sendflow.events import parse_day
 from sendflow.store import Store
 
 __all__ = ["register"]

@@ -18,7 +18,7 @@ from sendflow.definitions.model import (
 from sendflow.definitions.reader import did_you_mean, unknown_values
 from sendflow.definitions.source import Path, Source
 from sendflow.errors import Problem
-from sendflow.periods import Unit
+from sendflow.time.periods import Unit
 
 __all__ = ["check_process", "reachable_states"]
 

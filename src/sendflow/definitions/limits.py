@@ -7,7 +7,6 @@ from typing import Any
 
 import attrs
 
-from sendflow.calendars import CALENDAR_NAMES
 from sendflow.definitions.model import (
     Due,
     DueMode,
@@ -20,7 +19,8 @@ from sendflow.definitions.model import (
 )
 from sendflow.definitions.reader import Reader
 from sendflow.definitions.source import Path
-from sendflow.periods import Counting, Period
+from sendflow.time.calendars import CALENDAR_NAMES
+from sendflow.time.periods import Counting, Period
 
 __all__ = ["DUTIES", "LimitReader"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from sendflow.periods import Counting, Period
+from sendflow.time.periods import Counting, Period
 
 __all__ = [
     "DataField",

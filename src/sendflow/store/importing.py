@@ -24,11 +24,11 @@ from typing import Any
 import attrs
 from sqlalchemy import JSON, Connection, Engine, Table, insert, select
 
-from sendflow.case import CASE_FILE_KEYS, Case
-from sendflow.casefiles import CaseSource
 from sendflow.definitions.model import Process
+from sendflow.definitions.registry import load_process
+from sendflow.engine.case import CASE_FILE_KEYS, Case
+from sendflow.engine.casefiles import CaseSource
 from sendflow.errors import SendflowError
-from sendflow.processes import load_process
 from sendflow.store.errors import CaseExistsError, ImportRejectedError
 from sendflow.store.records import BadCase, ImportReport
 from sendflow.store.rows import case_values, event_values, limit_values
@@ -41,7 +41,7 @@ BATCH_SIZE = 1000
 
 
 Sourced = CaseSource
-"""A case to import with where it came from (see :class:`sendflow.casefiles.CaseSource`)."""
+"""A case to import with where it came from (see :class:`sendflow.engine.casefiles.CaseSource`)."""
 
 
 _KEYS = frozenset(CASE_FILE_KEYS)

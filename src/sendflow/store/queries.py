@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, select, update
 
 from sendflow.definitions.model import Process
-from sendflow.results import Evaluation
+from sendflow.engine.results import Evaluation
 from sendflow.store.errors import CaseNotFoundError
 from sendflow.store.records import CaseSummary, Retraction, StoredEvent
 from sendflow.store.rows import event_from_row, limit_values, utc

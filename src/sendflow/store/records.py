@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from sendflow.events import Event
+from sendflow.engine.events import Event
 
 __all__ = ["BadCase", "CaseSummary", "DueItem", "ImportReport", "Retraction", "StoredEvent"]
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sendflow.definitions.model import Process
-from sendflow.events import Event
-from sendflow.results import Evaluation, Status
+from sendflow.engine.events import Event
+from sendflow.engine.results import Evaluation, Status
 
 __all__ = ["case_values", "event_from_row", "event_values", "limit_values", "utc"]
 

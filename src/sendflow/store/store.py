@@ -23,14 +23,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from sendflow.case import Case
 from sendflow.definitions.model import Process
+from sendflow.definitions.registry import load_process
+from sendflow.engine.case import Case
+from sendflow.engine.events import Event, to_event
+from sendflow.engine.related import LinkedEvent, linked_events
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, EventError, StaleCaseError
-from sendflow.events import Event, to_event
-from sendflow.processes import load_process
-from sendflow.related import LinkedEvent, linked_events
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation
 from sendflow.store import claims as claiming
 from sendflow.store import importing, queries, reading, writing
 from sendflow.store.connect import WRITE, migrate, open_engine
@@ -160,7 +160,7 @@ class Store:
 
         With ``apply_links``, what the event means for the case's related case (an
         appeal's order to assess reverses the refusal in the assessment case; see
-        :mod:`sendflow.related`) is recorded there in the same transaction: both cases
+        :mod:`sendflow.engine.related`) is recorded there in the same transaction: both cases
         change, or neither does.
 
         Raises:

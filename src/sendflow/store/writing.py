@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Executable, Row, select, update
 
 from sendflow.definitions.model import Process
+from sendflow.engine.events import Event
+from sendflow.engine.replay import evaluate
 from sendflow.errors import EventError, SendflowError, StaleCaseError
-from sendflow.events import Event
-from sendflow.replay import evaluate
 from sendflow.store import queries
 from sendflow.store.records import StoredEvent
 from sendflow.store.rows import case_values

@@ -16,9 +16,9 @@ import attrs
 from hypothesis import strategies as st
 
 from sendflow.definitions.model import DataField, EventSpec, FieldType, Process
-from sendflow.engine import CompiledProcess
-from sendflow.events import Event
-from sendflow.results import Evaluation
+from sendflow.engine.events import Event
+from sendflow.engine.machine import CompiledProcess
+from sendflow.engine.results import Evaluation
 from sendflow.testing.strategies import MIN_DATE, _accepts, _replay, _value, _walk, histories
 
 __all__ = ["InvalidHistory", "invalid_events", "invalid_next_events"]

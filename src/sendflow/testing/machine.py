@@ -24,13 +24,13 @@ from typing import Any, ClassVar, Protocol
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
-from sendflow.case import Case
 from sendflow.definitions.model import Process
+from sendflow.definitions.registry import load_process
+from sendflow.engine.case import Case
+from sendflow.engine.events import Event
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation
 from sendflow.errors import SendflowError
-from sendflow.events import Event
-from sendflow.processes import load_process
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation
 from sendflow.testing.invalid import invalid_next_events
 from sendflow.testing.strategies import next_events
 

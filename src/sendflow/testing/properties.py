@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
 from sendflow.definitions.model import DueMode, Kind, Process, TimeLimit
-from sendflow.engine import CompiledProcess
+from sendflow.engine.events import Event
+from sendflow.engine.machine import CompiledProcess
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.errors import SendflowError
-from sendflow.events import Event
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation, Status, TimeLimitResult
 from sendflow.testing.structure import PropertyError, as_compiled
 
 __all__ = [

@@ -14,9 +14,9 @@ from typing import Any
 import attrs
 
 from sendflow.definitions.model import Process
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.errors import SendflowError
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation, Status, TimeLimitResult
 from sendflow.testing.scenarios import ErrorExpectation, LimitExpectation, Scenario
 
 __all__ = ["Mismatch", "ScenarioMismatchError", "run_scenario"]

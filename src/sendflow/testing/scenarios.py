@@ -31,11 +31,11 @@ import attrs
 
 from sendflow.definitions.model import Process
 from sendflow.definitions.reader import Reader, did_you_mean
+from sendflow.definitions.registry import load_process
 from sendflow.definitions.source import Path as YamlPath
 from sendflow.definitions.source import read_yaml
+from sendflow.engine.results import Status
 from sendflow.errors import Problem, SendflowError
-from sendflow.processes import load_process
-from sendflow.results import Status
 
 __all__ = [
     "SUFFIX",

@@ -23,11 +23,11 @@ import attrs
 from hypothesis import strategies as st
 
 from sendflow.definitions.model import DataField, DueMode, EventSpec, FieldType, Kind, Process
-from sendflow.engine import CompiledProcess, compile_process
+from sendflow.engine.events import Event
+from sendflow.engine.machine import CompiledProcess, compile_process
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.errors import SendflowError
-from sendflow.events import Event
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation, Status, TimeLimitResult
 from sendflow.testing.dates import MAX_DATE, MIN_DATE, dates, edge_dates
 
 __all__ = ["MAX_DATE", "MIN_DATE", "dates", "edge_dates", "histories", "next_events"]

@@ -13,8 +13,8 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 
 from sendflow.definitions.model import Kind, Process, TimeLimit
-from sendflow.engine import INITIAL, CompiledProcess, compile_process
-from sendflow.events import Event
+from sendflow.engine.events import Event
+from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
 
 __all__ = [
     "DEFINITION_PROPERTIES",

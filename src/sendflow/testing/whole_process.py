@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from sendflow.definitions.model import Process
-from sendflow.engine import CompiledProcess
-from sendflow.events import Event
-from sendflow.processes import load_process
+from sendflow.definitions.registry import load_process
+from sendflow.engine.events import Event
+from sendflow.engine.machine import CompiledProcess
 from sendflow.testing.properties import HISTORY_PROPERTIES
 from sendflow.testing.strategies import histories
 from sendflow.testing.structure import DEFINITION_PROPERTIES, PropertyError, as_compiled

@@ -16,7 +16,7 @@ in legal order, and for each declared data field:
 A history has no shape when a shape cannot settle how it folds: an exception with a
 validity window or a fact check, an unknown event or data field, a value that cannot be
 hashed, events out of legal order, or anything but :class:`Event` objects. Replay
-programs (``sendflow.programs``) are kept by shape.
+programs (``sendflow.engine.programs``) are kept by shape.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from datetime import date
 from typing import Any
 
 from sendflow.definitions.model import DataField, FieldType, LimitVersion
-from sendflow.engine import ANCHOR, LEAD_OPEN, START, CompiledProcess
-from sendflow.events import Event
+from sendflow.engine.events import Event
+from sendflow.engine.machine import ANCHOR, LEAD_OPEN, START, CompiledProcess
 
 __all__ = ["ShapeReader", "steering_fields"]
 

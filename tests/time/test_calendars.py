@@ -9,8 +9,8 @@ import holidays
 import pytest
 from hypothesis import given
 
-from sendflow import calendars
-from sendflow.calendars import (
+from sendflow.time import calendars
+from sendflow.time.calendars import (
     CALENDAR_NAMES,
     Calendar,
     EnglandCalendar,

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from sendflow.definitions.model import ExceptionReason, Process
 from sendflow.definitions.reader import did_you_mean
+from sendflow.engine.events import Event, parse_day
 from sendflow.errors import EventError
-from sendflow.events import Event, parse_day
-from sendflow.periods import format_day
+from sendflow.time.periods import format_day
 
 if TYPE_CHECKING:
-    from sendflow.clocks import Clock
+    from sendflow.engine.clocks import Clock
 
 __all__ = ["apply_exception", "check_closure_window"]
 

@@ -2,8 +2,8 @@
 
 Every event is checked against the transition table and its data against the
 definition; clocks start, end, are voided, excused and closed as the definition says,
-and each gets its due date. ``sendflow.replay.evaluate`` gives the clocks their verdicts,
-or replays a recorded program (``sendflow.programs``) when the history's shape has one.
+and each gets its due date. ``sendflow.engine.replay.evaluate`` gives the clocks their verdicts,
+or replays a recorded program (``sendflow.engine.programs``) when the history's shape has one.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sendflow.clocks import Clock, LimitPlan
 from sendflow.definitions.model import LimitVersion, TimeLimit
 from sendflow.definitions.reader import did_you_mean
-from sendflow.engine import (
+from sendflow.engine.clocks import Clock, LimitPlan
+from sendflow.engine.events import Event
+from sendflow.engine.exceptions import apply_exception
+from sendflow.engine.machine import (
     ANCHOR,
     GUARD,
     INITIAL,
@@ -26,9 +28,7 @@ from sendflow.engine import (
     CompiledProcess,
 )
 from sendflow.errors import EventError
-from sendflow.events import Event
-from sendflow.exceptions import apply_exception
-from sendflow.periods import format_day
+from sendflow.time.periods import format_day
 
 __all__ = ["fold"]
 

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 import attrs
 
-from sendflow.calendars import Calendar, get_calendar
+from sendflow.time.calendars import Calendar, get_calendar
 
 __all__ = [
     "Counting",

@@ -4,7 +4,7 @@ A process's ``links`` (see :mod:`sendflow.definitions.links`) say, as data, whic
 events record an event in a related case: an appeal's order to assess records
 ``refusal_reversed`` (route ``tribunal``) in the assessment case. :func:`linked_events`
 works out those events; :func:`apply_to_related` records them on the related
-:class:`~sendflow.case.Case`. The store does the same inside one transaction.
+:class:`~sendflow.engine.case.Case`. The store does the same inside one transaction.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from sendflow.case import Case
 from sendflow.definitions.model import Process
-from sendflow.engine import ordered
+from sendflow.definitions.registry import load_process
+from sendflow.engine.case import Case
+from sendflow.engine.events import Event
+from sendflow.engine.machine import ordered
 from sendflow.errors import CaseFileError
-from sendflow.events import Event
-from sendflow.processes import load_process
 
 __all__ = ["LinkedEvent", "apply_to_related", "linked_events"]
 

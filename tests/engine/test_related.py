@@ -9,9 +9,9 @@ import pytest
 
 import sendflow
 from sendflow.definitions import parse_definition
-from sendflow.related import apply_to_related, linked_events
+from sendflow.engine.related import apply_to_related, linked_events
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def refused_assessment(case_id: str = "R1") -> sendflow.Case:

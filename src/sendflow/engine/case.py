@@ -12,11 +12,11 @@ from typing import Any
 import yaml
 
 from sendflow.definitions.model import Process
+from sendflow.definitions.registry import load_process
+from sendflow.engine.events import Event, to_event
+from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation, TimeLimitResult
 from sendflow.errors import CaseFileError, EventError, SendflowError
-from sendflow.events import Event, to_event
-from sendflow.processes import load_process
-from sendflow.replay import evaluate
-from sendflow.results import Evaluation, TimeLimitResult
 
 __all__ = ["CASE_FILE_KEYS", "Case", "check_case_shape", "read_case_file"]
 

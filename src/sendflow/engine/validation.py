@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sendflow.definitions.model import EventSpec, FieldType
 from sendflow.definitions.reader import did_you_mean
+from sendflow.engine.events import Event, parse_day
 from sendflow.errors import EventError
-from sendflow.events import Event, parse_day
 
 if TYPE_CHECKING:
-    from sendflow.clocks import LimitPlan
+    from sendflow.engine.clocks import LimitPlan
 
 __all__ = ["EventPlan"]
 

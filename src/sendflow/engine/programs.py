@@ -1,7 +1,7 @@
 """Replay programs: a history's shape folded once, then replayed on other dates.
 
 Dates only feed the due dates and verdicts; everything else about a fold follows from
-the history's shape (``sendflow.shapes``). So a shape folded in full a second time is
+the history's shape (``sendflow.engine.shapes``). So a shape folded in full a second time is
 recorded as a program (one step per clock, with the positions of the events that start,
 meet, void or close it); every later history of the same shape replays that program on
 its own dates. The tests prove that a program replays generated histories, moved to
@@ -17,13 +17,13 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from sendflow.clocks import CLOCK_ORDER, Clock
 from sendflow.definitions.model import FieldType, Kind
-from sendflow.engine import CompiledProcess
-from sendflow.events import Event
-from sendflow.explanations import explain
-from sendflow.results import Standing, Status, TimeLimitResult
-from sendflow.shapes import ShapeReader
+from sendflow.engine.clocks import CLOCK_ORDER, Clock
+from sendflow.engine.events import Event
+from sendflow.engine.explanations import explain
+from sendflow.engine.machine import CompiledProcess
+from sendflow.engine.results import Standing, Status, TimeLimitResult
+from sendflow.engine.shapes import ShapeReader
 
 __all__ = ["Program", "ProgramCache", "record_program"]
 

@@ -2,7 +2,8 @@
 
 Replay is a pure function of the definition, the events, the calendars and the "as of"
 date: nothing else changes state. A history whose shape has a recorded program is
-replayed by it (``sendflow.programs``); any other is folded in full (``sendflow.fold``).
+replayed by it (``sendflow.engine.programs``); any other is folded in full
+(``sendflow.engine.fold``).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from datetime import date
 from itertools import repeat
 from typing import Any
 
-from sendflow.clocks import CLOCK_ORDER
 from sendflow.definitions.model import Process
-from sendflow.engine import INITIAL, CompiledProcess, compile_process, ordered
+from sendflow.engine.clocks import CLOCK_ORDER
+from sendflow.engine.events import Event, to_event
+from sendflow.engine.explanations import settle
+from sendflow.engine.fold import fold
+from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process, ordered
+from sendflow.engine.programs import ProgramCache
+from sendflow.engine.results import Evaluation, Standing, TimeLimitResult
 from sendflow.errors import CaseFileError, EventError
-from sendflow.events import Event, to_event
-from sendflow.fold import fold
-from sendflow.programs import ProgramCache
-from sendflow.results import Evaluation, Standing, TimeLimitResult
 
 __all__ = ["evaluate"]
 
@@ -46,7 +48,7 @@ def evaluate(
         as_of: The date to give verdicts for; defaults to the latest event's date.
         case_id: The case's id, used in messages and the result.
         closures: A council's own closure dates: not working days for this evaluation
-            (see :func:`sendflow.calendars.load_closures`).
+            (see :func:`sendflow.time.calendars.load_closures`).
 
     Raises:
         EventError: An event is unknown, not allowed in the state the case was in, lacks
@@ -121,7 +123,7 @@ def _replay(
     clocks.sort(key=CLOCK_ORDER)
     for clock in clocks:
         clock.status, clock.days_late = clock.verdict(as_of)
-    return compiled.standing(state), lambda: [clock.result(as_of) for clock in clocks]
+    return compiled.standing(state), lambda: [settle(clock, as_of) for clock in clocks]
 
 
 def _as_events(events: Iterable[Event | Mapping[str, Any]]) -> list[Event]:

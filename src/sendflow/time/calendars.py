@@ -25,7 +25,7 @@ from typing import Literal, Protocol, Self, overload
 
 import holidays
 
-from sendflow.closures import load_closures
+from sendflow.time.closures import load_closures
 
 __all__ = [
     "CALENDAR_NAMES",

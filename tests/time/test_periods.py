@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sendflow.calendars import EnglandCalendar, get_calendar
-from sendflow.periods import (
+from sendflow.time.calendars import EnglandCalendar, get_calendar
+from sendflow.time.periods import (
     Counting,
     Period,
     Unit,

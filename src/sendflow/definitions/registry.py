@@ -21,7 +21,7 @@ def _packaged_dir() -> Path | None:
     shipped = resources.files("sendflow") / "processes"
     if shipped.is_dir():
         return Path(str(shipped))
-    checkout = Path(__file__).resolve().parents[2] / "processes"
+    checkout = Path(__file__).resolve().parents[3] / "processes"
     return checkout if checkout.is_dir() else None
 
 

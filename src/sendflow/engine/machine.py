@@ -16,12 +16,12 @@ from typing import Any
 
 import transitions
 
-from sendflow.clocks import LimitPlan
 from sendflow.definitions.model import Kind, Process
+from sendflow.engine.clocks import LimitPlan
+from sendflow.engine.events import Event
+from sendflow.engine.results import Standing
+from sendflow.engine.validation import EventPlan
 from sendflow.errors import EventError
-from sendflow.events import Event
-from sendflow.results import Standing
-from sendflow.validation import EventPlan
 
 __all__ = ["INITIAL", "CompiledProcess", "compile_process"]
 
@@ -46,7 +46,7 @@ class CompiledProcess:
     def __init__(self, process: Process, *, closures: frozenset[date] = frozenset()) -> None:
         self.process = process
         self.closures = closures
-        # The replay programs of this process (``sendflow.programs``), made on first use.
+        # The replay programs of this process (``sendflow.engine.programs``), made on first use.
         self.programs: Any = None
         self._allowed: dict[str, tuple[str, ...]] = {}
         self._standing: dict[str, Standing] = {}
@@ -199,7 +199,7 @@ def compile_process(
     Args:
         process: The definition.
         closures: A council's own closure dates, which are not working days in any of
-            its calendars (see :func:`sendflow.calendars.load_closures`).
+            its calendars (see :func:`sendflow.time.calendars.load_closures`).
     """
     if closures is _NO_CLOSURES and _LAST and _LAST[0][0] is process:
         return _LAST[0][1]  # evaluating many cases of one process: skip the look-up

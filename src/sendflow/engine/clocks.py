@@ -1,7 +1,7 @@
 """Clocks: one running time limit inside a replay, its due date, verdict and explanation.
 
 A clock is internal and mutable while a history is folded; what users see is the frozen
-:class:`~sendflow.results.TimeLimitResult` it becomes.
+:class:`~sendflow.engine.results.TimeLimitResult` it becomes.
 """
 
 from __future__ import annotations
@@ -11,18 +11,17 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from sendflow.calendars import Calendar, EnglandCalendar, TribunalCalendar, get_calendar
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, TimeLimit
-from sendflow.explanations import explain
-from sendflow.periods import (
+from sendflow.engine.results import Status
+from sendflow.time.calendars import Calendar, EnglandCalendar, TribunalCalendar, get_calendar
+from sendflow.time.periods import (
     Counting,
     Period,
     Unit,
     add_months,
     day_before,
 )
-from sendflow.periods import period_end as count_period
-from sendflow.results import Status, TimeLimitResult
+from sendflow.time.periods import period_end as count_period
 
 __all__ = ["CLOCK_ORDER", "Clock", "LimitPlan"]
 
@@ -225,7 +224,7 @@ class Clock:
     Only what every clock has is set when it starts; the rest reads the class defaults
     until an event changes it (replay makes many clocks, and most stay simple). The
     ``*_at`` fields hold positions in the legal-order history, so that a replay program
-    (``sendflow.programs``) can redo a fold on the dates of another history.
+    (``sendflow.engine.programs``) can redo a fold on the dates of another history.
     """
 
     due_on: date | None = None
@@ -314,25 +313,6 @@ class Clock:
 
     def _excused(self, status: Status) -> Status:
         return Status.EXCUSED if self.exceptions else status
-
-    def result(self, as_of: date) -> TimeLimitResult:
-        """The frozen result of this clock, as settled for ``as_of``."""
-        limit = self.plan.limit
-        exceptions = self.exceptions
-        return TimeLimitResult(
-            limit.id,
-            self.key,
-            self.plan.kind_name,
-            limit.duty,
-            self.started_on,
-            self.due_on,
-            self.met_on,
-            self.status,
-            self.days_late,
-            tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
-            self.plan.references[id(self.version)],
-            lambda: explain(self, self.status, self.days_late, as_of),
-        )
 
 
 CLOCK_ORDER = operator.attrgetter("start_at", "order")

@@ -6,18 +6,35 @@ Every result carries one, with the rule's citation; reports and ``sendflow check
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from sendflow.definitions.model import Due, DueMode, Kind
-from sendflow.periods import describe_counting, format_day
-from sendflow.results import Status
+from sendflow.engine.clocks import Clock
+from sendflow.engine.results import Status, TimeLimitResult
+from sendflow.time.periods import describe_counting, format_day
 
-if TYPE_CHECKING:
-    from sendflow.clocks import Clock
-
-__all__ = ["explain"]
+__all__ = ["explain", "settle"]
 
 _ONE_DAY = timedelta(days=1)
+
+
+def settle(clock: Clock, as_of: date) -> TimeLimitResult:
+    """The frozen result of a clock, as settled for ``as_of``; its words made when read."""
+    limit = clock.plan.limit
+    exceptions = clock.exceptions
+    return TimeLimitResult(
+        limit.id,
+        clock.key,
+        clock.plan.kind_name,
+        limit.duty,
+        clock.started_on,
+        clock.due_on,
+        clock.met_on,
+        clock.status,
+        clock.days_late,
+        tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
+        clock.plan.references[id(clock.version)],
+        lambda: explain(clock, clock.status, clock.days_late, as_of),
+    )
 
 
 def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:

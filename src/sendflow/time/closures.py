@@ -2,7 +2,7 @@
 
 The file is YAML holding a list; each item is a date ('2024-12-27') or an inclusive range
 ('2024-12-23..2024-12-31'). :func:`load_closures` is also importable from
-``sendflow.calendars``.
+``sendflow.time.calendars``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,93 @@
+"""The layout shows the architecture: each layer imports only the layers below it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "sendflow"
+
+# Each layer, and the layers it may import (besides itself). ``errors`` is below all.
+LAYERS: dict[str, set[str]] = {
+    "errors": set(),
+    "time": {"errors"},
+    "definitions": {"errors", "time"},
+    "engine": {"errors", "time", "definitions"},
+    "store": {"errors", "time", "definitions", "engine"},
+    "testing": {"errors", "time", "definitions", "engine"},
+    "cli": {"errors", "time", "definitions", "engine", "store", "testing"},
+}
+# Third-party libraries only one layer may import.
+OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in SRC.rglob("*.py"):
+        relative = path.relative_to(SRC.parent).with_suffix("")
+        name = ".".join(relative.parts).removesuffix(".__init__")
+        found[name] = path
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, type-only imports included."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+MODULES = _modules()
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) in LAYERS))
+def test_a_layer_imports_only_the_layers_below_it(module: str) -> None:
+    """No module reaches up or sideways into a layer it must not know."""
+    layer = _layer(module)
+    allowed = LAYERS[layer] | {layer}
+    for name in _imports(MODULES[module]):
+        top = name.split(".")[0]
+        if top in OWNERS:
+            assert OWNERS[top] == layer, f"{module} imports {top}, which only {OWNERS[top]} may"
+        if top == "sendflow" and name != "sendflow":
+            target = _layer(name)
+            assert target in allowed, f"{module} imports {name} from the {target} layer"
+
+
+def test_no_module_imports_in_a_circle() -> None:
+    """The import graph between sendflow's modules has no cycle, type-only imports included."""
+    # A module importing its own package's __init__ is not a circle of the design.
+    graph = {
+        module: {
+            name
+            for name in _imports(path)
+            if name in MODULES and name != module and not module.startswith(name + ".")
+        }
+        for module, path in MODULES.items()
+    }
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        if module in path:
+            cycle = " -> ".join((*path[path.index(module) :], module))
+            pytest.fail(f"import circle: {cycle}")
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
