@@ -169,14 +169,18 @@ def test_an_empty_closures_file_has_no_closures(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "item", "problem"),
     [
-        ("- 2024-12-23\n- 23/12/2024\n", 2, "'23/12/2024' is not in the form YYYY-MM-DD"),
-        ("- 2024-12-23\n- 2024-02-30\n", 2, "'2024-02-30' is not a real date"),
+        (
+            "- 2024-12-23\n- 23/12/2024\n",
+            2,
+            "'23/12/2024' is not a date: it is not written YYYY-MM-DD",
+        ),
+        ("- 2024-12-23\n- 2024-02-30\n", 2, "'2024-02-30' is not a date: there is no such day"),
         ("- 2025-01-02..2024-12-30\n", 1, "ends before it starts"),
         ("- 2024-01-01..2025-12-31\n", 1, "731 days"),
         ("- 2024-12-23\n- 2024-12-24\n- 17\n", 3, "is a int"),
-        ("- 2024-12-23 09:00:00\n", 1, "'2024-12-23 09:00:00' is not in the form"),
+        ("- 2024-12-23 09:00:00\n", 1, "'2024-12-23 09:00:00' is not a date: it is not written"),
         ("- !!timestamp 2024-12-23 09:00:00\n", 1, "has a time of day"),
-        ("- 2024-12-23..\n", 1, "'' is not in the form"),
+        ("- 2024-12-23..\n", 1, "'' is not a date: it is not written"),
     ],
 )
 def test_load_closures_names_the_file_and_the_bad_item(

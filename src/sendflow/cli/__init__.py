@@ -48,7 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sendflow`` command; return its exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, or a bad argument already explained on stderr
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         status: int = args.run(args)
     except SendflowError as exc:

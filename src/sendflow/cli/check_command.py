@@ -7,10 +7,10 @@ import json
 from datetime import date
 from pathlib import Path
 
+from sendflow.cli.arguments import legal_day
 from sendflow.cli.database import database_url
 from sendflow.cli.output import emit
 from sendflow.engine.case import Case, read_case_file
-from sendflow.engine.events import parse_day
 from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError
 from sendflow.store import Store
@@ -32,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     check.add_argument("case", metavar="CASE", help="a case file (.json/.yaml) or a stored case id")
-    check.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD; default: the latest event")
+    check.add_argument(
+        "--as-of", metavar="DATE", type=legal_day, help="YYYY-MM-DD; default: the latest event"
+    )
     check.add_argument("--format", choices=("json", "table"), default="json")
     check.add_argument(
         "--fail-on-breach", action="store_true", help="exit 1 if any limit is overdue/late/violated"
@@ -50,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_check(args: argparse.Namespace) -> int:
     """Evaluate the case and print it."""
-    as_of = parse_day(args.as_of, what="--as-of") if args.as_of is not None else None
+    as_of = args.as_of
     case = _load(args.case, args.db)
     if args.closures is not None:
         case = Case(

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from sendflow.cli.arguments import legal_day
 from sendflow.definitions.model import Process
 from sendflow.definitions.registry import load_process
 from sendflow.engine.case import check_case_shape
@@ -43,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--as-of",
-        type=date.fromisoformat,
+        type=legal_day,
         default=None,
         help="evaluate as of this date (YYYY-MM-DD; default: each case's latest event)",
     )

@@ -9,14 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from sendflow.cli.arguments import day_count, legal_day
 from sendflow.cli.database import add_db, database_url
 from sendflow.cli.output import emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
-from sendflow.engine.events import parse_day
 from sendflow.errors import CaseFileError
 from sendflow.store import Store
 
@@ -43,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     record = subparsers.add_parser("record", help="record an event in a stored case")
     record.add_argument("case_id", metavar="CASE_ID")
     record.add_argument("event", metavar="EVENT")
-    record.add_argument("--on", required=True, type=_day, help="the date it happened")
+    record.add_argument("--on", required=True, type=legal_day, help="the date it happened")
     record.add_argument(
         "--data", action="append", default=[], metavar="KEY=VALUE", help="an event data field"
     )
@@ -75,8 +74,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "for the case to resolve), overdue, or excused (overdue with an exception)."
         ),
     )
-    due.add_argument("--as-of", required=True, type=_day, help="the date to look from")
-    due.add_argument("--within", required=True, type=_days, metavar="DAYS")
+    due.add_argument("--as-of", required=True, type=legal_day, help="the date to look from")
+    due.add_argument("--within", required=True, type=day_count, metavar="DAYS")
     due.add_argument("--process", help="only this process")
     due.add_argument("--rule", help="only this rule")
     due.add_argument("--duty", help="only limits this party bears")
@@ -104,25 +103,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--format", choices=("json", "table"), default="table")
     add_db(listing)
     listing.set_defaults(run=run_cases)
-
-
-def _day(text: str) -> date:
-    try:
-        return parse_day(text, what="the date")
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def _days(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        days = -1
-    if days < 0:
-        raise argparse.ArgumentTypeError(
-            f"DAYS must be a whole number of days, 0 or more: {text!r}"
-        )
-    return days
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sendflow.definitions.source import Path, Source
 from sendflow.errors import Problem
+from sendflow.time.days import legal_day_problem, read_legal_day
 
 __all__ = ["Reader", "did_you_mean", "unknown_values"]
 
@@ -114,13 +115,18 @@ class Reader:
         """A date written YYYY-MM-DD."""
         if value is None:
             return None
-        if isinstance(value, date):
-            return value
+        if isinstance(value, date) and not isinstance(value, datetime):
+            problem = legal_day_problem(value)
+            if problem is None:
+                return value
+            self.report(path, f"{what}: {problem}.")
+            return None
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
+                return read_legal_day(value)
+            except ValueError as exc:
+                self.report(path, f"{what} must be a date: {exc}.")
+                return None
         self.report(path, f"{what} must be a date written YYYY-MM-DD, not {value!r}.")
         return None
 

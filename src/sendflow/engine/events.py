@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from sendflow.errors import EventError
+from sendflow.time.days import legal_day_problem, read_legal_day
 
 __all__ = ["Event", "parse_day", "to_event"]
 
@@ -48,6 +49,9 @@ class Event:
                 f"{self.name}: 'on' must be a datetime.date (the legal date), not {value!r}. "
                 "Use date(2024, 1, 8), or a case-file mapping with 'on': '2024-01-08'."
             )
+        problem = legal_day_problem(value)
+        if problem is not None:
+            raise EventError(f"{self.name}: the date {problem}.")
 
     @data.validator
     def _check_data(self, _: attrs.Attribute[Mapping[str, Any]], value: object) -> None:
@@ -73,20 +77,19 @@ class Event:
 
 def parse_day(value: Any, *, what: str, index: int | None = None) -> date:
     """Read a legal date from a ``date`` or ``YYYY-MM-DD`` text; explain what is wrong if not."""
-    if isinstance(value, datetime):
-        return value.date()
     if isinstance(value, date):
-        return value
+        day = value.date() if isinstance(value, datetime) else value
+        problem = legal_day_problem(day)
+        if problem is None:
+            return day
+        raise EventError(f"{what}: {problem}.", index=index)
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            return read_legal_day(value.strip())
         except ValueError as exc:
-            reason = str(exc)
-            if "-" in value and len(value.strip()) == 10:
-                reason = f"there is no such day ({reason})"
             raise EventError(
-                f"{what} {value!r} is not a date: {reason}. Write dates as YYYY-MM-DD, "
-                "for example 2024-02-29.",
+                f"{what} {value!r} is not a date: {exc}. Write dates as YYYY-MM-DD, for "
+                "example 2024-02-29.",
                 index=index,
             ) from None
     raise EventError(f"{what} must be a date written YYYY-MM-DD, not {value!r}.", index=index)
@@ -122,11 +125,7 @@ def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> E
         raise EventError("an event needs 'event': the event's name.", index=index)
     if "on" not in value:
         raise EventError(f"event {name!r} needs 'on': the date it happened.", index=index)
-    given = value["on"]
-    try:
-        on = date.fromisoformat(given)  # the usual case, without building a message
-    except (TypeError, ValueError):
-        on = parse_day(given, what=f"the date of {name}", index=index)
+    on = parse_day(value["on"], what=f"the date of {name}", index=index)
     data = value.get("data") or _EMPTY
     if not isinstance(data, Mapping):
         raise EventError(f"the data of {name!r} must be a mapping of fields.", index=index)

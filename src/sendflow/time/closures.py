@@ -8,29 +8,25 @@ The file is YAML holding a list; each item is a date ('2024-12-27') or an inclus
 from __future__ import annotations
 
 import os
-import re
 from datetime import date, datetime, timedelta
 
 import yaml
+
+from sendflow.time.days import read_legal_day
 
 __all__ = ["load_closures"]
 
 _RANGE_SEPARATOR = ".."
 _LONGEST_CLOSURE_DAYS = 366
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _CLOSURE_FORMS = "a date 'YYYY-MM-DD' or an inclusive range 'YYYY-MM-DD..YYYY-MM-DD'"
 
 
 def _parse_day(text: str) -> date:
     """Return the date an ISO 'YYYY-MM-DD' string names, or raise ValueError."""
-    text = text.strip()
-    if _ISO_DAY.fullmatch(text) is None:
-        msg = f"{text!r} is not in the form YYYY-MM-DD"
-        raise ValueError(msg)
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        msg = f"{text!r} is not a real date"
+        return read_legal_day(text.strip())
+    except ValueError as exc:
+        msg = f"{text.strip()!r} is not a date: {exc}"
         raise ValueError(msg) from None
 
 
