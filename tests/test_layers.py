@@ -16,8 +16,9 @@ LAYERS: dict[str, set[str]] = {
     "definitions": {"errors", "time"},
     "engine": {"errors", "time", "definitions"},
     "store": {"errors", "time", "definitions", "engine"},
+    "contracts": {"errors", "time", "definitions", "engine", "store"},
     "testing": {"errors", "time", "definitions", "engine"},
-    "cli": {"errors", "time", "definitions", "engine", "store", "testing"},
+    "cli": {"errors", "time", "definitions", "engine", "store", "contracts", "testing"},
 }
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}
