@@ -47,6 +47,7 @@ _LIMIT = (
     "tribunal_act",
     "target_of",
     "description",
+    "period_from",
     "versions",
     "variants",
     "effective",
@@ -180,6 +181,7 @@ class LimitReader:
             tribunal_act=act,
             target_of=r.text((*path, "target_of"), f.get("target_of"), what="target_of"),
             description=r.text((*path, "description"), f.get("description"), what="description"),
+            period_from=r.text((*path, "period_from"), f.get("period_from"), what="period_from"),
         )
 
     def _versions(
@@ -317,7 +319,7 @@ class LimitReader:
         if mode in ("later_of", "earlier_of"):
             parts: list[tuple[str, Period]] = []
             if not isinstance(value, list) or not value:
-                r.report(vpath, f"{mode} must be a list of {{after: EVENT, period: ...}}.")
+                r.report(vpath, f"{mode} must be a list of {{after: EVENT or [EVENTS], period: ...}}.")
                 return None
             for index, part in enumerate(value):
                 ppath: Path = (*vpath, index)
@@ -332,8 +334,10 @@ class LimitReader:
                     (*ppath, "after"), pf.get("after"), known=events, what="after", kind="event"
                 )
                 period = self._period((*ppath, "period"), pf.get("period"))
-                if named and period:
-                    parts.append((named[0], period))
+                if period:
+                    # "after" may list events: the latest of them, which (as a period's end
+                    # never comes earlier for a later start) is one part per event.
+                    parts.extend((name, period) for name in named)
             return Due(DueMode(mode), parts=tuple(parts), counting=counting)
         if mode == "due":
             fixed = r.day(vpath, value, what="due")
