@@ -229,6 +229,15 @@ def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, 
     yield from _period_from_problems(path, limit, fields)
     for version in limit.versions:
         due = version.due
+        for name in due.dates_from:
+            field = fields.get(name)
+            if field is None:
+                yield (*path, due.mode.value), _field_problem("date_from", name, limit, fields)
+            elif field.type is not FieldType.DATE:
+                yield (
+                    (*path, due.mode.value),
+                    f"field {name!r} must be declared 'type: date' to be a date_from part.",
+                )
         if due.mode in (DueMode.FROM_DATA, DueMode.BEFORE) and due.field is not None:
             field = fields.get(due.field)
             if field is None:

@@ -196,7 +196,8 @@ class Due:
     """How the due date of one rule version is found.
 
     ``PERIOD`` counts ``period`` from the clock's start; ``LATER_OF``/``EARLIER_OF`` take
-    the later or earlier of ``parts`` (an event and a period after it); ``FIXED`` is a
+    the later or earlier of ``parts`` (an event and a period after it) and of the dates in
+    the starting event's ``dates_from`` fields (the day of a move); ``FIXED`` is a
     date; ``FROM_DATA`` reads a date from the starting event's ``field`` (``period``, if
     given, is how long before that date the act is due: "at least five months before the
     transfer"); ``BEFORE`` is the day before ``month``/``day`` of the year in the starting
@@ -211,6 +212,7 @@ class Due:
     month: int | None = None
     day: int | None = None
     counting: Counting = Counting.AFTER
+    dates_from: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -181,6 +181,10 @@ class LimitPlan:
             year = data.get(due.field or "")
             return day_before(due.month, due.day, year) if isinstance(year, int) else None
         dates = [self._count(seen[e], p, due.counting) for e, p in due.parts if e in seen]
+        for field in due.dates_from:
+            given = data.get(field)
+            if isinstance(given, date):
+                dates.append(given)
         if not dates:
             return None
         return self._move(max(dates) if mode is DueMode.LATER_OF else min(dates))

@@ -132,7 +132,19 @@ def _due_words(clock: Clock, due: Due) -> str:
             f"by {when}."
         )
     which = "later" if due.mode is DueMode.LATER_OF else "earlier"
-    pieces = "; ".join(f"{p} after {e.replace('_', ' ')}" for e, p in due.parts)
+    pieces = "; ".join(
+        f"{describe_counting(period, due.counting)} "
+        + (names[0] if len(names) == 1 else "the latest of " + ", ".join(names))
+        for period, names in _grouped_parts(due)
+    )
+    for field in due.dates_from:
+        given = clock.data.get(field)
+        shown = format_day(given) if isinstance(given, date) else "not given"
+        pieces = (
+            f"{pieces}; the date in {field} ({shown})"
+            if pieces
+            else f"the date in {field} ({shown})"
+        )
     rolled = ""
     if clock.plan.limit.tribunal_act is not None or clock.plan.limit.next_working_day:
         rolled = (
@@ -140,6 +152,18 @@ def _due_words(clock: Clock, due: Due) -> str:
             "Christmas and August days, move the end to the next working day)"
         )
     return f"The {which} of: {pieces}{rolled} = {when}."
+
+
+def _grouped_parts(due: Due) -> list[tuple[Period, list[str]]]:
+    """The parts of a later-of or earlier-of date, events with one period written once."""
+    grouped: list[tuple[Period, list[str]]] = []
+    for event, period in due.parts:
+        name = event.replace("_", " ")
+        if grouped and grouped[-1][0] == period:
+            grouped[-1][1].append(name)
+        else:
+            grouped.append((period, [name]))
+    return grouped
 
 
 def _excluded_days(clock: Clock, period: Period) -> str:
