@@ -187,9 +187,12 @@ def test_packaged_processes_include_ehc_needs_assessment():
 
 
 def test_packaged_ehc_process_matches_the_rule_catalogue():
-    """The packaged EHC process has the states, events and rules of RULES.md section 3."""
+    """The packaged EHC process has the states, events and rules of RULES.md section 3.
+
+    It also opens on the day the LA became responsible for the child (regs 5(1)(b), 10(1)).
+    """
     process = sendflow.load_process("ehc-needs-assessment")
-    assert process.start == ("request_received",)
+    assert process.start == ("request_received", "became_responsible")
     assert set(process.states) == {
         "awaiting_decision_to_assess",
         "assessing",
@@ -210,6 +213,7 @@ def test_packaged_ehc_process_matches_the_rule_catalogue():
     open_states = {"awaiting_decision_to_assess", "assessing", "draft_issued"}
     assert moves == {
         "request_received": (set(), "awaiting_decision_to_assess"),
+        "became_responsible": (set(), "awaiting_decision_to_assess"),
         "decided_to_assess": ({"awaiting_decision_to_assess"}, "assessing"),
         "refused_to_assess": ({"awaiting_decision_to_assess"}, "not_assessed"),
         "advice_requested": ({"assessing"}, None),
@@ -290,6 +294,7 @@ def test_packaged_ehc_special_rules_match_the_rule_catalogue():
     statutory |= {"absence-from-area", "coronavirus"}
     for rule in ("decide-whether-to-assess", "no-plan-notice", "final-plan"):
         assert set(limits[rule].excusable) == statutory
+        assert limits[rule].starts == ("request_received", "became_responsible")
     assert set(limits["advice"].excusable) == {
         "exceptional-personal-circumstances",
         "absence-from-area",

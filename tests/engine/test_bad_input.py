@@ -156,7 +156,7 @@ def test_event_dated_before_the_case_began():
     """An event dated before the request is refused, naming it and the request's date."""
     error = refused(REQUEST, {"event": "decided_to_assess", "on": "2023-12-20"})
     assert error.index == 1
-    assert error.allowed == ("request_received",)
+    assert error.allowed == ("request_received", "became_responsible")
     assert str(error).startswith("case A123, event 2: decided_to_assess on 2023-12-20")
     assert_says(
         str(error),

@@ -17,8 +17,9 @@ def shorter(tmp_path):
     packaged = Path(sendflow.load_process(EHC).file or "")
     text = (Path(__file__).parents[2] / packaged).read_text(encoding="utf-8")
     assert "    period: 20 weeks\n" in text
+    version = sendflow.load_process(EHC).version
     changed = text.replace("    period: 20 weeks\n", "    period: 19 weeks\n").replace(
-        'version: "2014.1"', 'version: "2014.2"'
+        f'version: "{version}"', 'version: "local.1"'
     )
     path = tmp_path / "shorter.yaml"
     path.write_text(changed, encoding="utf-8")
@@ -73,8 +74,9 @@ def test_replay_as_json(capsys, shorter, histories):
     """The JSON report lists every case with its changes, and the summary counts."""
     assert main(["replay", EHC, shorter, str(histories), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["old"] == {"given": EHC, "process": EHC, "version": "2014.1"}
-    assert report["new"]["version"] == "2014.2"
+    packaged = sendflow.load_process(EHC).version
+    assert report["old"] == {"given": EHC, "process": EHC, "version": packaged}
+    assert report["new"]["version"] == "local.1"
     by_id = {case["case_id"]: case["changes"] for case in report["cases"]}
     # A void clock keeps its due date, so the refusal's plan date still moves.
     assert [c["field"] for c in by_id["B1"]] == ["due_on"]

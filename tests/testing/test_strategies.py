@@ -132,7 +132,7 @@ def test_next_events_grows_a_case_one_valid_event_at_a_time(data):
     process = sendflow.load_process("ehc-needs-assessment")
     first = data.draw(next_events(process, []))
     assert first is not None
-    assert first.name == "request_received"
+    assert first.name in ("request_received", "became_responsible")
     second = data.draw(next_events(process, [first]))
     assert second is not None
     sendflow.evaluate(process, [first, second])

@@ -163,6 +163,8 @@ def _describe_version(limit: TimeLimit, version: LimitVersion) -> list[str]:
     if limit.next_working_day:
         calendar += ", moves to the next working day"
     out = [f"      period: {_period_words(version.due)}{calendar}{when}"]
+    if limit.period_from is not None:
+        out.append(f"      or the period in the start event's {limit.period_from!r}, when given")
     ref = version.reference
     if ref is not None:
         out.append(f"      reference: {ref}  [evidence: {ref.evidence.value}]")
@@ -188,4 +190,7 @@ def _period_words(due: Due) -> str:
     if due.mode is DueMode.BEFORE:
         return f"before {due.day}/{due.month} of the year in {due.field!r}"
     which = "later" if due.mode is DueMode.LATER_OF else "earlier"
-    return f"the {which} of " + "; ".join(f"{p} after {e}" for e, p in due.parts)
+    counted = "beginning with" if due.counting.value == "beginning_with" else "after"
+    pieces = [f"{p} {counted} {e}" for e, p in due.parts]
+    pieces += [f"the date in the event's {field!r}" for field in due.dates_from]
+    return f"the {which} of " + "; ".join(pieces)

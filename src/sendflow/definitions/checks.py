@@ -226,8 +226,18 @@ def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, 
     for name in limit.when_given:
         if name not in fields:
             yield (*path, "when_given"), _field_problem("when_given", name, limit, fields)
+    yield from _period_from_problems(path, limit, fields)
     for version in limit.versions:
         due = version.due
+        for name in due.dates_from:
+            field = fields.get(name)
+            if field is None:
+                yield (*path, due.mode.value), _field_problem("date_from", name, limit, fields)
+            elif field.type is not FieldType.DATE:
+                yield (
+                    (*path, due.mode.value),
+                    f"field {name!r} must be declared 'type: date' to be a date_from part.",
+                )
         if due.mode in (DueMode.FROM_DATA, DueMode.BEFORE) and due.field is not None:
             field = fields.get(due.field)
             if field is None:
@@ -341,3 +351,22 @@ def _field_problem(what: str, name: str, limit: TimeLimit, fields: dict[str, Dat
         f"{', '.join(limit.starts)} declare only: {', '.join(fields) or '(no data)'}."
         f"{did_you_mean(name, fields)}"
     )
+
+
+def _period_from_problems(
+    path: Path, limit: TimeLimit, fields: dict[str, DataField]
+) -> Iterator[tuple[Path, str]]:
+    """``period_from`` must name a ``type: period`` field a starting event declares."""
+    name = limit.period_from
+    if name is None:
+        return
+    field = fields.get(name)
+    if field is None:
+        yield (*path, "period_from"), _field_problem("period_from", name, limit, fields)
+    elif field.type is not FieldType.PERIOD:
+        yield (
+            (*path, "period_from"),
+            f"field {name!r} must be declared 'type: period' to give the clock its period.",
+        )
+    elif limit.kind is not Kind.DEADLINE:
+        yield (*path, "period_from"), "only a deadline can take its period from the data."

@@ -27,6 +27,7 @@ __all__ = ["DUTIES", "LimitReader"]
 _DUE_KEYS = ("period", "later_of", "earlier_of", "due", "due_from", "before")
 _VERSION = ("effective", "reference", "counting", "variants", *_DUE_KEYS)
 _VARIANT = ("when", "reference", "counting", *_DUE_KEYS)
+_PART_SHAPE = "{after: EVENT or [EVENTS], period: ...} or {date_from: FIELD}"
 _VARIANT_SHAPE = "a list of {when: {FIELD: VALUE}, and one of: " + ", ".join(_DUE_KEYS) + "}"
 _LIMIT = (
     "title",
@@ -47,6 +48,7 @@ _LIMIT = (
     "tribunal_act",
     "target_of",
     "description",
+    "period_from",
     "versions",
     "variants",
     "effective",
@@ -180,6 +182,7 @@ class LimitReader:
             tribunal_act=act,
             target_of=r.text((*path, "target_of"), f.get("target_of"), what="target_of"),
             description=r.text((*path, "description"), f.get("description"), what="description"),
+            period_from=r.text((*path, "period_from"), f.get("period_from"), what="period_from"),
         )
 
     def _versions(
@@ -316,11 +319,19 @@ class LimitReader:
             return Due(DueMode.PERIOD, period=period, counting=counting) if period else None
         if mode in ("later_of", "earlier_of"):
             parts: list[tuple[str, Period]] = []
+            fields: list[str] = []
             if not isinstance(value, list) or not value:
-                r.report(vpath, f"{mode} must be a list of {{after: EVENT, period: ...}}.")
+                r.report(vpath, f"{mode} must be a list of {_PART_SHAPE}.")
                 return None
             for index, part in enumerate(value):
                 ppath: Path = (*vpath, index)
+                if isinstance(part, Mapping) and "date_from" in part:
+                    # A date the starting event carries (the day of a move) joins the others.
+                    df = r.mapping(ppath, part, allowed=("date_from",), what=f"a part of {mode}")
+                    field = r.text((*ppath, "date_from"), df.get("date_from"), what="date_from")
+                    if field:
+                        fields.append(field)
+                    continue
                 pf = r.mapping(
                     ppath,
                     part,
@@ -332,9 +343,13 @@ class LimitReader:
                     (*ppath, "after"), pf.get("after"), known=events, what="after", kind="event"
                 )
                 period = self._period((*ppath, "period"), pf.get("period"))
-                if named and period:
-                    parts.append((named[0], period))
-            return Due(DueMode(mode), parts=tuple(parts), counting=counting)
+                if period:
+                    # "after" may list events: the latest of them, which (as a period's end
+                    # never comes earlier for a later start) is one part per event.
+                    parts.extend((name, period) for name in named)
+            return Due(
+                DueMode(mode), parts=tuple(parts), counting=counting, dates_from=tuple(fields)
+            )
         if mode == "due":
             fixed = r.day(vpath, value, what="due")
             return Due(DueMode.FIXED, fixed=fixed) if fixed else None

@@ -165,8 +165,8 @@ class _Builder:
                 self.r.report(
                     path,
                     "every statutory rule needs a 'reference' with 'source', "
-                    "'provision' and 'evidence' (primary, official, secondary or "
-                    "unconfirmed).",
+                    "'provision' and 'evidence' (primary, official, secondary, "
+                    "unconfirmed or practice).",
                 )
             return None
         fields = self.r.mapping(

@@ -35,12 +35,18 @@ __all__ = [
 
 
 class Evidence(enum.StrEnum):
-    """How firmly a rule is known, from the primary text down to best knowledge."""
+    """How firmly a rule is known, from the primary text down to best knowledge.
+
+    ``PRACTICE`` is another kind of source: a limit that no legislation sets, held to in
+    practice (published Ombudsman decisions). Missing it is not a statutory breach, and
+    its explanation says so.
+    """
 
     PRIMARY = "primary"
     OFFICIAL = "official"
     SECONDARY = "secondary"
     UNCONFIRMED = "unconfirmed"
+    PRACTICE = "practice"
 
 
 class Kind(enum.StrEnum):
@@ -59,6 +65,7 @@ class FieldType(enum.StrEnum):
     LIST = "list"
     BOOLEAN = "boolean"
     INTEGER = "integer"
+    PERIOD = "period"
 
 
 @attrs.frozen
@@ -189,7 +196,8 @@ class Due:
     """How the due date of one rule version is found.
 
     ``PERIOD`` counts ``period`` from the clock's start; ``LATER_OF``/``EARLIER_OF`` take
-    the later or earlier of ``parts`` (an event and a period after it); ``FIXED`` is a
+    the later or earlier of ``parts`` (an event and a period after it) and of the dates in
+    the starting event's ``dates_from`` fields (the day of a move); ``FIXED`` is a
     date; ``FROM_DATA`` reads a date from the starting event's ``field`` (``period``, if
     given, is how long before that date the act is due: "at least five months before the
     transfer"); ``BEFORE`` is the day before ``month``/``day`` of the year in the starting
@@ -204,6 +212,7 @@ class Due:
     month: int | None = None
     day: int | None = None
     counting: Counting = Counting.AFTER
+    dates_from: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -234,7 +243,12 @@ class LimitVersion:
 
 @attrs.frozen
 class TimeLimit:
-    """A rule that starts a clock on an event and says when something must (not) happen."""
+    """A rule that starts a clock on an event and says when something must (not) happen.
+
+    ``period_from`` names a data field of the starting event (``type: period``): when the
+    event carries it, that period, counted from the start, replaces the version's own due
+    date (a period the tribunal directs instead of the regulation's).
+    """
 
     id: str
     title: str
@@ -256,6 +270,7 @@ class TimeLimit:
     tribunal_act: str | None = None
     target_of: str | None = None
     description: str | None = None
+    period_from: str | None = None
 
     @property
     def reference(self) -> Reference | None:

@@ -47,6 +47,7 @@ class LimitPlan:
         "order",
         "parts",
         "per",
+        "period_from",
         "references",
         "restart",
         "rule",
@@ -74,6 +75,7 @@ class LimitPlan:
         self.excusable = frozenset(limit.excusable)
         self.when = tuple(limit.when.items())
         self.when_given = limit.when_given
+        self.period_from = limit.period_from
         self.gated = bool(self.when or self.when_given)  # whether data decides if it starts
         calendar = get_calendar(limit.calendar)
         # A council's closures are its own working days, not the tribunal's.
@@ -105,6 +107,7 @@ class LimitPlan:
         if (
             due.mode is not DueMode.PERIOD
             or period is None
+            or self.period_from is not None
             or period.unit not in (Unit.DAYS, Unit.WEEKS)
             or self.kind is Kind.LEAD_TIME
             or isinstance(self.calendar, TribunalCalendar)
@@ -140,6 +143,12 @@ class LimitPlan:
         self, version: LimitVersion, start: date, data: Mapping[str, Any], seen: Mapping[str, date]
     ) -> date | None:
         """The due date of a clock of this rule started on ``start`` with ``data``."""
+        if self.period_from is not None:
+            given = self.given_period(data)
+            if given is not None:
+                # A period the starting event carries (one the tribunal directs) replaces
+                # the version's own due date.
+                return self._move(self._count(start, given, version.due.counting))
         offset = self.offsets.get(id(version))
         if offset is not None:
             return start + offset
@@ -172,9 +181,18 @@ class LimitPlan:
             year = data.get(due.field or "")
             return day_before(due.month, due.day, year) if isinstance(year, int) else None
         dates = [self._count(seen[e], p, due.counting) for e, p in due.parts if e in seen]
+        for field in due.dates_from:
+            given = data.get(field)
+            if isinstance(given, date):
+                dates.append(given)
         if not dates:
             return None
         return self._move(max(dates) if mode is DueMode.LATER_OF else min(dates))
+
+    def given_period(self, data: Mapping[str, Any]) -> Period | None:
+        """The period in the starting event's ``period_from`` field, if it carries one."""
+        text = data.get(self.period_from or "")
+        return Period.parse(text) if isinstance(text, str) and text.strip() else None
 
     def _period_due(self, due: Due, start: date) -> date | None:
         assert due.period is not None

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sendflow.definitions.model import Due, DueMode, Kind
+from sendflow.definitions.model import Due, DueMode, Evidence, Kind
 from sendflow.engine.clocks import Clock
 from sendflow.engine.results import Status, TimeLimitResult
-from sendflow.time.periods import describe_counting, format_day
+from sendflow.time.periods import Period, Unit, describe_counting, format_day
 
 __all__ = ["explain", "settle"]
 
@@ -44,6 +44,11 @@ def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
     version = clock.version
     due = version.due
     parts = [f"{limit.title} ({limit.id}, {plan.references[id(version)] or 'no reference'})."]
+    if version.reference is not None and version.reference.evidence is Evidence.PRACTICE:
+        parts.append(
+            "Practice, not law: no legislation sets this limit; it is the period held to in "
+            "practice, so missing it is not a statutory breach."
+        )
     if version.when:
         chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
         parts.append(f"The due date for cases where {chosen} applies.")
@@ -88,6 +93,13 @@ def _due_words(clock: Clock, due: Due) -> str:
             )
         return f"Started by {start}; the due date cannot be known yet."
     when = format_day(clock.due_on)
+    given = clock.plan.given_period(clock.data) if clock.plan.period_from else None
+    if given is not None:
+        return (
+            f"The starting event gives the period to use ({clock.plan.period_from}: {given}), "
+            f"which replaces the rule's own: {describe_counting(given, due.counting)} {start}"
+            f"{_excluded_days(clock, given)} = {when}."
+        )
     if due.mode is DueMode.PERIOD and due.period is not None:
         if clock.plan.kind is Kind.LEAD_TIME:
             return (
@@ -100,7 +112,10 @@ def _due_words(clock: Clock, due: Due) -> str:
                 f"Window of {describe_counting(due.period, due.counting)} {start} ends "
                 f"{format_day(window_end)}; the guarded event may come from {when}."
             )
-        return f"{describe_counting(due.period, due.counting)} {start} = {when}."
+        return (
+            f"{describe_counting(due.period, due.counting)} {start}"
+            f"{_excluded_days(clock, due.period)} = {when}."
+        )
     if due.mode is DueMode.FIXED:
         return f"Started by {start}; a fixed date in law: {when}."
     if due.mode is DueMode.FROM_DATA and due.period is not None:
@@ -117,7 +132,19 @@ def _due_words(clock: Clock, due: Due) -> str:
             f"by {when}."
         )
     which = "later" if due.mode is DueMode.LATER_OF else "earlier"
-    pieces = "; ".join(f"{p} after {e.replace('_', ' ')}" for e, p in due.parts)
+    pieces = "; ".join(
+        f"{describe_counting(period, due.counting)} "
+        + (names[0] if len(names) == 1 else "the latest of " + ", ".join(names))
+        for period, names in _grouped_parts(due)
+    )
+    for field in due.dates_from:
+        given = clock.data.get(field)
+        shown = format_day(given) if isinstance(given, date) else "not given"
+        pieces = (
+            f"{pieces}; the date in {field} ({shown})"
+            if pieces
+            else f"the date in {field} ({shown})"
+        )
     rolled = ""
     if clock.plan.limit.tribunal_act is not None or clock.plan.limit.next_working_day:
         rolled = (
@@ -125,6 +152,33 @@ def _due_words(clock: Clock, due: Due) -> str:
             "Christmas and August days, move the end to the next working day)"
         )
     return f"The {which} of: {pieces}{rolled} = {when}."
+
+
+def _grouped_parts(due: Due) -> list[tuple[Period, list[str]]]:
+    """The parts of a later-of or earlier-of date, events with one period written once."""
+    grouped: list[tuple[Period, list[str]]] = []
+    for event, period in due.parts:
+        name = event.replace("_", " ")
+        if grouped and grouped[-1][0] == period:
+            grouped[-1][1].append(name)
+        else:
+            grouped.append((period, [name]))
+    return grouped
+
+
+def _excluded_days(clock: Clock, period: Period) -> str:
+    """What Tribunal Rules r.12(3)(b) left out of a period counted in days or weeks."""
+    limit = clock.plan.limit
+    if (
+        limit.calendar != "tribunal"
+        or limit.tribunal_act != "other"
+        or period.unit not in (Unit.DAYS, Unit.WEEKS)
+    ):
+        return ""
+    return (
+        ", not counting 25 December to 1 January or August (Tribunal Rules r.12(3)(b)), "
+        "and moved off a non-working day"
+    )
 
 
 def _verdict_words(clock: Clock, status: Status, days_late: int, as_of: date) -> str:

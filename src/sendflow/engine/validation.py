@@ -9,6 +9,7 @@ from sendflow.definitions.model import EventSpec, FieldType
 from sendflow.definitions.reader import did_you_mean
 from sendflow.engine.events import Event, parse_day
 from sendflow.errors import EventError
+from sendflow.time.periods import Period
 
 if TYPE_CHECKING:
     from sendflow.engine.clocks import LimitPlan
@@ -110,6 +111,15 @@ class EventPlan:
                     state,
                     f"needs data {field.name!r} as true or false, not {value!r}.",
                 )
+            elif field.type is FieldType.PERIOD and not _is_period(value):
+                self._fail(
+                    event,
+                    index,
+                    case_id,
+                    state,
+                    f"needs data {field.name!r} as a period such as '8 weeks', '30 days' or "
+                    f"'2 months', not {value!r}.",
+                )
             if field.type is FieldType.BOOLEAN and field.one_of is not None:
                 # A notice that must say something ("the right to a review was given")
                 # is a boolean that must be true: say so in those words.
@@ -163,3 +173,14 @@ def _whole_number(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None
+
+
+def _is_period(value: Any) -> bool:
+    """Whether ``value`` is a period written as a process file writes one (``8 weeks``)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        Period.parse(value)
+    except ValueError:
+        return False
+    return True

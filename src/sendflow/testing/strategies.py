@@ -333,6 +333,10 @@ def _value(field: DataField, on: date, events: list[Event], year: bool) -> st.Se
         return st.integers(on.year, on.year + 2)
     if field.type is FieldType.INTEGER:
         return st.integers(0, 10)
+    if field.type is FieldType.PERIOD:
+        # A period a direction gives: short and long, in each unit a direction may use.
+        units = st.sampled_from(["days", "weeks", "working days", "months"])
+        return st.builds(lambda n, unit: f"{n} {unit}", st.integers(0, 20), units)
     if field.one_of is not None:
         words: st.SearchStrategy[str] = st.sampled_from(field.one_of)
     else:
