@@ -37,7 +37,11 @@ def case_id_problem(value: object) -> str | None:
     found = _UNFIT.search(value)
     if found is not None:
         char = found.group()
-        kind = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+        kind = (
+            "a lone surrogate"
+            if "\ud800" <= char <= "\udfff"
+            else "a control character or line break"
+        )
         return (
             f"the case id {_shown(value)} holds {kind} (U+{ord(char):04X}) at position "
             f"{found.start() + 1}, which cannot be stored or printed; use letters, digits and "

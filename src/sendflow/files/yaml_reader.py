@@ -191,8 +191,8 @@ def _check_printable(text: str, file: str) -> None:
     name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character")
     raise FileContentError(
         Problem(
-            f"column {column}: the character U+{ord(char):04X} ({name}) cannot be held in a "
-            "YAML file. Remove it; a NUL or other control character usually means the file "
+            f"the character U+{ord(char):04X} ({name}) at column {column} cannot be held in "
+            "a YAML file. Remove it; a NUL or other control character usually means the file "
             "is binary, or was saved as UTF-16 instead of UTF-8.",
             file=file,
             line=line,

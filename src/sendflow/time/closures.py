@@ -77,7 +77,7 @@ def load_closures(path: str | os.PathLike[str]) -> frozenset[date]:
     try:
         data = load_yaml(read_text(where, CLOSURE_FILE), where, CLOSURE_FILE)
     except FileContentError as error:
-        msg = f"{error}; write a list of {_CLOSURE_FORMS}"
+        msg = f"{error} A closure file is a list of {_CLOSURE_FORMS}."
         raise ValueError(msg) from None
     if data is None:
         return frozenset()
