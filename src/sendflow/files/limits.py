@@ -2,17 +2,19 @@
 
 The limits are far above what a real file needs and far below what would cost noticeable
 time or memory. The largest packaged process file is 22 KB with about 1,200 YAML values,
-nested 7 deep, and uses 10 aliases; pure-Python YAML reads about 0.7 MB a second on this
-project's machine, so a 1 MB definition file already takes about a second and a half.
+nested 7 deep, and uses 10 aliases; pure-Python YAML reads about 0.7 MB, or 30,000 values,
+a second on this project's machine. So a definition may be 1 MB (45 times the largest)
+and hold 20,000 values (16 times the largest): refusing the worst file within those
+limits costs about a second.
 
 ==============  =========  ===========  =======  =====
 kind            bytes      YAML values  aliases  depth
 ==============  =========  ===========  =======  =====
-definition      1 MB       50,000       500      64
+definition      1 MB       20,000       500      64
 case file       4 MB YAML  500,000      500      64
                 32 MB JSON
 case line       1 MB       (JSON)       (none)   64
-closure file    1 MB       50,000       500      64
+closure file    1 MB       20,000       500      64
 ==============  =========  ===========  =======  =====
 
 "Definition" covers process files and scenario files. YAML values are counted as an alias
@@ -73,7 +75,7 @@ class FileLimits:
         return self.max_bytes
 
 
-DEFINITION_FILE = FileLimits("a definition file", 1 * _MB, 50_000, 500, 64)
+DEFINITION_FILE = FileLimits("a definition file", 1 * _MB, 20_000, 500, 64)
 """Process files and scenario files."""
 
 CASE_FILE = FileLimits("a case file", 4 * _MB, 500_000, 500, 64, max_json_bytes=32 * _MB)
@@ -82,7 +84,7 @@ CASE_FILE = FileLimits("a case file", 4 * _MB, 500_000, 500, 64, max_json_bytes=
 CASE_LINE = FileLimits("a line of a JSON Lines file", 1 * _MB, 0, 0, 64)
 """One case on one line of a JSON Lines file."""
 
-CLOSURE_FILE = FileLimits("a closure file", 1 * _MB, 50_000, 500, 64)
+CLOSURE_FILE = FileLimits("a closure file", 1 * _MB, 20_000, 500, 64)
 """A council's closure dates."""
 
 

@@ -23,6 +23,7 @@ line and column. Syntax errors point at the line of the mistake: where the key m
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -84,12 +85,7 @@ class PlainLoader(yaml.SafeLoader):
         if nested:
             self._depth += 1
             if self._depth > self.limits.max_depth:
-                self._refuse(
-                    event.start_mark,
-                    f"mappings and lists are nested more than {self.limits.max_depth} deep "
-                    f"here, the most sendflow reads in {self.limits.kind} (real ones need "
-                    "fewer than ten levels). Look for unclosed brackets, or flatten the data.",
-                )
+                self._refuse(event.start_mark, _too_deep(self.limits))
         before = self._values
         self._count(1, event.start_mark, None)
         node = self._composed(parent, index)
@@ -200,6 +196,33 @@ def _check_printable(text: str, file: str) -> None:
     )
 
 
+def _too_deep(limits: FileLimits) -> str:
+    return (
+        f"mappings and lists are nested more than {limits.max_depth} deep here, the most "
+        f"sendflow reads in {limits.kind} (real ones need fewer than ten levels). Look for "
+        "unclosed brackets, or flatten the data."
+    )
+
+
+@functools.cache
+def _bracket_run(depth: int) -> re.Pattern[str]:
+    return re.compile(r"(?:[\[{]\s*){" + str(depth + 1) + "}")
+
+
+def _check_bracket_runs(text: str, file: str, limits: FileLimits) -> None:
+    """Refuse a run of opening brackets deeper than the limit before the scanner sees it.
+
+    PyYAML's scanner looks up to 1,024 characters ahead of each flow bracket for a ``:``,
+    which makes a long run of them cost quadratic time before the composer can count.
+    """
+    if text.count("[") + text.count("{") <= limits.max_depth:
+        return
+    found = _bracket_run(limits.max_depth).search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise FileContentError(Problem(_too_deep(limits), file=file, line=line))
+
+
 def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | None, PlainLoader]:
     """Compose one YAML document into nodes, checking every limit before any expansion.
 
@@ -212,6 +235,7 @@ def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | 
             (the problem is on the line of the mistake), or breaks a limit.
     """
     _check_printable(text, file)
+    _check_bracket_runs(text, file, limits)
     loader = PlainLoader(text, file, limits)
     try:
         node = loader.get_single_node()
