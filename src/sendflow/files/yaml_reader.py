@@ -272,6 +272,26 @@ def load_yaml(text: str, file: str, limits: FileLimits) -> Any:
 
 
 _HINT = "Check the indentation and quoting near this line."
+_PLAIN = {
+    "expected <block end>, but found '<block mapping start>'": (
+        "this line lines up with no key above it: indent it as far as the key it belongs beside"
+    ),
+    "expected <block end>, but found '<block sequence start>'": (
+        "this list item lines up with no list above it: indent it as far as the other items"
+    ),
+    "expected <block end>, but found '?'": (
+        "a key where a list item was expected: is a '- ' missing, or is the line indented wrongly?"
+    ),
+    "expected <block end>, but found '<scalar>'": (
+        "more text follows a value that has ended: put the whole value in quotes"
+    ),
+    "mapping values are not allowed here": (
+        "a ': ' inside a value: put the value in quotes, or check the indentation"
+    ),
+    "found character '\\t' that cannot start any token": (
+        "a tab is used to indent: YAML indents with spaces only"
+    ),
+}
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, loader: PlainLoader, file: str) -> Problem:
@@ -280,7 +300,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, loader: PlainLoader, file: str) -
     context = exc.context or ""
     found, opened = exc.problem_mark, exc.context_mark
     mark = found or opened
-    message = f"this is not valid YAML: {problem}. {_HINT}"
+    plain = _PLAIN.get(problem)
+    said = problem if plain is None else f"{plain} ({problem})"
+    message = f"this is not valid YAML: {said}. {_HINT}"
     if opened is not None and found is not None and opened.line != found.line:
         if context.startswith("while scanning a simple key"):
             # PyYAML notices the missing ':' only on a later line.
@@ -296,15 +318,15 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, loader: PlainLoader, file: str) -
                 f"this is not valid YAML: the {what} opened on this line is not closed "
                 f"properly ({problem} on line {found.line + 1}). {_HINT}"
             )
-    plain = loader.last_plain
+    scalar = loader.last_plain
     if (
         problem == "mapping values are not allowed here"
         and found is not None
-        and plain is not None
-        and plain.start_mark.line < found.line <= plain.end_mark.line
+        and scalar is not None
+        and scalar.start_mark.line < found.line <= scalar.end_mark.line
     ):
         # A key missing its ':' runs on into the next line, which has one.
-        mark = plain.start_mark
+        mark = scalar.start_mark
         message = (
             f"this is not valid YAML: the text starting on this line runs on to line "
             f"{found.line + 1}, where a ':' follows it. Either a ':' is missing on this "
