@@ -42,6 +42,7 @@ EXPECTED = {
     "nested-too-deep.json": (": ", "the JSON is nested 104 levels deep, more than the 64"),
     "nested-too-deep.yaml": (", line 6: ", "nested more than 64 deep here"),
     "nul-character.yaml": (", line 2: ", "the character U+0000 (NUL) at column 11"),
+    "python-object-tag.yaml": (", line 2: ", "the tag 'tag:yaml.org,2002:python/object/apply"),
     "unclosed-bracket.json": (": ", "not valid JSON: Expecting ',' delimiter (line 3, column 1)"),
 }
 FILES = sorted(INVALID.iterdir())

@@ -261,8 +261,9 @@ def load_yaml(text: str, file: str, limits: FileLimits) -> Any:
         mark = exc.problem_mark or exc.context_mark
         raise FileContentError(
             Problem(
-                f"cannot read this value: {exc.problem or exc.context}. A case file is plain "
-                "data: mappings, lists, text, numbers, dates and true/false; remove any tag.",
+                f"cannot read this value: {exc.problem or exc.context}. "
+                f"{limits.kind[0].upper()}{limits.kind[1:]} is plain data: mappings, lists, "
+                "text, numbers, dates and true/false; remove any tag.",
                 file=file,
                 line=None if mark is None else mark.line + 1,
             )
