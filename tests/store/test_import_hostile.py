@@ -1,4 +1,4 @@
-"""``import --skip-bad`` imports the good cases around hostile ones, each named on stderr."""
+"""Hostile case ids and files never reach the store; ``import --skip-bad`` keeps the rest."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from sendflow.cli import main
+from sendflow.errors import CaseFileError
+from sendflow.store import Store
 from tests.hostile import MB, alias_bomb
 
+from .helpers import PROCESS, request_on
 from .test_cli import _case
 
 
@@ -58,3 +61,11 @@ def test_import_skip_bad_imports_the_good_cases_around_hostile_ones(
     assert main(["cases", "--format", "json", "--db", store_url]) == 0
     stored = json.loads(capsys.readouterr().out)
     assert sorted(row["case_id"] for row in stored) == ["F1", "L1", "L2"]
+
+
+@pytest.mark.parametrize("case_id", ["", "A" * 201, "A\ud800", "A\x00"])
+def test_open_case_refuses_a_bad_case_id(store: Store, case_id: str) -> None:
+    """``open_case`` refuses a case id that cannot be stored or printed, writing nothing."""
+    with pytest.raises(CaseFileError, match="case id"):
+        store.open_case(PROCESS, case_id=case_id, events=request_on())
+    assert store.cases() == []
