@@ -86,7 +86,7 @@ def _big_json(folder: Path) -> Path:
 
 
 def _big_yaml(folder: Path) -> Path:
-    return write_huge(folder / "big.yaml", 5, head=CASE_HEAD.encode())
+    return write_huge(folder / "big.yaml", 2, head=CASE_HEAD.encode())
 
 
 def _latin_1(folder: Path) -> Path:
@@ -96,9 +96,9 @@ def _latin_1(folder: Path) -> Path:
 
 
 GENERATED: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "alias-bomb": (_bomb, ", line 9: the alias *lol4 repeats 66,430 values"),
+    "alias-bomb": (_bomb, ", line 8: the alias *lol3 repeats 7,381 values"),
     "forty-megabytes-of-json": (_big_json, ": the file is larger than 32 MB"),
-    "five-megabytes-of-yaml": (_big_yaml, ": the file is larger than 4 MB"),
+    "two-megabytes-of-yaml": (_big_yaml, ": the file is larger than 1 MB"),
     "not-utf-8": (_latin_1, ", line 3: the file is not UTF-8 text: byte 0xc9"),
 }
 

@@ -2,7 +2,7 @@
 
 Every command that reads case histories (``check``, ``import``, ``replay``) reads them
 here, so they accept the same files and say where a bad case came from in the same words.
-Files are read through :mod:`sendflow.files` within the limits for case files (4 MB of
+Files are read through :mod:`sendflow.files` within the limits for case files (1 MB of
 YAML or 32 MB of JSON a file, 1 MB a line of JSON Lines, nesting 64 deep, and YAML values
 and aliases counted before anything expands).
 """

@@ -11,13 +11,15 @@ limits costs about a second.
 kind            bytes      YAML values  aliases  depth
 ==============  =========  ===========  =======  =====
 definition      1 MB       20,000       500      64
-case file       4 MB YAML  500,000      500      64
+case file       1 MB YAML  50,000       500      64
                 32 MB JSON
 case line       1 MB       (JSON)       (none)   64
 closure file    1 MB       20,000       500      64
 ==============  =========  ===========  =======  =====
 
-"Definition" covers process files and scenario files. YAML values are counted as an alias
+"Definition" covers process files and scenario files. A YAML case file holds a case or a
+short list of them (50,000 values are about 200 cases of 30 events); JSON is parsed in C
+and may be bigger, and JSON Lines, one case a line, suit any number of cases. YAML values are counted as an alias
 repeats them: an alias of a list of nine items counts nine values, however often it is
 used, so an alias bomb ("billion laughs") is refused after reading a few lines, before
 anything is expanded. A JSON Lines file has no size limit of its own; each line (one
@@ -78,7 +80,7 @@ class FileLimits:
 DEFINITION_FILE = FileLimits("a definition file", 1 * _MB, 20_000, 500, 64)
 """Process files and scenario files."""
 
-CASE_FILE = FileLimits("a case file", 4 * _MB, 500_000, 500, 64, max_json_bytes=32 * _MB)
+CASE_FILE = FileLimits("a case file", 1 * _MB, 50_000, 500, 64, max_json_bytes=32 * _MB)
 """A case file holding one case or a list of cases (use JSON Lines for more)."""
 
 CASE_LINE = FileLimits("a line of a JSON Lines file", 1 * _MB, 0, 0, 64)
