@@ -19,11 +19,12 @@ closure file    1 MB       20,000       500      64
 
 "Definition" covers process files and scenario files. A YAML case file holds a case or a
 short list of them (50,000 values are about 200 cases of 30 events); JSON is parsed in C
-and may be bigger, and JSON Lines, one case a line, suit any number of cases. YAML values are counted as an alias
-repeats them: an alias of a list of nine items counts nine values, however often it is
-used, so an alias bomb ("billion laughs") is refused after reading a few lines, before
-anything is expanded. A JSON Lines file has no size limit of its own; each line (one
-case) has.
+and may be bigger, and JSON Lines, one case a line, suit any number of cases.
+
+YAML values are counted as an alias repeats them: an alias of a list of nine items counts
+nine values each time it is used, so an alias bomb ("billion laughs") is refused after
+reading a few lines, before anything is expanded. A JSON Lines file has no size limit of
+its own; each line (one case) has.
 """
 
 from __future__ import annotations
