@@ -22,9 +22,9 @@ short list of them (50,000 values are about 200 cases of 30 events); JSON is par
 and may be bigger, and JSON Lines, one case a line, suit any number of cases.
 
 YAML values are counted as an alias repeats them: an alias of a list of nine items counts
-nine values each time it is used, so an alias bomb ("billion laughs") is refused after
-reading a few lines, before anything is expanded. A JSON Lines file has no size limit of
-its own; each line (one case) has.
+ten values (the list and its items) each time it is used, so an alias bomb ("billion
+laughs") is refused after reading a few lines, before anything is expanded. A JSON Lines
+file has no size limit of its own; each line (one case) has.
 """
 
 from __future__ import annotations
