@@ -12,13 +12,14 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "sendflow"
 # Each layer, and the layers it may import (besides itself). ``errors`` is below all.
 LAYERS: dict[str, set[str]] = {
     "errors": set(),
-    "time": {"errors"},
-    "definitions": {"errors", "time"},
-    "engine": {"errors", "time", "definitions"},
-    "store": {"errors", "time", "definitions", "engine"},
-    "contracts": {"errors", "time", "definitions", "engine", "store"},
-    "testing": {"errors", "time", "definitions", "engine"},
-    "cli": {"errors", "time", "definitions", "engine", "store", "contracts", "testing"},
+    "files": {"errors"},
+    "time": {"errors", "files"},
+    "definitions": {"errors", "files", "time"},
+    "engine": {"errors", "files", "time", "definitions"},
+    "store": {"errors", "files", "time", "definitions", "engine"},
+    "contracts": {"errors", "files", "time", "definitions", "engine", "store"},
+    "testing": {"errors", "files", "time", "definitions", "engine"},
+    "cli": {"errors", "files", "time", "definitions", "engine", "store", "contracts", "testing"},
 }
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}

@@ -14,7 +14,9 @@ says where the problem is, what is wrong, what is allowed, and how to fix it.
 
 The store adds three of its own (``sendflow.store.errors``): ``CaseNotFoundError`` (also a
 LookupError), ``CaseExistsError`` (also a ValueError) and ``ImportRejectedError`` (a
-CaseFileError).
+CaseFileError). The file reader adds two (``sendflow.files``), which its callers mostly
+turn into the errors above: ``FileAccessError`` (also an OSError: a file cannot be opened)
+and ``FileContentError`` (also a ValueError: too big, not UTF-8, not valid, or hostile).
 """
 
 from __future__ import annotations

@@ -65,3 +65,32 @@ def test_show_unknown_process_exits_2(capsys: pytest.CaptureFixture[str]) -> Non
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "unknown process 'annual-reveiw'" in captured.err
+
+
+def test_validate_exits_0_when_every_file_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 0, one ``ok`` line per file, when every file is valid."""
+    files = [str(ROOT / "processes" / f"{pid}.yaml") for pid in sendflow.packaged_processes()]
+    assert main(["validate", *files]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": ok (") == len(files)
+
+
+@pytest.mark.parametrize("target", ["missing.yaml", "folder"])
+def test_validate_exits_2_when_a_file_cannot_be_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str
+) -> None:
+    """A path that is missing or a folder is a failure of the command: exit 2, nothing on stdout."""
+    (tmp_path / "folder").mkdir()
+    good = str(ROOT / "processes" / "ehc-needs-assessment.yaml")
+    assert main(["validate", good, str(tmp_path / target)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"sendflow validate: {tmp_path / target}: cannot read the file")
+
+
+def test_validate_help_explains_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    """``validate --help`` says what exit statuses 0, 1 and 2 mean."""
+    assert main(["validate", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "0 when every file is valid; 1 when a file is invalid" in out
+    assert "2 when a file cannot be read at all" in out

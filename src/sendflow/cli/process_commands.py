@@ -6,7 +6,7 @@ import argparse
 import textwrap
 
 from sendflow.cli.output import emit
-from sendflow.definitions.loading import load_definition
+from sendflow.definitions.loading import parse_definition, read_definition
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, Process, TimeLimit
 from sendflow.definitions.registry import load_process, packaged_processes
 from sendflow.errors import DefinitionError
@@ -27,7 +27,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.add_argument("process", help="a packaged process id or a process file")
     show.set_defaults(run=run_show)
 
-    validate = subparsers.add_parser("validate", help="check process files and list problems")
+    validate = subparsers.add_parser(
+        "validate",
+        help="check process files and list problems",
+        description=(
+            "Check process files and list every problem with its file, line and field. "
+            "Exit status: 0 when every file is valid; 1 when a file is invalid (its "
+            "problems are listed on stdout); 2 when a file cannot be read at all (it does "
+            "not exist, is a folder, or is not readable), with the reason on stderr and "
+            "nothing on stdout."
+        ),
+    )
     validate.add_argument("files", nargs="+", metavar="FILE", help="process files (.yaml)")
     validate.set_defaults(run=run_validate)
 
@@ -47,12 +57,19 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Check each file; print ``ok`` or every problem; exit 1 if any file has problems."""
+    """Check each file; print ``ok`` or every problem; exit 1 if any file has problems.
+
+    Every file is opened before any is checked, so a file that cannot be read stops the
+    command (exit 2) before anything is printed.
+    """
+    texts = {file: _readable(file) for file in args.files}
     failed = False
     lines: list[str] = []
-    for file in args.files:
+    for file, text in texts.items():
         try:
-            process = load_definition(file)
+            if isinstance(text, DefinitionError):
+                raise text
+            process = parse_definition(text, file=file)
         except DefinitionError as exc:
             failed = True
             lines.append(f"{file}: {len(exc.problems)} problem(s)")
@@ -64,6 +81,18 @@ def run_validate(args: argparse.Namespace) -> int:
         )
     emit("\n".join(lines))
     return 1 if failed else 0
+
+
+def _readable(file: str) -> str | DefinitionError:
+    """The text of a process file, or why it is not a valid one (too big, not UTF-8).
+
+    Raises:
+        FileAccessError: It cannot be read at all: a failure of the command, not of the file.
+    """
+    try:
+        return read_definition(file)
+    except DefinitionError as exc:
+        return exc
 
 
 def describe_process(process: Process) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path as FilePath
 from typing import Any
 
 from sendflow.definitions.checks import check_process
@@ -25,8 +24,9 @@ from sendflow.definitions.model import (
 from sendflow.definitions.reader import Reader
 from sendflow.definitions.source import Path, read_yaml
 from sendflow.errors import DefinitionError, Problem
+from sendflow.files import DEFINITION_FILE, FileAccessError, FileContentError, read_text
 
-__all__ = ["load_definition", "parse_definition"]
+__all__ = ["load_definition", "parse_definition", "read_definition"]
 
 _TOP = (
     "id",
@@ -67,20 +67,23 @@ def load_definition(path: str | os.PathLike[str]) -> Process:
     """Load and check a process file; raise :class:`DefinitionError` listing every problem."""
     file = os.fspath(path)
     try:
-        text = FilePath(file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(
-            [_file_problem(file, f"cannot read the file: {exc.strerror or exc}")]
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise DefinitionError(
-            [_file_problem(file, "the file is not UTF-8 text; save it as UTF-8")]
-        ) from exc
+        text = read_definition(file)
+    except FileAccessError as exc:
+        raise DefinitionError([Problem(f"cannot read the file: {exc.reason}", file=file)]) from exc
     return parse_definition(text, file=file)
 
 
-def _file_problem(file: str, message: str) -> Problem:
-    return Problem(message, file=file)
+def read_definition(path: str | os.PathLike[str]) -> str:
+    """The text of a process file, within the size limit for definitions.
+
+    Raises:
+        FileAccessError: The file cannot be opened or read (missing, a folder...).
+        DefinitionError: It is too big or not UTF-8 text.
+    """
+    try:
+        return read_text(path, DEFINITION_FILE)
+    except FileContentError as exc:
+        raise DefinitionError([exc.problem]) from None
 
 
 def parse_definition(text: str, *, file: str = "<string>") -> Process:
@@ -124,7 +127,7 @@ class _Builder:
         return Process(
             id=r.text(("id",), top.get("id"), what="id", default="") or "",
             title=r.text(("title",), top.get("title"), what="title", default="") or "",
-            version=r.text(("version",), top.get("version"), what="version", default="") or "",
+            version=self._version(top.get("version")),
             description=r.text(("description",), top.get("description"), what="description"),
             start=start,
             states=states,
@@ -136,6 +139,19 @@ class _Builder:
             links=read_links(r, top.get("links"), events),
             file=r.source.file,
         )
+
+    def _version(self, value: Any) -> str:
+        """The version, which must be text: an unquoted ``1.10`` is the number 1.1."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            written = self.r.source.numbers.get(("version",), str(value))
+            self.r.report(
+                ("version",),
+                f'version must be text: quote it, version: "{written}". Unquoted, YAML reads '
+                f"{written} as the number {value!r}, so versions such as 1.10 and 1.1 could "
+                "not be told apart.",
+            )
+            return str(value)
+        return self.r.text(("version",), value, what="version", default="") or ""
 
     # -- shared pieces -------------------------------------------------------------------
 

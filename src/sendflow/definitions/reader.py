@@ -125,7 +125,7 @@ class Reader:
             try:
                 return read_legal_day(value)
             except ValueError as exc:
-                self.report(path, f"{what} must be a date: {exc}.")
+                self.report(path, f"{what} {value!r} is not a date: {exc}.")
                 return None
         self.report(path, f"{what} must be a date written YYYY-MM-DD, not {value!r}.")
         return None

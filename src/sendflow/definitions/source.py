@@ -1,8 +1,11 @@
 """Read YAML safely into plain values while remembering where each value came from.
 
-Only the safe YAML subset is accepted: no tags that build objects, no code. Duplicate keys
-are reported (plain PyYAML keeps the last one silently). Every value's line is kept by its
-path, so later checks can say "file, line, field".
+The YAML is read by :mod:`sendflow.files.yaml_reader`: only the safe subset, no tags that
+build objects, no code, the YAML 1.1 pitfalls closed (``yes``/``no``/``on``/``off`` are
+text) and limits on size, values, aliases and depth checked before anything expands.
+Duplicate keys are reported (plain PyYAML keeps the last one silently). Every value's line
+is kept by its path, so later checks can say "file, line, field"; numbers keep their text
+as written, so a check can quote ``1.10`` rather than the ``1.1`` it was read as.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import attrs
 import yaml
 
 from sendflow.errors import Problem
+from sendflow.files import DEFINITION_FILE, FileContentError, FileLimits, PlainLoader, compose_yaml
 
 __all__ = ["Path", "Source", "format_path", "read_yaml"]
 
 Path = tuple[str | int, ...]
 
-_SAFE_TAGS = frozenset(tag for tag in yaml.SafeLoader.yaml_constructors if tag is not None)
+_SAFE_TAGS = frozenset(tag for tag in PlainLoader.yaml_constructors if tag is not None)
+_NUMBERS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -41,11 +46,13 @@ class Source:
         data: The document as dicts, lists and scalars.
         file: The file name used in messages.
         lines: The 1-based line of each path.
+        numbers: The text of each number as written (``1.10`` for the number 1.1).
     """
 
     data: Any
     file: str
     lines: dict[Path, int] = attrs.field(factory=dict, eq=False, repr=False)
+    numbers: dict[Path, str] = attrs.field(factory=dict, eq=False, repr=False)
 
     def line(self, path: Path) -> int | None:
         """The line of the value at ``path``, or of its nearest parent that has one."""
@@ -64,10 +71,11 @@ class Source:
 class _Walker:
     """Turns a composed YAML node tree into plain values, recording lines and problems."""
 
-    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+    def __init__(self, loader: PlainLoader, file: str) -> None:
         self.loader = loader
         self.file = file
         self.lines: dict[Path, int] = {}
+        self.numbers: dict[Path, str] = {}
         self.problems: list[Problem] = []
 
     def walk(self, node: yaml.Node, path: Path) -> Any:
@@ -89,6 +97,8 @@ class _Walker:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag in _NUMBERS:
+            self.numbers[path] = node.value
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
@@ -144,35 +154,29 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def read_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
+def read_yaml(
+    text: str, file: str, limits: FileLimits = DEFINITION_FILE
+) -> tuple[Source, list[Problem]]:
     """Parse ``text`` as one safe YAML document.
 
+    Args:
+        text: The YAML text.
+        file: The file name used in messages.
+        limits: The limits for this kind of file (default: a process or scenario file).
+
     Returns:
-        The source (``data`` is ``None`` when the text could not be parsed) and the
+        The source (``data`` is ``None`` when the text could not be read) and the
         problems found while reading it.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else None
-            what = exc.problem or exc.context or "not valid YAML"
-            return Source(None, file), [
-                Problem(
-                    f"this is not valid YAML: {what}. Check the indentation and quoting "
-                    "near this line.",
-                    file=file,
-                    line=line,
-                )
-            ]
-        except yaml.YAMLError as exc:
-            return Source(None, file), [Problem(f"this is not valid YAML: {exc}", file=file)]
+        node, loader = compose_yaml(text, file, limits)
+    except FileContentError as exc:
+        return Source(None, file), [exc.problem]
+    try:
         if node is None:
             return Source(None, file), [Problem("the file is empty", file=file)]
         walker = _Walker(loader, file)
         data = walker.walk(node, ())
-        return Source(data, file, walker.lines), walker.problems
+        return Source(data, file, walker.lines, walker.numbers), walker.problems
     finally:
         loader.dispose()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from sendflow.definitions.model import Process
 from sendflow.definitions.registry import load_process
+from sendflow.engine.case_ids import check_case_id
+from sendflow.engine.casefiles import load_case_data
 from sendflow.engine.events import Event, to_event
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation, TimeLimitResult
@@ -51,8 +49,8 @@ class Case:
     ) -> None:
         self.process = load_process(process) if isinstance(process, str) else process
         self.closures = frozenset(closures)
-        self.case_id = case_id
-        self.related_case = related_case
+        self.case_id = None if case_id is None else check_case_id(case_id)
+        self.related_case = None if related_case is None else check_case_id(related_case)
         self._events: list[Event] = [to_event(e, index=i) for i, e in enumerate(events)]
         self._latest: Evaluation | None = None
         if self._events:
@@ -147,8 +145,8 @@ class Case:
         related = data.get("related_case")
         return cls(
             data["process"],
-            case_id=None if case_id is None else str(case_id),
-            related_case=None if related is None else str(related),
+            case_id=None if case_id is None else check_case_id(str(case_id), where=where),
+            related_case=None if related is None else check_case_id(str(related), where=where),
             events=events,
         )
 
@@ -184,16 +182,7 @@ def read_case_file(path: str | os.PathLike[str]) -> Case:
         SendflowError: Its process or events are not valid (the message names the file).
     """
     file = os.fspath(path)
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseFileError(f"{file}: cannot read the case file: {exc}") from exc
-    try:
-        data = yaml.safe_load(text) if file.endswith((".yaml", ".yml")) else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
-        raise CaseFileError(
-            f"{file}: not valid {'YAML' if file.endswith('ml') else 'JSON'}: {exc}"
-        ) from exc
+    data = load_case_data(file)
     try:
         return Case.from_dict(data, where=file)
     except CaseFileError:

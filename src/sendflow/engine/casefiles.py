@@ -1,22 +1,39 @@
 """Reading case files: single cases (JSON or YAML), lists of them, JSON Lines, and folders.
 
-Every command that reads case histories (``import``, ``replay``) reads them here, so they
-accept the same files and say where a bad case came from in the same words.
+Every command that reads case histories (``check``, ``import``, ``replay``) reads them
+here, so they accept the same files and say where a bad case came from in the same words.
+Files are read through :mod:`sendflow.files` within the limits for case files (1 MB of
+YAML or 32 MB of JSON a file, 1 MB a line of JSON Lines, nesting 64 deep, and YAML values
+and aliases counted before anything expands).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
-from sendflow.errors import CaseFileError
+from sendflow.errors import CaseFileError, Problem
+from sendflow.files import (
+    CASE_FILE,
+    CASE_LINE,
+    FileAccessError,
+    FileContentError,
+    load_json,
+    load_yaml,
+    read_json_lines,
+    read_text,
+)
 
-__all__ = ["CASE_FILE_SUFFIXES", "CaseSource", "case_files", "read_case_sources"]
+__all__ = [
+    "CASE_FILE_SUFFIXES",
+    "CaseSource",
+    "case_files",
+    "load_case_data",
+    "read_case_sources",
+]
 
 CASE_FILE_SUFFIXES = (".json", ".yaml", ".yml", ".jsonl")
 """Case files: one case or a list of cases (JSON, YAML), or one case per line (JSON Lines)."""
@@ -81,34 +98,62 @@ def read_case_sources(
 
 def _read_lines(file: Path, advance: Callable[[int], None] | None) -> Iterator[CaseSource]:
     try:
-        with file.open("rb") as stream:
-            for number, raw in enumerate(stream, 1):
-                if advance is not None:
-                    advance(len(raw))
-                if not raw.strip():
-                    continue
-                where = f"{file}, line {number}"
-                try:
-                    yield CaseSource(where, json.loads(raw))
-                except ValueError as exc:
-                    yield CaseSource(where, problem=f"not valid JSON: {exc}")
-    except OSError as exc:
-        yield CaseSource(str(file), problem=f"cannot read the file: {exc}")
+        for line in read_json_lines(file, CASE_LINE):
+            if advance is not None:
+                advance(line.size)
+            if line.blank:
+                continue
+            where = f"{file}, line {line.number}"
+            if line.problem is not None:
+                yield CaseSource(where, problem=line.problem.message)
+            else:
+                yield CaseSource(where, line.data)
+    except FileAccessError as exc:
+        yield CaseSource(str(file), problem=f"cannot read the file: {exc.reason}")
 
 
 def _read_file(file: Path) -> Iterator[CaseSource]:
     try:
-        text = file.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) if file.suffix in (".yaml", ".yml") else json.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        yield CaseSource(str(file), problem=f"cannot read the file: {exc}")
+        data = _load(file)
+    except FileAccessError as exc:
+        yield CaseSource(str(file), problem=f"cannot read the file: {exc.reason}")
         return
-    except (yaml.YAMLError, ValueError) as exc:
-        kind = "YAML" if file.suffix != ".json" else "JSON"
-        yield CaseSource(str(file), problem=f"not valid {kind}: {exc}")
+    except FileContentError as exc:
+        yield CaseSource(_where(exc.problem), problem=exc.problem.message)
         return
     if isinstance(data, list):
         for index, item in enumerate(data):
             yield CaseSource(f"{file}, index {index}", item)
     else:
         yield CaseSource(str(file), data)
+
+
+def load_case_data(path: str | Path) -> Any:
+    """What one case file holds (a case or a list of cases), read within the limits.
+
+    JSON is read from ``.json`` files, YAML from ``.yaml`` and ``.yml`` ones.
+
+    Raises:
+        CaseFileError: The file cannot be read, is too big, is not UTF-8, not valid JSON
+            or YAML (with the line), nested too deep, or holds an alias bomb.
+    """
+    file = Path(path)
+    try:
+        return _load(file)
+    except FileAccessError as exc:
+        raise CaseFileError(f"{file}: cannot read the case file: {exc.reason}") from None
+    except FileContentError as exc:
+        raise CaseFileError(f"{_where(exc.problem)}: {exc.problem.message}") from None
+
+
+def _load(file: Path) -> Any:
+    is_yaml = file.suffix in (".yaml", ".yml")
+    text = read_text(file, CASE_FILE, json=not is_yaml)
+    if is_yaml:
+        return load_yaml(text, str(file), CASE_FILE)
+    return load_json(text, str(file), CASE_FILE)
+
+
+def _where(problem: Problem) -> str:
+    where = problem.file or "the case file"
+    return where if problem.line is None else f"{where}, line {problem.line}"

@@ -95,13 +95,6 @@ def parse_day(value: Any, *, what: str, index: int | None = None) -> date:
     raise EventError(f"{what} must be a date written YYYY-MM-DD, not {value!r}.", index=index)
 
 
-def _yaml_on(value: Mapping[Any, Any]) -> Mapping[str, Any]:
-    """``value`` with a ``True`` key read as ``on``, as YAML 1.1 reads an unquoted ``on:``."""
-    if True in value and "on" not in value:
-        return {("on" if k is True else str(k)): v for k, v in value.items()}
-    return value
-
-
 def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> Event:
     """An :class:`Event` from an ``Event`` or a case-file mapping ``{"event", "on", ...}``."""
     if isinstance(value, Event):
@@ -112,7 +105,6 @@ def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> E
             index=index,
         )
     if not _KEY_SET.issuperset(value):
-        value = _yaml_on(value)
         unknown = [k for k in value if k not in _KEY_SET]
         if unknown:
             raise EventError(

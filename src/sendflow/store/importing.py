@@ -27,6 +27,7 @@ from sqlalchemy import JSON, Connection, Engine, Table, insert, select
 from sendflow.definitions.model import Process
 from sendflow.definitions.registry import load_process
 from sendflow.engine.case import CASE_FILE_KEYS, Case
+from sendflow.engine.case_ids import case_id_problem
 from sendflow.engine.casefiles import CaseSource
 from sendflow.errors import SendflowError
 from sendflow.store.errors import CaseExistsError, ImportRejectedError
@@ -169,7 +170,7 @@ def _read(data: Any, resolve: Callable[[str], Process]) -> Case:
 
 def _given_id(data: Any) -> str | None:
     found = data.get("case_id") if isinstance(data, Mapping) else None
-    return None if found is None else str(found)
+    return None if found is None or case_id_problem(str(found)) else str(found)
 
 
 def _flush(

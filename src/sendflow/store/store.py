@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sendflow.definitions.model import Process
 from sendflow.definitions.registry import load_process
 from sendflow.engine.case import Case
+from sendflow.engine.case_ids import check_case_id
 from sendflow.engine.events import Event, to_event
 from sendflow.engine.related import LinkedEvent, linked_events
 from sendflow.engine.replay import evaluate
@@ -116,6 +117,7 @@ class Store:
             EventError: The events are not a valid start of the process (nothing is written).
             CaseExistsError: A case with this id is already stored.
         """
+        check_case_id(case_id)
         definition = self._resolve(process)
         history = [_stamped(to_event(e, index=i)) for i, e in enumerate(events)]
         evaluation = evaluate(definition, history, case_id=case_id)

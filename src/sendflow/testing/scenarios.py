@@ -36,6 +36,7 @@ from sendflow.definitions.source import Path as YamlPath
 from sendflow.definitions.source import read_yaml
 from sendflow.engine.results import Status
 from sendflow.errors import Problem, SendflowError
+from sendflow.files import DEFINITION_FILE, FileAccessError, FileContentError, read_text
 
 __all__ = [
     "SUFFIX",
@@ -144,9 +145,13 @@ def load_scenario_file(path: str | os.PathLike[str], *, file: str | None = None)
     """
     name = file or os.fspath(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioFileError([Problem(f"cannot read the file: {exc}", file=name)]) from exc
+        text = read_text(path, DEFINITION_FILE)
+    except FileAccessError as exc:
+        raise ScenarioFileError(
+            [Problem(f"cannot read the file: {exc.reason}", file=name)]
+        ) from exc
+    except FileContentError as exc:
+        raise ScenarioFileError([attrs.evolve(exc.problem, file=name)]) from None
     source, problems = read_yaml(text, name)
     if source.data is None:
         raise ScenarioFileError(problems)
@@ -218,7 +223,7 @@ def _scenario(
         final = reader.flag((*path, "expect", "final"), final, what="final")
     return Scenario(
         name=name,
-        events=tuple(_event(e) for e in events) if isinstance(events, list) else (),
+        events=tuple(events) if isinstance(events, list) else (),
         line=reader.source.line(path) or 0,
         as_of=reader.day((*path, "as_of"), fields.get("as_of"), what="as_of"),
         description=reader.text(
@@ -231,17 +236,6 @@ def _scenario(
         ),
         error=error,
     )
-
-
-def _event(value: Any) -> Any:
-    """An event mapping with its ``on`` key restored.
-
-    YAML 1.1 reads an unquoted ``on`` key as true; the YAML reader turns it into the text
-    ``True``, which no event field has.
-    """
-    if isinstance(value, Mapping) and "True" in value and "on" not in value:
-        return {("on" if k == "True" else k): v for k, v in value.items()}
-    return value
 
 
 def _error(reader: Reader, path: YamlPath, expect: Mapping[str, Any]) -> ErrorExpectation | None:

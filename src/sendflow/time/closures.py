@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timedelta
 
-import yaml
-
+from sendflow.files import CLOSURE_FILE, FileContentError, load_yaml, read_text
 from sendflow.time.days import read_legal_day
 
 __all__ = ["load_closures"]
@@ -36,7 +35,7 @@ def _closure_item(item: object) -> list[date]:
         msg = f"{item!r} has a time of day"
         raise ValueError(msg)
     if isinstance(item, date):
-        return [item]
+        return [_parse_day(item.isoformat())]
     if not isinstance(item, str):
         msg = f"{item!r} is a {type(item).__name__}, not a date or a range"
         raise ValueError(msg)
@@ -57,16 +56,6 @@ def _closure_item(item: object) -> list[date]:
     return [first + timedelta(days=offset) for offset in range(length)]
 
 
-class _ClosuresLoader(yaml.SafeLoader):
-    """The safe YAML loader, reading dates as text so a bad date is reported by item."""
-
-
-_ClosuresLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def load_closures(path: str | os.PathLike[str]) -> frozenset[date]:
     """Read a council's closure-dates file.
 
@@ -85,12 +74,11 @@ def load_closures(path: str | os.PathLike[str]) -> frozenset[date]:
         OSError: If the file cannot be read.
     """
     where = os.fspath(path)
-    with open(path, encoding="utf-8") as stream:
-        try:
-            data = yaml.load(stream, Loader=_ClosuresLoader)  # noqa: S506 (a safe loader)
-        except yaml.YAMLError as error:
-            msg = f"{where}: not valid YAML ({error}); write a list of {_CLOSURE_FORMS}"
-            raise ValueError(msg) from None
+    try:
+        data = load_yaml(read_text(where, CLOSURE_FILE), where, CLOSURE_FILE)
+    except FileContentError as error:
+        msg = f"{error} A closure file is a list of {_CLOSURE_FORMS}."
+        raise ValueError(msg) from None
     if data is None:
         return frozenset()
     if not isinstance(data, list):
