@@ -18,7 +18,10 @@ LAYERS: dict[str, set[str]] = {
     "store": {"errors", "time", "definitions", "engine"},
     "contracts": {"errors", "time", "definitions", "engine", "store"},
     "testing": {"errors", "time", "definitions", "engine"},
-    "cli": {"errors", "time", "definitions", "engine", "store", "contracts", "testing"},
+    "localoffer": {"errors", "time", "definitions", "contracts"},
+    "cli": {
+        "errors", "time", "definitions", "engine", "store", "contracts", "testing", "localoffer",
+    },
 }
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}

@@ -1,0 +1,547 @@
+"""Turning the counts of the feed checks, and the manifest, into results with reasons."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sendflow.definitions.model import Evidence
+from sendflow.localoffer.checks import Ids, ServiceChecks
+from sendflow.localoffer.manifest import Manifest, reg54_consultees
+from sendflow.localoffer.model import Severity
+from sendflow.localoffer.problems import ProblemSink
+from sendflow.localoffer.results import CheckResult, Coverage, Finding, Status, TopicResult
+from sendflow.localoffer.topics import Catalogue, Group, Item
+
+__all__ = ["feed_checks", "lifecycle_checks", "topic_results"]
+
+P, S, U, OFF = Evidence.PRIMARY, Evidence.SECONDARY, Evidence.UNCONFIRMED, Evidence.OFFICIAL
+
+
+def _found(text: str, ids: Ids) -> Finding:
+    return Finding(text, ids.count, tuple(ids.ids))
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part:,} of {whole:,} ({100 * part / whole:.0f}%)" if whole else f"{part:,}"
+
+
+def topic_results(
+    catalogue: Catalogue, counts: ServiceChecks, manifest: Manifest | None
+) -> list[TopicResult]:
+    """How each Schedule 2 topic is covered: by the feed's services, or the manifest's documents."""
+    results = []
+    for item in catalogue.group(Group.TOPIC):
+        ref, ev = item.citation.provision, item.citation.evidence
+        if item.document is not None:
+            doc = manifest.documents.get(item.document) if manifest else None
+            if doc is None:
+                note = "no manifest given" if manifest is None else "not in the manifest"
+                results.append(
+                    TopicResult(
+                        item.slug, item.title, ref, ev, "manifest", Coverage.MISSING, note=note
+                    )
+                )
+            elif doc.date > counts.as_of:
+                results.append(
+                    TopicResult(
+                        item.slug,
+                        item.title,
+                        ref,
+                        ev,
+                        "manifest",
+                        Coverage.MISSING,
+                        note=f"dated {doc.date}, after the as-of date",
+                    )
+                )
+            else:
+                results.append(
+                    TopicResult(
+                        item.slug,
+                        item.title,
+                        ref,
+                        ev,
+                        "manifest",
+                        Coverage.COVERED,
+                        1,
+                        (doc.url,),
+                        f"dated {doc.date}",
+                    )
+                )
+            continue
+        ids, keyword = counts.by_slug[item.slug], counts.keyword_only[item.slug]
+        if ids.count == 0:
+            coverage = Coverage.MISSING
+        elif keyword.count == ids.count:
+            coverage = Coverage.KEYWORD_ONLY
+        else:
+            coverage = Coverage.COVERED
+        results.append(
+            TopicResult(item.slug, item.title, ref, ev, "feed", coverage, ids.count, tuple(ids.ids))
+        )
+    return results
+
+
+def score(topics: list[TopicResult]) -> float:
+    """The coverage score: a topic covered counts 1, covered only by keyword 0.5, out of 100."""
+    credit = {Coverage.COVERED: 1.0, Coverage.KEYWORD_ONLY: 0.5, Coverage.MISSING: 0.0}
+    return round(100 * sum(credit[t.coverage] for t in topics) / len(topics), 1) if topics else 0.0
+
+
+def feed_checks(
+    catalogue: Catalogue,
+    counts: ServiceChecks,
+    sink: ProblemSink,
+    topics: list[TopicResult],
+    version: str,
+) -> list[CheckResult]:
+    """Checks 1 to 10."""
+    return [
+        _conformance(sink, version),
+        _coverage(topics),
+        _providers(catalogue, counts),
+        _out_of_area(counts),
+        _ages(counts),
+        _access(counts, version),
+        _freshness(counts),
+        _cost(counts),
+        _venues(counts),
+        _named(catalogue, counts),
+    ]
+
+
+def _conformance(sink: ProblemSink, version: str) -> CheckResult:
+    errors, warnings = sink.total(Severity.ERROR), sink.total(Severity.WARNING)
+    kinds = sorted({t for t, _ in sink.counts})
+    findings = tuple(
+        Finding(
+            f"{t}: {sink.counts[t, Severity.ERROR]:,} errors, "
+            f"{sink.counts[t, Severity.WARNING]:,} warnings"
+        )
+        for t in kinds
+    )
+    status = Status.FAIL if errors else Status.WARN if warnings else Status.PASS
+    fix = None
+    if sink.kept:
+        first = next((p for p in sink.kept if p.severity is Severity.ERROR), sink.kept[0])
+        fix = f"Fix the feed's {errors:,} errors and {warnings:,} warnings, starting with: {first}"
+    return CheckResult(
+        "conformance",
+        "1",
+        f"The feed follows ORUK {version}",
+        "Open Referral UK schema and compliance rules",
+        OFF,
+        status,
+        f"{errors:,} errors and {warnings:,} warnings.",
+        findings,
+        fix,
+    )
+
+
+def _coverage(topics: list[TopicResult]) -> CheckResult:
+    missing = [t for t in topics if t.coverage is Coverage.MISSING]
+    keyword = [t for t in topics if t.coverage is Coverage.KEYWORD_ONLY]
+    missing.sort(key=lambda t: list(Evidence).index(t.evidence))
+    findings = tuple(Finding(f"missing: {t.title} ({t.reference})") for t in missing) + tuple(
+        Finding(f"found only by keyword: {t.title}", t.count, t.ids) for t in keyword
+    )
+    status = Status.FAIL if missing else Status.WARN if keyword else Status.PASS
+    fix = None
+    if missing:
+        fix = "Publish information on: " + "; ".join(
+            f"{t.title} ({t.reference})" for t in missing[:4]
+        )
+    elif keyword:
+        fix = "Tag these services with taxonomy terms mapped to their topics: " + ", ".join(
+            t.slug for t in keyword
+        )
+    covered = len(topics) - len(missing) - len(keyword)
+    return CheckResult(
+        "topic-coverage",
+        "2",
+        "Schedule 2 topics are covered",
+        "SI 2014/1530 reg 53, Sch 2; CFA 2014 s.30(2)",
+        P,
+        status,
+        f"{covered} of {len(topics)} topics covered, {len(keyword)} only by "
+        f"keyword, {len(missing)} missing.",
+        findings,
+        fix,
+    )
+
+
+def _providers(catalogue: Catalogue, counts: ServiceChecks) -> CheckResult:
+    findings, empty = [], []
+    for item in catalogue.group(Group.PROVIDER_TYPE):
+        ids = counts.by_slug[item.slug]
+        orgs = len(counts.organisations[item.slug])
+        findings.append(
+            Finding(
+                f"{item.title} ({item.citation.provision}): "
+                f"{ids.count:,} services, {orgs:,} organisations",
+                ids.count or None,
+                tuple(ids.ids),
+            )
+        )
+        if ids.count == 0:
+            empty.append(item)
+    items = catalogue.group(Group.PROVIDER_TYPE)
+    status = Status.FAIL if len(empty) == len(items) else Status.WARN if empty else Status.PASS
+    fix = ("List provision from: " + "; ".join(i.title for i in empty)) if empty else None
+    return CheckResult(
+        "provider-types",
+        "3",
+        "Provision from each kind of provider",
+        "SI 2014/1530 Sch 2 para 1(a)-(h)",
+        P,
+        status,
+        f"{len(items) - len(empty)} of {len(items)} kinds of provider listed.",
+        tuple(findings),
+        fix,
+    )
+
+
+def _out_of_area(counts: ServiceChecks) -> CheckResult:
+    ref = "SI 2014/1530 Sch 2 para 2; CFA 2014 s.30(1)(b)"
+    title = "Provision outside the area"
+    ids = counts.out_of_area
+    if not counts.districts and ids.count == 0:
+        return CheckResult(
+            "out-of-area",
+            "4",
+            title,
+            ref,
+            P,
+            Status.SKIPPED,
+            "Not checked: give the area's postcode districts in the manifest "
+            "(area.postcode_districts) or tag services out_of_area.",
+        )
+    special = sum(
+        counts.by_slug[s].count
+        for s in ("special_provision", "non_maintained_special", "section_41")
+    )
+    summary = f"{_share(ids.count, counts.active)} active services are outside the area."
+    findings = (_found("outside the area", ids),)
+    if ids.count:
+        return CheckResult("out-of-area", "4", title, ref, P, Status.PASS, summary, findings)
+    status = Status.FAIL if special else Status.WARN
+    return CheckResult(
+        "out-of-area",
+        "4",
+        title,
+        ref,
+        P,
+        status,
+        summary,
+        findings,
+        "List the special schools, colleges and s.41 institutions outside the "
+        "area that children and young people from the area attend.",
+    )
+
+
+def _ages(counts: ServiceChecks) -> CheckResult:
+    gaps = counts.age_gaps()
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in gaps)
+    findings: tuple[Finding, ...] = (_found("no age range given", counts.no_age),)
+    if gaps:
+        findings = (Finding(f"ages no service covers: {text}"), *findings)
+    status = Status.FAIL if gaps else Status.WARN if counts.no_age.count else Status.PASS
+    fix = (
+        f"List provision for ages {text} (the offer runs from birth to 25)."
+        if gaps
+        else (
+            "Give minimum and maximum ages for the services that have none."
+            if counts.no_age.count
+            else None
+        )
+    )
+    return CheckResult(
+        "age-coverage",
+        "5",
+        "Ages 0 to 25 are covered",
+        "SEND Code of Practice 2015 chapter 4 (0-25)",
+        S,
+        status,
+        f"Gaps: {text or 'none'}; {_share(counts.no_age.count, counts.active)} "
+        "services give no ages.",
+        findings,
+        fix,
+    )
+
+
+def _access(counts: ServiceChecks, version: str) -> CheckResult:
+    findings = [
+        _found(f"description under {100} characters", counts.short_description),
+        _found("no eligibility (text or ages)", counts.no_eligibility),
+        _found("no way to get in touch (web page, email or phone)", counts.no_access),
+    ]
+    if version == "3.0":
+        findings.append(
+            Finding(
+                "the ORUK 3.0 UK profile has no field for eligibility text or "
+                "phone numbers; ages, web page and email are read instead"
+            )
+        )
+    status = (
+        Status.FAIL
+        if counts.no_access.count
+        else (
+            Status.WARN
+            if counts.short_description.count or counts.no_eligibility.count
+            else Status.PASS
+        )
+    )
+    fix = None
+    if status is not Status.PASS:
+        fix = "Give every service a web page or email, who it is for, and a fuller description."
+    return CheckResult(
+        "who-and-how",
+        "6",
+        "Who each service is for and how to get it",
+        "SEND Code of Practice 2015 chapter 4 (comprehensive)",
+        S,
+        status,
+        f"{_share(counts.no_access.count, counts.active)} services have no contact route.",
+        tuple(findings),
+        fix,
+    )
+
+
+def _freshness(counts: ServiceChecks) -> CheckResult:
+    old = counts.stale.count + counts.undated.count
+    findings = (
+        _found(f"last updated before {counts.stale_before}", counts.stale),
+        _found("no last-modified or assured date", counts.undated),
+        _found(
+            "not active but still in the feed ("
+            + ", ".join(f"{k}: {v}" for k, v in sorted(counts.inactive.items()))
+            + ")",
+            counts.inactive_ids,
+        ),
+        _found("a cost option or schedule that has expired", counts.expired),
+    )
+    status = (
+        Status.FAIL
+        if counts.active and old * 2 > counts.active
+        else (
+            Status.WARN if old or counts.inactive_ids.count or counts.expired.count else Status.PASS
+        )
+    )
+    fix = (
+        (
+            "Review and re-date the services not updated in the last 12 months, and remove "
+            "closed ones."
+        )
+        if status is not Status.PASS
+        else None
+    )
+    return CheckResult(
+        "freshness",
+        "7",
+        "The information is up to date",
+        "SEND Code of Practice 2015 chapter 4 (up to date)",
+        S,
+        status,
+        f"{_share(old, counts.active)} active services not updated in 12 months.",
+        findings,
+        fix,
+    )
+
+
+def _cost(counts: ServiceChecks) -> CheckResult:
+    status = Status.WARN if counts.no_cost.count else Status.PASS
+    return CheckResult(
+        "cost",
+        "8",
+        "Costs are stated",
+        "SEND Code of Practice 2015 chapter 4 (transparent)",
+        U,
+        status,
+        f"{_share(counts.costed, counts.active)} services state a cost or are free.",
+        (_found("childcare, leisure or short breaks with no cost information", counts.no_cost),),
+        "State the cost (or that it is free) for childcare, leisure and short breaks."
+        if counts.no_cost.count
+        else None,
+    )
+
+
+def _venues(counts: ServiceChecks) -> CheckResult:
+    findings = (
+        _found("postcode not in UK format", counts.bad_postcode),
+        _found("no address", counts.no_address),
+        _found("no latitude and longitude", counts.no_coordinates),
+        _found("coordinates outside England", counts.outside_england),
+        _found("no accessibility information", counts.no_accessibility),
+    )
+    flagged = any(f.count for f in findings)
+    status = (
+        Status.FAIL
+        if counts.venues and counts.no_accessibility.count == counts.venues
+        else (Status.WARN if flagged else Status.PASS)
+    )
+    return CheckResult(
+        "venues",
+        "9",
+        "Venues have addresses and accessibility information",
+        "SEND Code of Practice 2015 chapter 4 (accessible)",
+        S,
+        status,
+        f"{_share(counts.no_accessibility.count, counts.venues)} venues give no "
+        "accessibility information.",
+        findings,
+        "Describe each venue's physical access and fix its address."
+        if status is not Status.PASS
+        else None,
+    )
+
+
+def _named(catalogue: Catalogue, counts: ServiceChecks) -> CheckResult:
+    findings: list[Finding] = []
+    missing: list[Item] = []
+    optional: list[Item] = []
+    for item in catalogue.group(Group.NAMED_SERVICE):
+        ids = counts.by_slug[item.slug]
+        findings.append(
+            Finding(
+                f"{item.title}: {'present' if ids.count else 'absent'}",
+                ids.count or None,
+                tuple(ids.ids),
+            )
+        )
+        if not ids.count:
+            (missing if item.required else optional).append(item)
+    status = Status.FAIL if missing else Status.WARN if optional else Status.PASS
+    fix = (
+        ("Add a record for: " + "; ".join(f"{i.title} ({i.citation.provision})" for i in missing))
+        if missing
+        else None
+    )
+    return CheckResult(
+        "named-services",
+        "10",
+        "The services families look for by name",
+        "CFA 2014 s.30; SI 2014/1530 Sch 2",
+        P,
+        status,
+        f"{len(findings) - len(missing) - len(optional)} of {len(findings)} present.",
+        tuple(findings),
+        fix,
+    )
+
+
+def _last_day(published: date) -> date:
+    """The last day of the twelve months beginning with ``published``."""
+    try:
+        return published.replace(year=published.year + 1) - timedelta(days=1)
+    except ValueError:
+        return date(published.year + 1, 2, 28)
+
+
+def lifecycle_checks(manifest: Manifest | None, as_of: date) -> list[CheckResult]:
+    """R1 (reg 56 publication within a year), R2 (reg 57 arrangements), R3 (reg 54 consultees)."""
+    r1 = (
+        "reg56",
+        "R1",
+        "Comments and response published within the last year",
+        "SI 2014/1530 reg 56(2), 56(3)",
+        OFF,
+    )
+    r2 = (
+        "reg57",
+        "R2",
+        "How to get the offer without the internet is published",
+        "SI 2014/1530 reg 57",
+        S,
+    )
+    r3 = (
+        "reg54",
+        "R3",
+        "The current review consulted every reg 54 consultee",
+        "SI 2014/1530 reg 54(1), 54(2)",
+        P,
+    )
+    if manifest is None:
+        return [
+            CheckResult(*r, Status.SKIPPED, "Not checked: no manifest given (--manifest).")
+            for r in (r1, r2, r3)
+        ]
+    return [_reg56(manifest, as_of, r1), _reg57(manifest, as_of, r2), _reg54(manifest, r3)]
+
+
+Head = tuple[str, str, str, str, Evidence]
+
+
+def _reg56(manifest: Manifest, as_of: date, head: Head) -> CheckResult:
+    doc = manifest.documents.get("reg56_publication")
+    if doc is None:
+        return CheckResult(
+            *head,
+            Status.FAIL,
+            "The manifest gives no reg56_publication.",
+            fix="Publish the comments received and your response with the offer, "
+            "and give its URL and date in the manifest.",
+        )
+    if doc.date > as_of:
+        return CheckResult(
+            *head,
+            Status.FAIL,
+            f"The publication is dated {doc.date}, after the as-of date {as_of}; check the date.",
+            (Finding(doc.url),),
+            "Correct the date of reg56_publication in the manifest.",
+        )
+    due = _last_day(doc.date)
+    findings = (Finding(f"published {doc.date} at {doc.url}; next due by {due}"),)
+    if as_of > due:
+        return CheckResult(
+            *head,
+            Status.FAIL,
+            f"Last published {doc.date}: overdue since "
+            f"{due + timedelta(days=1)} ({(as_of - due).days} days late).",
+            findings,
+            'Publish this year\'s comments and response ("you said, we did").',
+        )
+    unattested = [f for f in ("anonymised", "exclusions_logged") if getattr(doc, f) is not True]
+    if unattested:
+        return CheckResult(
+            *head,
+            Status.WARN,
+            f"Published {doc.date}, due again by {due}; not attested: {', '.join(unattested)}.",
+            findings,
+            "Attest that the comments are anonymised (reg 56(3)) and that "
+            "comments left out under reg 56(4) have reasons logged.",
+        )
+    return CheckResult(*head, Status.PASS, f"Published {doc.date}; due again by {due}.", findings)
+
+
+def _reg57(manifest: Manifest, as_of: date, head: Head) -> CheckResult:
+    doc = manifest.documents.get("reg57_arrangements")
+    if doc is None or doc.date > as_of:
+        return CheckResult(
+            *head,
+            Status.FAIL,
+            "The manifest gives no reg57_arrangements page"
+            + ("" if doc is None else " dated on or before the as-of date")
+            + ".",
+            fix="Publish how people without internet access, and disabled people, "
+            "can get the offer, and give its URL in the manifest.",
+        )
+    return CheckResult(*head, Status.PASS, f"Published at {doc.url} ({doc.date}).")
+
+
+def _reg54(manifest: Manifest, head: Head) -> CheckResult:
+    if manifest.consultees is None:
+        return CheckResult(
+            *head,
+            Status.WARN,
+            "The manifest does not list the current review's consultees (review.consultees).",
+            fix="List the reg 54 categories consulted in the current review.",
+        )
+    missing = [c for c in reg54_consultees() if c not in manifest.consultees]
+    if missing:
+        return CheckResult(
+            *head,
+            Status.FAIL,
+            f"{len(missing)} reg 54 categories not consulted.",
+            tuple(Finding(f"not consulted: {c}") for c in missing),
+            "Consult: " + ", ".join(missing) + ".",
+        )
+    return CheckResult(*head, Status.PASS, "Every reg 54 category was consulted.")
