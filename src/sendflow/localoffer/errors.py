@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sendflow.errors import Problem, SendflowError
+from sendflow.errors import DefinitionError, Problem, SendflowError
 
 __all__ = ["FeedError", "LocalOfferFileError"]
 
 
-class LocalOfferFileError(SendflowError, ValueError):
+class LocalOfferFileError(DefinitionError):
     """A topics file, taxonomy map or manifest cannot be used; every problem is listed.
 
-    Attributes:
-        problems: Every problem found, in file order, each with its file, line and path.
+    It is a :class:`~sendflow.errors.DefinitionError` (these files define the check), so
+    ``problems`` holds every problem, each with its file, line and path.
     """
 
     def __init__(self, what: str, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(
-            sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.path))
-        )
-        count = len(self.problems)
-        heading = "1 problem" if count == 1 else f"{count} problems"
-        lines = [f"{heading} in the {what}:"]
-        lines.extend(f"  - {problem}" for problem in self.problems)
-        super().__init__("\n".join(lines))
+        super().__init__(problems)
+        message = str(self.args[0]).replace("in the process definition:", f"in the {what}:", 1)
+        self.args = (message,)
 
 
 class FeedError(SendflowError, ValueError):

@@ -18,7 +18,7 @@ from typing import Any
 
 from sendflow.localoffer.errors import FeedError
 from sendflow.localoffer.jsonstream import ARRAY, JsonScanner
-from sendflow.localoffer.model import Service
+from sendflow.localoffer.model import Service, Severity
 from sendflow.localoffer.oruk1 import V3_ONLY, read_service_v1
 from sendflow.localoffer.oruk3 import V1_ONLY, read_service_v3
 from sendflow.localoffer.problems import ProblemSink
@@ -108,7 +108,8 @@ class Feed:
             if key == "version":
                 declared = self._declared(value)
                 if self.version is not None and declared != self.version:
-                    self.sink.warning(
+                    self.sink.add(
+                        Severity.WARNING,
                         "feed",
                         "(top level)",
                         "version",
@@ -138,7 +139,8 @@ class Feed:
             return
         for key in _ENVELOPES[self.version]:
             if key not in envelope:
-                self.sink.warning(
+                self.sink.add(
+                    Severity.WARNING,
                     "page",
                     "(top level)",
                     key,
@@ -147,7 +149,8 @@ class Feed:
         other = "1.0" if self.version == "3.0" else "3.0"
         for key in _ENVELOPES[other]:
             if key in envelope and key not in _ENVELOPES[self.version]:
-                self.sink.error(
+                self.sink.add(
+                    Severity.ERROR,
                     "page",
                     "(top level)",
                     key,
@@ -159,8 +162,12 @@ class Feed:
     ) -> Iterator[Service]:
         for index, element in enumerate(scanner.elements()):
             if not isinstance(element, dict):
-                self.sink.error(
-                    "service", f"(item {index + 1})", "", "each service must be a JSON object."
+                self.sink.add(
+                    Severity.ERROR,
+                    "service",
+                    f"(item {index + 1})",
+                    "",
+                    "each service must be a JSON object.",
                 )
                 continue
             if self.version is None:

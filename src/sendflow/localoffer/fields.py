@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from sendflow.localoffer.model import Severity
 from sendflow.localoffer.problems import ProblemSink
 from sendflow.time.days import read_legal_day
 
@@ -51,11 +52,15 @@ class RecordReader:
 
     def error(self, field: str, message: str) -> None:
         """Record an error on ``field``."""
-        self.sink.error(self.object_type, self.id, self.where(field), message, self.service_id)
+        self.sink.add(
+            Severity.ERROR, self.object_type, self.id, self.where(field), message, self.service_id
+        )
 
     def warning(self, field: str, message: str) -> None:
         """Record a warning on ``field``."""
-        self.sink.warning(self.object_type, self.id, self.where(field), message, self.service_id)
+        self.sink.add(
+            Severity.WARNING, self.object_type, self.id, self.where(field), message, self.service_id
+        )
 
     def _present(self, field: str, required: bool) -> Any:
         value = self.record.get(field)
@@ -137,6 +142,35 @@ class RecordReader:
             else:
                 self.error(f"{field}[{index}]", "must be a record (a JSON object).")
         return found
+
+    def children(
+        self, field: str, object_type: str, back: str | None = None
+    ) -> Iterator[RecordReader]:
+        """A reader for each record of the list ``field``.
+
+        Args:
+            field: The list's field.
+            object_type: The type of its records.
+            back: The field by which each record names this one (``service_id``), if any;
+                a record that names another is reported.
+        """
+        owner = self.service_id or self.id
+        for index, item in enumerate(self.items(field)):
+            child = RecordReader(
+                self.sink, object_type, item, self.where(f"{field}[{index}]"), owner
+            )
+            if back is not None:
+                child.reference(back, self.object_type, self.id)
+            yield child
+
+    def child(self, field: str, object_type: str) -> RecordReader | None:
+        """A reader for the single nested record ``field``, if there is one."""
+        nested = self.nested(field)
+        if nested is None:
+            return None
+        return RecordReader(
+            self.sink, object_type, nested, self.where(field), self.service_id or self.id
+        )
 
     def nested(self, field: str) -> Mapping[str, Any] | None:
         """A single nested record."""

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from sendflow.localoffer.fields import NO_ID, RecordReader
-from sendflow.localoffer.model import Location, Service, Term
+from sendflow.localoffer.fields import RecordReader
+from sendflow.localoffer.model import Service, Term
 from sendflow.localoffer.oruk3 import STATUSES
 from sendflow.localoffer.problems import ProblemSink
+from sendflow.localoffer.records import (
+    LocationShape,
+    organization,
+    read_location,
+    service_areas,
+    valid_to_dates,
+)
 
 __all__ = ["V3_ONLY", "read_service_v1"]
 
@@ -21,84 +27,33 @@ V3_ONLY = {
 }
 """ORUK 3.0 service fields that 1.0 does not have, with their 1.0 home."""
 
+SHAPE = LocationShape(
+    addresses="physical_addresses",
+    address_type="physical_address",
+    address_required=("city", "state_province", "postal_code", "country"),
+    accessibility="accessibility_for_disabilities",
+    accessibility_text=("accessibility",),
+)
 
-def read_service_v1(record: Mapping[str, Any], sink: ProblemSink) -> Service:  # noqa: PLR0915
+
+def read_service_v1(record: Mapping[str, Any], sink: ProblemSink) -> Service:
     """Read one ORUK 1.0 service, reporting every problem to ``sink``."""
     r = RecordReader(sink, "service", record)
-    sid = r.id
     for field, instead in V3_ONLY.items():
         if field in record:
             r.error(field, f"this is an ORUK 3.0 field in a 1.0 feed; in 1.0 use {instead}.")
     name = r.text("name", required=True) or ""
     status = r.choice("status", STATUSES)
-    org_id, org_name = r.text("organization_id"), None
-    organization = r.nested("organization")
-    if organization is not None:
-        org = RecordReader(sink, "organization", organization, "organization", sid)
-        org_name = org.text("name", required=True)
-        org.text("description", required=True)
-        r.reference("organization_id", "organization", org.id)
-        org_id = org_id or (None if org.id == NO_ID else org.id)
+    org_id, org_name = organization(r, identifiers=False)
     if org_id is None:
         r.error("organization_id", "the required field is missing: name the provider organisation.")
     has_phone = False
-    for i, contact in enumerate(r.items("contacts")):
-        c = RecordReader(sink, "contact", contact, f"contacts[{i}]", sid)
-        c.reference("service_id", "service", sid)
-        for j, phone in enumerate(c.items("phones")):
-            p = RecordReader(sink, "phone", phone, f"contacts[{i}].phones[{j}]", sid)
-            p.reference("contact_id", "contact", c.id)
-            has_phone = p.text("number", required=True) is not None or has_phone
-    minimum: list[int] = []
-    maximum: list[int] = []
-    texts: list[str] = []
-    for i, row in enumerate(r.items("eligibilitys")):
-        e = RecordReader(sink, "eligibility", row, f"eligibilitys[{i}]", sid)
-        e.reference("service_id", "service", sid)
-        low, high = e.integer("minimum_age"), e.integer("maximum_age")
-        for value, field, bucket in ((low, "minimum_age", minimum), (high, "maximum_age", maximum)):
-            if value is None:
-                e.error(field, "the required field is missing: an eligibility row gives both ages.")
-            else:
-                bucket.append(value)
-        if (text := e.text("eligibility")) is not None:
-            texts.append(text)
-    terms = []
-    for i, link in enumerate(r.items("service_taxonomys")):
-        st = RecordReader(sink, "service_taxonomy", link, f"service_taxonomys[{i}]", sid)
-        st.reference("service_id", "service", sid)
-        taxonomy = st.nested("taxonomy")
-        if taxonomy is None:
-            term_id = st.text("taxonomy_id", required=True)
-            if term_id is not None:
-                terms.append(Term(term_id, ""))
-            continue
-        t = RecordReader(sink, "taxonomy", taxonomy, f"service_taxonomys[{i}].taxonomy", sid)
-        st.reference("taxonomy_id", "taxonomy", t.id)
-        terms.append(Term(t.id, t.text("name", required=True) or "", t.text("vocabulary") or ""))
-    expired: list[date] = []
-    for table, object_type in (
-        ("regular_schedules", "regular_schedule"),
-        ("cost_options", "cost_option"),
-    ):
-        for i, row in enumerate(r.items(table)):
-            x = RecordReader(sink, object_type, row, f"{table}[{i}]", sid)
-            x.reference("service_id", "service", sid)
-            if (valid_to := x.day("valid_to")) is not None:
-                expired.append(valid_to)
-    areas = []
-    for i, area in enumerate(r.items("service_areas")):
-        a = RecordReader(sink, "service_area", area, f"service_areas[{i}]", sid)
-        a.reference("service_id", "service", sid)
-        if (area_name := a.text("service_area")) is not None:
-            areas.append(area_name)
-    locations = [
-        location
-        for i, sal in enumerate(r.items("service_at_locations"))
-        if (location := _service_at_location(sink, sal, i, sid)) is not None
-    ]
+    for contact in r.children("contacts", "contact", back="service_id"):
+        for phone in contact.children("phones", "phone", back="contact_id"):
+            has_phone = phone.text("number", required=True) is not None or has_phone
+    low, high, texts = _eligibility(r)
     return Service(
-        id=sid,
+        id=r.id,
         name=name,
         description=r.text("description") or "",
         status=status,
@@ -107,61 +62,50 @@ def read_service_v1(record: Mapping[str, Any], sink: ProblemSink) -> Service:  #
         url=r.text("url"),
         email=r.text("email"),
         has_phone=has_phone,
-        minimum_age=min(minimum) if minimum else None,
-        maximum_age=max(maximum) if maximum else None,
+        minimum_age=low,
+        maximum_age=high,
         eligibility=" ".join(texts) or None,
         updated=r.day("assured_date"),
-        terms=tuple(terms),
-        has_cost=bool(r.items("cost_options")) or r.text("fees") is not None,
-        expired=tuple(expired),
-        locations=tuple(locations),
-        service_areas=tuple(areas),
+        terms=tuple(_terms(r)),
+        has_cost=bool(r.record.get("cost_options")) or r.text("fees") is not None,
+        expired=tuple(
+            valid_to_dates(
+                r, (("regular_schedules", "regular_schedule"), ("cost_options", "cost_option"))
+            )
+        ),
+        locations=tuple(read_location(r, SHAPE, None)),
+        service_areas=tuple(service_areas(r, ("service_area",))),
     )
 
 
-def _service_at_location(
-    sink: ProblemSink, record: Mapping[str, Any], index: int, sid: str
-) -> Location | None:
-    prefix = f"service_at_locations[{index}]"
-    sal = RecordReader(sink, "service_at_location", record, prefix, sid)
-    sal.reference("service_id", "service", sid)
-    nested = sal.nested("location")
-    if nested is None:
-        sal.error("location", "the location this row names is missing.")
-        return None
-    loc = RecordReader(sink, "location", nested, f"{prefix}.location", sid)
-    sal.reference("location_id", "location", loc.id)
-    postcode, has_address = None, False
-    for i, address in enumerate(loc.items("physical_addresses")):
-        ad = RecordReader(
-            sink, "physical_address", address, f"{prefix}.location.physical_addresses[{i}]", sid
-        )
-        ad.reference("location_id", "location", loc.id)
-        first = ad.text("address_1")
-        city = ad.text("city", required=True)
-        ad.text("state_province", required=True)
-        code = ad.text("postal_code", required=True)
-        ad.text("country", required=True)
-        if postcode is None and code is not None:
-            postcode, has_address = code, bool(first or city)
-    accessibility = False
-    for i, entry in enumerate(loc.items("accessibility_for_disabilities")):
-        acc = RecordReader(
-            sink,
-            "accessibility_for_disabilities",
-            entry,
-            f"{prefix}.location.accessibility_for_disabilities[{i}]",
-            sid,
-        )
-        acc.reference("location_id", "location", loc.id)
-        accessibility = accessibility or acc.text("accessibility") is not None
-    kind = "physical" if postcode is not None else None
-    return Location(
-        loc.id,
-        kind,
-        postcode,
-        has_address,
-        loc.number("latitude"),
-        loc.number("longitude"),
-        accessibility,
-    )
+def _eligibility(service: RecordReader) -> tuple[int | None, int | None, list[str]]:
+    """The youngest and oldest ages of the eligibility rows, and their texts."""
+    lows: list[int] = []
+    highs: list[int] = []
+    texts: list[str] = []
+    for row in service.children("eligibilitys", "eligibility", back="service_id"):
+        for field, bucket in (("minimum_age", lows), ("maximum_age", highs)):
+            value = row.integer(field)
+            if value is None:
+                row.error(
+                    field, "the required field is missing: an eligibility row gives both ages."
+                )
+            else:
+                bucket.append(value)
+        if (text := row.text("eligibility")) is not None:
+            texts.append(text)
+    return (min(lows) if lows else None), (max(highs) if highs else None), texts
+
+
+def _terms(service: RecordReader) -> list[Term]:
+    terms = []
+    for link in service.children("service_taxonomys", "service_taxonomy", back="service_id"):
+        taxonomy = link.child("taxonomy", "taxonomy")
+        if taxonomy is None:
+            if (term_id := link.text("taxonomy_id", required=True)) is not None:
+                terms.append(Term(term_id, ""))
+            continue
+        link.reference("taxonomy_id", "taxonomy", taxonomy.id)
+        name = taxonomy.text("name", required=True) or ""
+        terms.append(Term(taxonomy.id, name, taxonomy.text("vocabulary") or ""))
+    return terms

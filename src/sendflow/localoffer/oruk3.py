@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from sendflow.localoffer.fields import NO_ID, RecordReader
-from sendflow.localoffer.model import Location, Service, Term
+from sendflow.localoffer.fields import RecordReader
+from sendflow.localoffer.model import Service, Term
 from sendflow.localoffer.problems import ProblemSink
+from sendflow.localoffer.records import (
+    LocationShape,
+    organization,
+    read_location,
+    service_areas,
+    valid_to_dates,
+)
 
-__all__ = ["ADDRESS_TYPES", "LOCATION_TYPES", "STATUSES", "V1_ONLY", "read_service_v3"]
+__all__ = ["LOCATION_TYPES", "STATUSES", "V1_ONLY", "read_service_v3"]
 
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 LOCATION_TYPES = ("physical", "postal", "virtual")
-ADDRESS_TYPES = LOCATION_TYPES
-FREQUENCIES = ("WEEKLY", "MONTHLY")
+SHAPE = LocationShape(
+    addresses="addresses",
+    address_type="address",
+    address_required=("address_1", "city", "state_province", "postal_code", "country"),
+    accessibility="accessibility",
+    accessibility_text=("description", "details", "url"),
+)
 
 V1_ONLY = {
     "service_taxonomys": "attributes (with taxonomy_term)",
@@ -32,73 +43,21 @@ V1_ONLY = {
 def read_service_v3(record: Mapping[str, Any], sink: ProblemSink) -> Service:
     """Read one ORUK 3.0 service, reporting every problem to ``sink``."""
     r = RecordReader(sink, "service", record)
-    sid = r.id
     for field, instead in V1_ONLY.items():
         if field in record:
             hint = f"; in 3.0 use {instead}" if instead else "; 3.0 has no such field"
             r.error(field, f"this is an ORUK 1.0 field in a 3.0 feed{hint}.")
     name = r.text("name", required=True) or ""
     status = r.choice("status", STATUSES, required=True)
-    org_id = r.text("organization_id")
-    if org_id is None:
+    if "organization_id" not in record:
         r.warning("organization_id", "missing: ORUK's compliance rules require it for services.")
-    org_name = None
-    organization = r.nested("organization")
-    if organization is not None:
-        org = RecordReader(sink, "organization", organization, "organization", sid)
-        org_name = org.text("name", required=True)
-        org.text("description", required=True)
-        r.reference("organization_id", "organization", org.id)
-        org_id = org_id or (None if org.id == NO_ID else org.id)
-        for i, ident in enumerate(org.items("organization_identifiers")):
-            idr = RecordReader(
-                sink,
-                "organization_identifier",
-                ident,
-                f"organization.organization_identifiers[{i}]",
-                sid,
-            )
-            idr.text("identifier_type", required=True)
-            idr.text("identifier", required=True)
-            idr.reference("organization_id", "organization", org.id)
-    terms = []
-    for i, attribute in enumerate(r.items("attributes")):
-        term = _attribute(sink, attribute, i, sid)
-        if term is not None:
-            terms.append(term)
-    expired: list[date] = []
-    for i, schedule in enumerate(r.items("schedules")):
-        s = RecordReader(sink, "schedule", schedule, f"schedules[{i}]", sid)
-        s.choice("freq", FREQUENCIES)
-        s.reference("service_id", "service", sid)
-        if (valid_to := s.day("valid_to")) is not None:
-            expired.append(valid_to)
-    cost_options = r.items("cost_options")
-    for i, option in enumerate(cost_options):
-        c = RecordReader(sink, "cost_option", option, f"cost_options[{i}]", sid)
-        c.reference("service_id", "service", sid)
-        c.number("amount")
-        if (valid_to := c.day("valid_to")) is not None:
-            expired.append(valid_to)
-    areas = []
-    for i, area in enumerate(r.items("service_areas")):
-        a = RecordReader(sink, "service_area", area, f"service_areas[{i}]", sid)
-        a.reference("service_id", "service", sid)
-        if (area_name := a.text("name") or a.text("service_area")) is not None:
-            areas.append(area_name)
-    for i, contact in enumerate(r.items("contacts")):
-        RecordReader(sink, "contact", contact, f"contacts[{i}]", sid).reference(
-            "service_id", "service", sid
-        )
-    locations = [
-        location
-        for i, sal in enumerate(r.items("service_at_locations"))
-        if (location := _service_at_location(sink, sal, i, sid)) is not None
-    ]
+    org_id, org_name = organization(r, identifiers=True)
+    terms = [term for a in r.children("attributes", "attribute") if (term := _term(r, a))]
+    list(r.children("contacts", "contact", back="service_id"))  # ids and references only
     last_modified, assured = r.day("last_modified"), r.day("assured_date")
     dates = [d for d in (last_modified, assured) if d is not None]
     return Service(
-        id=sid,
+        id=r.id,
         name=name,
         description=r.text("description") or "",
         status=status,
@@ -110,71 +69,27 @@ def read_service_v3(record: Mapping[str, Any], sink: ProblemSink) -> Service:
         maximum_age=r.integer("maximum_age"),
         updated=max(dates) if dates else None,
         terms=tuple(terms),
-        has_cost=bool(cost_options) or r.text("fees") is not None,
-        expired=tuple(expired),
-        locations=tuple(locations),
-        service_areas=tuple(areas),
+        has_cost=bool(r.record.get("cost_options")) or r.text("fees") is not None,
+        expired=tuple(
+            valid_to_dates(r, (("schedules", "schedule"), ("cost_options", "cost_option")))
+        ),
+        locations=tuple(read_location(r, SHAPE, LOCATION_TYPES)),
+        service_areas=tuple(service_areas(r, ("name", "service_area"))),
     )
 
 
-def _attribute(
-    sink: ProblemSink, attribute: Mapping[str, Any], index: int, sid: str
-) -> Term | None:
-    a = RecordReader(sink, "attribute", attribute, f"attributes[{index}]", sid)
-    a.reference("link_id", "service", sid)
-    nested = a.nested("taxonomy_term")
-    if nested is None:
-        term_id = a.text("taxonomy_term_id")
+def _term(service: RecordReader, attribute: RecordReader) -> Term | None:
+    attribute.reference("link_id", "service", service.id)
+    term = attribute.child("taxonomy_term", "taxonomy_term")
+    if term is None:
+        term_id = attribute.text("taxonomy_term_id")
         if term_id is None:
-            a.error("taxonomy_term", "an attribute needs a taxonomy_term or taxonomy_term_id.")
+            attribute.error(
+                "taxonomy_term", "an attribute needs a taxonomy_term or taxonomy_term_id."
+            )
             return None
         return Term(term_id, "")
-    t = RecordReader(sink, "taxonomy_term", nested, f"attributes[{index}].taxonomy_term", sid)
-    name = t.text("name", required=True) or ""
-    t.text("description", required=True)
-    a.reference("taxonomy_term_id", "taxonomy_term", t.id)
-    return Term(t.id, name, t.text("term_uri") or "")
-
-
-def _service_at_location(
-    sink: ProblemSink, record: Mapping[str, Any], index: int, sid: str
-) -> Location | None:
-    prefix = f"service_at_locations[{index}]"
-    sal = RecordReader(sink, "service_at_location", record, prefix, sid)
-    sal.reference("service_id", "service", sid)
-    nested = sal.nested("location")
-    if nested is None:
-        return None
-    loc = RecordReader(sink, "location", nested, f"{prefix}.location", sid)
-    sal.reference("location_id", "location", loc.id)
-    kind = loc.choice("location_type", LOCATION_TYPES, required=True)
-    postcode, has_address = None, False
-    for i, address in enumerate(loc.items("addresses")):
-        ad = RecordReader(sink, "address", address, f"{prefix}.location.addresses[{i}]", sid)
-        ad.reference("location_id", "location", loc.id)
-        first = ad.text("address_1", required=True)
-        city = ad.text("city", required=True)
-        ad.text("state_province", required=True)
-        code = ad.text("postal_code", required=True)
-        ad.text("country", required=True)
-        ad.choice("address_type", ADDRESS_TYPES, required=True)
-        if postcode is None and code is not None:
-            postcode, has_address = code, bool(first or city)
-    accessibility = False
-    for i, entry in enumerate(loc.items("accessibility")):
-        acc = RecordReader(
-            sink, "accessibility", entry, f"{prefix}.location.accessibility[{i}]", sid
-        )
-        acc.reference("location_id", "location", loc.id)
-        accessibility = accessibility or bool(
-            acc.text("description") or acc.text("details") or acc.text("url")
-        )
-    return Location(
-        loc.id,
-        kind,
-        postcode,
-        has_address,
-        loc.number("latitude"),
-        loc.number("longitude"),
-        accessibility,
-    )
+    name = term.text("name", required=True) or ""
+    term.text("description", required=True)
+    attribute.reference("taxonomy_term_id", "taxonomy_term", term.id)
+    return Term(term.id, name, term.text("term_uri") or "")

@@ -32,28 +32,6 @@ class ProblemSink:
             owner = service_id if service_id != object_id else None
             self.kept.append(FeedProblem(severity, object_type, object_id, field, message, owner))
 
-    def error(
-        self,
-        object_type: str,
-        object_id: str,
-        field: str,
-        message: str,
-        service_id: str | None = None,
-    ) -> None:
-        """Record an error."""
-        self.add(Severity.ERROR, object_type, object_id, field, message, service_id)
-
-    def warning(
-        self,
-        object_type: str,
-        object_id: str,
-        field: str,
-        message: str,
-        service_id: str | None = None,
-    ) -> None:
-        """Record a warning."""
-        self.add(Severity.WARNING, object_type, object_id, field, message, service_id)
-
     def total(self, severity: Severity) -> int:
         """How many problems of this severity were found."""
         return sum(n for (_, s), n in self.counts.items() if s is severity)

@@ -1,7 +1,7 @@
 """The ORUK 1.0 CSV tables, joined into nested 1.0 services.
 
-A folder holds one CSV file per table, named for the table in the singular or plural
-(``service.csv`` or ``services.csv``). Only ``services`` is required. The child tables are
+A folder holds one CSV file per table, named for the table in the singular or a plural
+(``service.csv`` or ``services.csv``; ``taxonomies.csv``, ``physical_addresses.csv``). Only ``services`` is required. The child tables are
 read into memory and grouped by service before the services are read one by one, so a CSV
 directory's memory grows with its size (the JSON forms stream).
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sendflow.localoffer.errors import FeedError
+from sendflow.localoffer.model import Severity
 from sendflow.localoffer.problems import ProblemSink
 
 __all__ = ["read_tables"]
@@ -23,9 +24,10 @@ Row = dict[str, Any]
 
 
 def _file(folder: Path, table: str) -> Path | None:
-    for name in (f"{table}s.csv", f"{table}.csv"):
-        if (folder / name).is_file():
-            return folder / name
+    stem = table[:-1] if table.endswith("y") else table
+    for name in (table, f"{table}s", f"{table}es", f"{stem}ies"):
+        if (folder / f"{name}.csv").is_file():
+            return folder / f"{name}.csv"
     return None
 
 
@@ -61,7 +63,8 @@ def _orphans(
     for row in rows:
         value = row.get(key)
         if value is not None and str(value) not in known:
-            sink.error(
+            sink.add(
+                Severity.ERROR,
                 table,
                 str(row.get("id", "(no id)")),
                 key,

@@ -31,53 +31,32 @@ def topic_results(
     """How each Schedule 2 topic is covered: by the feed's services, or the manifest's documents."""
     results = []
     for item in catalogue.group(Group.TOPIC):
-        ref, ev = item.citation.provision, item.citation.evidence
-        if item.document is not None:
-            doc = manifest.documents.get(item.document) if manifest else None
-            if doc is None:
-                note = "no manifest given" if manifest is None else "not in the manifest"
-                results.append(
-                    TopicResult(
-                        item.slug, item.title, ref, ev, "manifest", Coverage.MISSING, note=note
-                    )
-                )
-            elif doc.date > counts.as_of:
-                results.append(
-                    TopicResult(
-                        item.slug,
-                        item.title,
-                        ref,
-                        ev,
-                        "manifest",
-                        Coverage.MISSING,
-                        note=f"dated {doc.date}, after the as-of date",
-                    )
-                )
-            else:
-                results.append(
-                    TopicResult(
-                        item.slug,
-                        item.title,
-                        ref,
-                        ev,
-                        "manifest",
-                        Coverage.COVERED,
-                        1,
-                        (doc.url,),
-                        f"dated {doc.date}",
-                    )
-                )
+        head = (item.slug, item.title, item.citation.provision, item.citation.evidence)
+        if item.document is None:
+            ids, keyword = counts.by_slug[item.slug], counts.keyword_only[item.slug]
+            coverage = (
+                Coverage.MISSING
+                if ids.count == 0
+                else Coverage.KEYWORD_ONLY
+                if keyword.count == ids.count
+                else Coverage.COVERED
+            )
+            results.append(TopicResult(*head, "feed", coverage, ids.count, tuple(ids.ids)))
             continue
-        ids, keyword = counts.by_slug[item.slug], counts.keyword_only[item.slug]
-        if ids.count == 0:
-            coverage = Coverage.MISSING
-        elif keyword.count == ids.count:
-            coverage = Coverage.KEYWORD_ONLY
-        else:
-            coverage = Coverage.COVERED
-        results.append(
-            TopicResult(item.slug, item.title, ref, ev, "feed", coverage, ids.count, tuple(ids.ids))
+        doc = manifest.documents.get(item.document) if manifest else None
+        if doc is not None and doc.date <= counts.as_of:
+            results.append(
+                TopicResult(*head, "manifest", Coverage.COVERED, 1, (doc.url,), f"dated {doc.date}")
+            )
+            continue
+        note = (
+            "no manifest given"
+            if manifest is None
+            else "not in the manifest"
+            if doc is None
+            else f"dated {doc.date}, after the as-of date"
         )
+        results.append(TopicResult(*head, "manifest", Coverage.MISSING, note=note))
     return results
 
 
