@@ -17,7 +17,9 @@ LONG = (
 )
 
 
-def service3(sid: str, name: str = "A service", *, terms: tuple[str, ...] = (), **fields: Any) -> dict[str, Any]:
+def service3(
+    sid: str, name: str = "A service", *, terms: tuple[str, ...] = (), **fields: Any
+) -> dict[str, Any]:
     """An ORUK 3.0 service that passes every check, with ``fields`` replaced."""
     record: dict[str, Any] = {
         "id": sid,
@@ -29,21 +31,44 @@ def service3(sid: str, name: str = "A service", *, terms: tuple[str, ...] = (), 
         "minimum_age": 0,
         "maximum_age": 25,
         "last_modified": "2026-05-01T10:00:00Z",
-        "organization": {"id": "org-1", "name": "Fernbridge Council", "description": "The council."},
+        "organization": {
+            "id": "org-1",
+            "name": "Fernbridge Council",
+            "description": "The council.",
+        },
         "attributes": [
-            {"id": f"{sid}-a{i}", "link_id": sid, "taxonomy_term_id": term,
-             "taxonomy_term": {"id": term, "name": term, "description": term}}
+            {
+                "id": f"{sid}-a{i}",
+                "link_id": sid,
+                "taxonomy_term_id": term,
+                "taxonomy_term": {"id": term, "name": term, "description": term},
+            }
             for i, term in enumerate(terms)
         ],
         "service_at_locations": [
-            {"id": f"{sid}-sal", "service_id": sid, "location_id": f"{sid}-loc",
-             "location": {"id": f"{sid}-loc", "location_type": "physical",
-                          "latitude": 52.2, "longitude": -1.5,
-                          "addresses": [{"id": f"{sid}-ad", "address_1": "1 Mill Lane",
-                                         "city": "Fernbridge", "state_province": "Fernshire",
-                                         "postal_code": "FB1 2AB", "country": "GB",
-                                         "address_type": "physical"}],
-                          "accessibility": [{"id": f"{sid}-acc", "description": "Step-free."}]}},
+            {
+                "id": f"{sid}-sal",
+                "service_id": sid,
+                "location_id": f"{sid}-loc",
+                "location": {
+                    "id": f"{sid}-loc",
+                    "location_type": "physical",
+                    "latitude": 52.2,
+                    "longitude": -1.5,
+                    "addresses": [
+                        {
+                            "id": f"{sid}-ad",
+                            "address_1": "1 Mill Lane",
+                            "city": "Fernbridge",
+                            "state_province": "Fernshire",
+                            "postal_code": "FB1 2AB",
+                            "country": "GB",
+                            "address_type": "physical",
+                        }
+                    ],
+                    "accessibility": [{"id": f"{sid}-acc", "description": "Step-free."}],
+                },
+            },
         ],
     }
     record.update(fields)
@@ -75,19 +100,42 @@ TABLES: dict[str, list[dict[str, Any]]] = {
         {"id": "o2", "name": "Oakfield Academy Trust", "description": "A trust."},
     ],
     "services": [
-        {"id": "s1", "organization_id": "o1", "name": "Fernbridge SENDIASS",
-         "description": LONG, "url": "https://example.org/s1", "status": "active",
-         "assured_date": "2026-03-01"},
-        {"id": "s2", "organization_id": "o2", "name": "Oakfield Academy SEN support",
-         "description": "Mainstream SEN support.", "status": "active", "assured_date": "2024-01-10"},
-        {"id": "s3", "organization_id": "o1", "name": "Saturday short breaks club",
-         "description": LONG, "email": "breaks@example.org", "status": "inactive"},
+        {
+            "id": "s1",
+            "organization_id": "o1",
+            "name": "Fernbridge SENDIASS",
+            "description": LONG,
+            "url": "https://example.org/s1",
+            "status": "active",
+            "assured_date": "2026-03-01",
+        },
+        {
+            "id": "s2",
+            "organization_id": "o2",
+            "name": "Oakfield Academy SEN support",
+            "description": "Mainstream SEN support.",
+            "status": "active",
+            "assured_date": "2024-01-10",
+        },
+        {
+            "id": "s3",
+            "organization_id": "o1",
+            "name": "Saturday short breaks club",
+            "description": LONG,
+            "email": "breaks@example.org",
+            "status": "inactive",
+        },
     ],
     "contacts": [{"id": "c1", "service_id": "s2", "name": "SENCO"}],
     "phones": [{"id": "p1", "contact_id": "c1", "number": "01234 567890"}],
     "eligibilitys": [
-        {"id": "e1", "service_id": "s1", "eligibility": "Families of children with SEND",
-         "minimum_age": "0", "maximum_age": "25"},
+        {
+            "id": "e1",
+            "service_id": "s1",
+            "eligibility": "Families of children with SEND",
+            "minimum_age": "0",
+            "maximum_age": "25",
+        },
         {"id": "e2", "service_id": "s2", "minimum_age": "11", "maximum_age": "16"},
     ],
     "taxonomies": [
@@ -100,8 +148,15 @@ TABLES: dict[str, list[dict[str, Any]]] = {
     ],
     "locations": [{"id": "l1", "name": "Oakfield", "latitude": "52.1", "longitude": "-1.4"}],
     "physical_addresses": [
-        {"id": "a1", "location_id": "l1", "address_1": "Oak Road", "city": "Fernbridge",
-         "state_province": "Fernshire", "postal_code": "FB2 1CD", "country": "GB"},
+        {
+            "id": "a1",
+            "location_id": "l1",
+            "address_1": "Oak Road",
+            "city": "Fernbridge",
+            "state_province": "Fernshire",
+            "postal_code": "FB2 1CD",
+            "country": "GB",
+        },
     ],
     "service_at_locations": [{"id": "sl1", "service_id": "s2", "location_id": "l1"}],
     "accessibility_for_disabilities": [{"id": "ac1", "location_id": "l1", "accessibility": "Lift"}],
@@ -123,6 +178,7 @@ def write_tables(folder: Path, tables: dict[str, list[dict[str, Any]]] = TABLES)
 
 def nested_v1(tables: dict[str, list[dict[str, Any]]] = TABLES) -> list[dict[str, Any]]:
     """The same directory as nested ORUK 1.0 services (ages and numbers as JSON numbers)."""
+
     def rows(table: str, key: str, value: str) -> list[dict[str, Any]]:
         return [dict(r) for r in tables.get(table, []) if r.get(key) == value]
 
@@ -143,19 +199,29 @@ def nested_v1(tables: dict[str, list[dict[str, Any]]] = TABLES) -> list[dict[str
     for service in tables["services"]:
         sid = service["id"]
         nested: dict[str, Any] = {**service, "organization": orgs[service["organization_id"]]}
-        nested["contacts"] = [{**c, "phones": rows("phones", "contact_id", c["id"])}
-                              for c in rows("contacts", "service_id", sid)]
+        nested["contacts"] = [
+            {**c, "phones": rows("phones", "contact_id", c["id"])}
+            for c in rows("contacts", "service_id", sid)
+        ]
         nested["eligibilitys"] = [numbers(e) for e in rows("eligibilitys", "service_id", sid)]
         nested["cost_options"] = [numbers(c) for c in rows("cost_options", "service_id", sid)]
-        nested["service_taxonomys"] = [{**st, "taxonomy": taxonomies[st["taxonomy_id"]]}
-                                       for st in rows("service_taxonomys", "service_id", sid)]
+        nested["service_taxonomys"] = [
+            {**st, "taxonomy": taxonomies[st["taxonomy_id"]]}
+            for st in rows("service_taxonomys", "service_id", sid)
+        ]
         nested["service_at_locations"] = [
-            {**sal, "location": {
-                **numbers(locations[sal["location_id"]]),
-                "physical_addresses": rows("physical_addresses", "location_id", sal["location_id"]),
-                "accessibility_for_disabilities":
-                    rows("accessibility_for_disabilities", "location_id", sal["location_id"]),
-            }}
+            {
+                **sal,
+                "location": {
+                    **numbers(locations[sal["location_id"]]),
+                    "physical_addresses": rows(
+                        "physical_addresses", "location_id", sal["location_id"]
+                    ),
+                    "accessibility_for_disabilities": rows(
+                        "accessibility_for_disabilities", "location_id", sal["location_id"]
+                    ),
+                },
+            }
             for sal in rows("service_at_locations", "service_id", sid)
         ]
         services.append({k: v for k, v in nested.items() if v != []})

@@ -5,11 +5,12 @@ from __future__ import annotations
 from html import escape
 
 from sendflow.localoffer.page_style import page
-from sendflow.localoffer.results import Coverage, Finding, Report
+from sendflow.localoffer.results import Coverage, Finding, Report, Status
+from sendflow.localoffer.verdicts import plural
 
 __all__ = ["render_html"]
 
-_LABEL = {"pass": "Pass", "warn": "Check", "fail": "Fail", "skipped": "Not run"}
+_LABEL = {"pass": "Pass", "warn": "Review", "fail": "Fail", "skipped": "Not run"}
 _TOPIC = {
     Coverage.COVERED: ("covered", "Covered"),
     Coverage.KEYWORD_ONLY: ("keyword", "By keyword"),
@@ -30,6 +31,14 @@ def _finding(finding: Finding) -> str:
     return f"<li>{escape(finding.text)}{count}{_ids(finding.ids, finding.count)}</li>"
 
 
+def _tally(report: Report) -> str:
+    counts = {s: sum(c.status is s for c in report.checks) for s in Status}
+    return (
+        f"{plural(counts[Status.FAIL], 'check')} failed, {counts[Status.WARN]} to review, "
+        f"{counts[Status.PASS]} passed, {counts[Status.SKIPPED]} not run."
+    )
+
+
 def render_html(report: Report) -> str:
     """The report as a whole HTML document with inline styles and no scripts."""
     e = escape
@@ -38,6 +47,7 @@ def render_html(report: Report) -> str:
         f" &middot; as of {report.as_of:%-d %B %Y} &middot; {report.services:,} services "
         f"({report.active_services:,} active)</p>",
         f'<p class="score">Schedule 2 coverage: {report.score:.0f}%</p>',
+        f"<p>{_tally(report)}</p>",
     ]
     if report.fix_first:
         body.append(
@@ -64,8 +74,10 @@ def render_html(report: Report) -> str:
     rows = []
     for t in report.topics:
         css, label = _TOPIC[t.coverage]
-        where = "service records" if t.source == "feed" else "manifest"
-        detail = f"{t.count:,} {where}" if t.count else (t.note or "")
+        if t.source == "manifest":
+            detail = f"manifest, {t.note}" if t.count else (t.note or "")
+        else:
+            detail = plural(t.count, "service record") if t.count else "no service record"
         rows.append(
             f'<tr><td><span class="tag {css}">{label}</span></td><td>{e(t.title)}</td>'
             f"<td>{e(detail)}{_ids(t.ids[:5], t.count if t.source == 'feed' else len(t.ids))}</td>"

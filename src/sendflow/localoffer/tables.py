@@ -1,9 +1,10 @@
 """The ORUK 1.0 CSV tables, joined into nested 1.0 services.
 
 A folder holds one CSV file per table, named for the table in the singular or a plural
-(``service.csv`` or ``services.csv``; ``taxonomies.csv``, ``physical_addresses.csv``). Only ``services`` is required. The child tables are
-read into memory and grouped by service before the services are read one by one, so a CSV
-directory's memory grows with its size (the JSON forms stream).
+(``service.csv`` or ``services.csv``; ``taxonomies.csv``, ``physical_addresses.csv``).
+Only ``services`` is required. The child tables are read into memory and grouped by
+service before the services are read one by one, so a CSV directory's memory grows with
+its size (the JSON forms stream).
 """
 
 from __future__ import annotations

@@ -17,6 +17,16 @@ __all__ = ["feed_checks", "lifecycle_checks", "topic_results"]
 P, S, U, OFF = Evidence.PRIMARY, Evidence.SECONDARY, Evidence.UNCONFIRMED, Evidence.OFFICIAL
 
 
+def plural(count: int, word: str) -> str:
+    """``1 service``, ``2 services``."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def day(value: date) -> str:
+    """A date as people read it, ``Tue 30 Sep 2025``."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
 def _found(text: str, ids: Ids) -> Finding:
     return Finding(text, ids.count, tuple(ids.ids))
 
@@ -46,7 +56,9 @@ def topic_results(
         doc = manifest.documents.get(item.document) if manifest else None
         if doc is not None and doc.date <= counts.as_of:
             results.append(
-                TopicResult(*head, "manifest", Coverage.COVERED, 1, (doc.url,), f"dated {doc.date}")
+                TopicResult(
+                    *head, "manifest", Coverage.COVERED, 1, (doc.url,), f"dated {day(doc.date)}"
+                )
             )
             continue
         note = (
@@ -54,7 +66,7 @@ def topic_results(
             if manifest is None
             else "not in the manifest"
             if doc is None
-            else f"dated {doc.date}, after the as-of date"
+            else f"dated {day(doc.date)}, after the as-of date"
         )
         results.append(TopicResult(*head, "manifest", Coverage.MISSING, note=note))
     return results
@@ -126,8 +138,11 @@ def _coverage(topics: list[TopicResult]) -> CheckResult:
     status = Status.FAIL if missing else Status.WARN if keyword else Status.PASS
     fix = None
     if missing:
-        fix = "Publish information on: " + "; ".join(
-            f"{t.title} ({t.reference})" for t in missing[:4]
+        more = f"; and {len(missing) - 4} more topics" if len(missing) > 4 else ""
+        fix = (
+            "Publish information on: "
+            + "; ".join(f"{t.title} ({t.reference})" for t in missing[:4])
+            + more
         )
     elif keyword:
         fix = "Tag these services with taxonomy terms mapped to their topics: " + ", ".join(
@@ -153,13 +168,13 @@ def _providers(catalogue: Catalogue, counts: ServiceChecks) -> CheckResult:
     for item in catalogue.group(Group.PROVIDER_TYPE):
         ids = counts.by_slug[item.slug]
         orgs = len(counts.organisations[item.slug])
+        listed = (
+            f"{plural(ids.count, 'service')} from {plural(orgs, 'organisation')}"
+            if ids.count
+            else "none listed"
+        )
         findings.append(
-            Finding(
-                f"{item.title} ({item.citation.provision}): "
-                f"{ids.count:,} services, {orgs:,} organisations",
-                ids.count or None,
-                tuple(ids.ids),
-            )
+            Finding(f"{item.title} ({item.citation.provision}): {listed}", None, tuple(ids.ids))
         )
         if ids.count == 0:
             empty.append(item)
@@ -288,7 +303,7 @@ def _access(counts: ServiceChecks, version: str) -> CheckResult:
 def _freshness(counts: ServiceChecks) -> CheckResult:
     old = counts.stale.count + counts.undated.count
     findings = (
-        _found(f"last updated before {counts.stale_before}", counts.stale),
+        _found(f"last updated before {day(counts.stale_before)}", counts.stale),
         _found("no last-modified or assured date", counts.undated),
         _found(
             "not active but still in the feed ("
@@ -463,18 +478,19 @@ def _reg56(manifest: Manifest, as_of: date, head: Head) -> CheckResult:
         return CheckResult(
             *head,
             Status.FAIL,
-            f"The publication is dated {doc.date}, after the as-of date {as_of}; check the date.",
+            f"The publication is dated {day(doc.date)}, after the as-of date {day(as_of)}; "
+            "check the date.",
             (Finding(doc.url),),
             "Correct the date of reg56_publication in the manifest.",
         )
     due = _last_day(doc.date)
-    findings = (Finding(f"published {doc.date} at {doc.url}; next due by {due}"),)
+    findings = (Finding(f"published {day(doc.date)} at {doc.url}; next due by {day(due)}"),)
     if as_of > due:
         return CheckResult(
             *head,
             Status.FAIL,
-            f"Last published {doc.date}: overdue since "
-            f"{due + timedelta(days=1)} ({(as_of - due).days} days late).",
+            f"Last published {day(doc.date)}: overdue since "
+            f"{day(due + timedelta(days=1))} ({plural((as_of - due).days, 'day')} late).",
             findings,
             'Publish this year\'s comments and response ("you said, we did").',
         )
@@ -483,12 +499,15 @@ def _reg56(manifest: Manifest, as_of: date, head: Head) -> CheckResult:
         return CheckResult(
             *head,
             Status.WARN,
-            f"Published {doc.date}, due again by {due}; not attested: {', '.join(unattested)}.",
+            f"Published {day(doc.date)}, due again by {day(due)}; "
+            f"not attested: {', '.join(unattested)}.",
             findings,
             "Attest that the comments are anonymised (reg 56(3)) and that "
             "comments left out under reg 56(4) have reasons logged.",
         )
-    return CheckResult(*head, Status.PASS, f"Published {doc.date}; due again by {due}.", findings)
+    return CheckResult(
+        *head, Status.PASS, f"Published {day(doc.date)}; due again by {day(due)}.", findings
+    )
 
 
 def _reg57(manifest: Manifest, as_of: date, head: Head) -> CheckResult:
@@ -503,7 +522,7 @@ def _reg57(manifest: Manifest, as_of: date, head: Head) -> CheckResult:
             fix="Publish how people without internet access, and disabled people, "
             "can get the offer, and give its URL in the manifest.",
         )
-    return CheckResult(*head, Status.PASS, f"Published at {doc.url} ({doc.date}).")
+    return CheckResult(*head, Status.PASS, f"Published at {doc.url} ({day(doc.date)}).")
 
 
 def _reg54(manifest: Manifest, head: Head) -> CheckResult:
@@ -520,7 +539,7 @@ def _reg54(manifest: Manifest, head: Head) -> CheckResult:
             *head,
             Status.FAIL,
             f"{len(missing)} reg 54 categories not consulted.",
-            tuple(Finding(f"not consulted: {c}") for c in missing),
-            "Consult: " + ", ".join(missing) + ".",
+            tuple(Finding(f"not consulted: {c.replace('-', ' ')}") for c in missing),
+            "Consult: " + ", ".join(c.replace("-", " ") for c in missing) + ".",
         )
     return CheckResult(*head, Status.PASS, "Every reg 54 category was consulted.")
