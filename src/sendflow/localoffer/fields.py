@@ -74,6 +74,9 @@ class RecordReader:
 
     def text(self, field: str, *, required: bool = False) -> str | None:
         """A text field."""
+        value = self.record.get(field)
+        if type(value) is str and value:
+            return value  # the common case, first
         value = self._present(field, required)
         if value is None:
             return None
@@ -137,7 +140,7 @@ class RecordReader:
             return []
         found: list[Mapping[str, Any]] = []
         for index, item in enumerate(value):
-            if isinstance(item, Mapping):
+            if isinstance(item, dict):  # JSON and CSV rows are dicts (faster than Mapping)
                 found.append(item)
             else:
                 self.error(f"{field}[{index}]", "must be a record (a JSON object).")
@@ -177,7 +180,7 @@ class RecordReader:
         value = self._present(field, False)
         if value is None:
             return None
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.error(field, f"must be a record (a JSON object), not {type(value).__name__}.")
             return None
         return value

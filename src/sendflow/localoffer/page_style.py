@@ -32,7 +32,7 @@ th { background: var(--band); font-weight: bold; }
 .keyword { background: var(--warn); }
 ol.fix li { margin-bottom: 6px; }
 ul.findings { margin: 4px 0 0; padding-left: 18px; color: var(--muted); font-size: 14px; }
-code, .ids { font-family: Consolas, monospace; font-size: 13px; word-break: break-all; }
+code, .ids { font-family: Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
 .evidence { color: var(--muted); font-size: 13px; }
 @media print { main { max-width: none; } }
 """

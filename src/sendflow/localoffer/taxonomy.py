@@ -95,8 +95,9 @@ class Classifier:
             terms[term.lower()] = set(slugs)
         self._terms = {term: frozenset(slugs) for term, slugs in terms.items()}
         self._keywords = {word: frozenset(slugs) for word, slugs in keywords.items()}
-        alternatives = "|".join(re.escape(w) for w in sorted(keywords, key=len, reverse=True))
-        self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if keywords else None
+        self._pattern = (
+            re.compile(rf"(?<![\w-]){_trie(list(keywords))}(?![\w-])") if keywords else None
+        )
         self._cache: dict[tuple[str, str, str], frozenset[str]] = {}
 
     def classify(self, terms: Iterable[Term], text: str) -> Classes:
@@ -116,3 +117,32 @@ class Classifier:
             for word in set(self._pattern.findall(text.lower())):
                 keyword.update(self._keywords[word])
         return Classes(frozenset(mapped), frozenset(keyword - mapped))
+
+
+_Node = dict[str, "_Node"]
+
+
+def _trie(words: list[str]) -> str:
+    """One regular expression matching any of ``words``, factored by common prefixes.
+
+    Python's ``re`` tries the branches of a plain alternation one by one; a prefix tree
+    lets it rule out most keywords on their first letter, which makes keyword matching
+    several times faster on a large feed.
+    """
+    root: _Node = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: _Node) -> str:
+        branches = [
+            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(root)

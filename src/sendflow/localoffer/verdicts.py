@@ -17,9 +17,9 @@ __all__ = ["feed_checks", "lifecycle_checks", "topic_results"]
 P, S, U, OFF = Evidence.PRIMARY, Evidence.SECONDARY, Evidence.UNCONFIRMED, Evidence.OFFICIAL
 
 
-def plural(count: int, word: str) -> str:
-    """``1 service``, ``2 services``."""
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 service``, ``2 services`` (or ``many`` for an irregular plural)."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {many or word + 's'}"
 
 
 def day(value: date) -> str:
@@ -538,7 +538,7 @@ def _reg54(manifest: Manifest, head: Head) -> CheckResult:
         return CheckResult(
             *head,
             Status.FAIL,
-            f"{len(missing)} reg 54 categories not consulted.",
+            f"{plural(len(missing), 'reg 54 category', 'reg 54 categories')} not consulted.",
             tuple(Finding(f"not consulted: {c.replace('-', ' ')}") for c in missing),
             "Consult: " + ", ".join(c.replace("-", " ") for c in missing) + ".",
         )
