@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from sendflow.cli import main
+from sendflow.cli.localoffer_commands import _Progress
+from sendflow.localoffer import check_feed
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "local-offer"
 ARGS = [
@@ -100,3 +104,22 @@ def test_bad_options_are_refused(
     """A date not written YYYY-MM-DD, or a percentage over 100, is refused by the parser."""
     assert main([*ARGS[:3], option, value]) == 2
     assert capsys.readouterr().out == ""
+
+
+def test_progress_is_reported_as_the_feed_is_read(tmp_path: Path) -> None:
+    """check_feed reports bytes read up to the whole file; the bar draws each new percent."""
+    seen: list[tuple[int, int]] = []
+    check_feed(
+        EXAMPLE / "feed.json",
+        as_of=date(2026, 6, 30),
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+    size = (EXAMPLE / "feed.json").stat().st_size
+    assert seen[-1] == (size, size)
+    stream = io.StringIO()
+    bar = _Progress(stream)
+    for done in (0, 50, 50, 100):
+        bar(done, 100)
+    bar.close()
+    assert stream.getvalue().count("\r") == 3
+    assert stream.getvalue().endswith("[#########################] 100%\n")

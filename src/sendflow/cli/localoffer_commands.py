@@ -8,7 +8,6 @@ from datetime import date
 from typing import TextIO
 
 from sendflow.cli.arguments import legal_day
-from sendflow.errors import SendflowError
 from sendflow.localoffer import (
     check_feed,
     load_manifest,
@@ -101,8 +100,6 @@ def _run(args: argparse.Namespace) -> int:
         report = check_feed(
             args.feed, as_of=as_of, manifest=manifest, taxonomy_map=mapping, on_progress=progress
         )
-    except SendflowError:
-        raise
     finally:
         if progress is not None:
             progress.close()
