@@ -25,7 +25,7 @@ th, td { text-align: left; vertical-align: top; padding: 8px 10px;
   border-bottom: 1px solid var(--line); }
 th { background: var(--band); font-weight: bold; }
 .tag { display: inline-block; min-width: 5.5em; text-align: center; font-weight: bold;
-  font-size: 14px; padding: 2px 8px; color: #fff; border-radius: 2px; }
+  font-size: 14px; padding: 2px 8px; color: #fff; border-radius: 2px; white-space: nowrap; }
 .pass { background: var(--pass); } .warn { background: var(--warn); }
 .fail { background: var(--fail); }
 .skipped, .missing { background: var(--skip); } .covered { background: var(--pass); }

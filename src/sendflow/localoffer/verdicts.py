@@ -105,8 +105,8 @@ def _conformance(sink: ProblemSink, version: str) -> CheckResult:
     kinds = sorted({t for t, _ in sink.counts})
     findings = tuple(
         Finding(
-            f"{t}: {sink.counts[t, Severity.ERROR]:,} errors, "
-            f"{sink.counts[t, Severity.WARNING]:,} warnings"
+            f"{t}: {plural(sink.counts[t, Severity.ERROR], 'error')}, "
+            f"{plural(sink.counts[t, Severity.WARNING], 'warning')}"
         )
         for t in kinds
     )
@@ -114,7 +114,10 @@ def _conformance(sink: ProblemSink, version: str) -> CheckResult:
     fix = None
     if sink.kept:
         first = next((p for p in sink.kept if p.severity is Severity.ERROR), sink.kept[0])
-        fix = f"Fix the feed's {errors:,} errors and {warnings:,} warnings, starting with: {first}"
+        fix = (
+            f"Fix the feed's {plural(errors, 'error')} and {plural(warnings, 'warning')}, "
+            f"starting with: {first}"
+        )
     return CheckResult(
         "conformance",
         "1",
@@ -122,7 +125,7 @@ def _conformance(sink: ProblemSink, version: str) -> CheckResult:
         "Open Referral UK schema and compliance rules",
         OFF,
         status,
-        f"{errors:,} errors and {warnings:,} warnings.",
+        f"{plural(errors, 'error')} and {plural(warnings, 'warning')}.",
         findings,
         fix,
     )
