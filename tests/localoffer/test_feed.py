@@ -195,3 +195,13 @@ def test_a_folder_without_a_services_table_is_refused(tmp_path: Path) -> None:
     """A folder feed needs services.csv."""
     with pytest.raises(FeedError, match=r"no services\.csv"):
         _read(tmp_path)
+
+
+def test_a_page_key_of_the_other_version_is_an_error(tmp_path: Path) -> None:
+    """A feed declared 3.0 whose services sit under 1.0's 'content' is told so, and still read."""
+    feed, ids, sink = _read(
+        write_json(tmp_path, {"version": "HSDS-UK-3.0", "content": [service3("s1")]})
+    )
+    assert (feed.version, ids) == ("3.0", ["s1"])
+    assert [(p.object_type, p.field) for p in sink.kept] == [("page", "content")]
+    assert "use 'contents'" in sink.kept[0].message

@@ -98,6 +98,17 @@ class Feed:
                         f"('{key}' after another); export one directory per file."
                     )
                 streamed = True
+                page_version = _ARRAY_KEYS[key]
+                if declared and page_version and page_version != declared:
+                    self.sink.add(
+                        Severity.ERROR,
+                        "page",
+                        "(top level)",
+                        key,
+                        f"'{key}' holds the services of an ORUK {page_version} page, but the "
+                        f"feed declares {declared}; use "
+                        f"'{'contents' if declared == '3.0' else 'content'}'.",
+                    )
                 yield from self._array(
                     scanner,
                     declared or _ARRAY_KEYS[key],
