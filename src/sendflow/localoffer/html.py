@@ -6,7 +6,7 @@ from html import escape
 
 from sendflow.localoffer.page_style import page
 from sendflow.localoffer.results import Coverage, Finding, Report, Status
-from sendflow.localoffer.verdicts import plural
+from sendflow.localoffer.words import plural
 
 __all__ = ["render_html"]
 

@@ -8,13 +8,14 @@ from datetime import date
 
 from sendflow.localoffer.checks import ServiceChecks
 from sendflow.localoffer.feed import Feed
+from sendflow.localoffer.lifecycle import lifecycle_checks
 from sendflow.localoffer.manifest import Manifest
 from sendflow.localoffer.model import Severity
 from sendflow.localoffer.problems import ProblemSink
 from sendflow.localoffer.results import CheckResult, ProblemCount, Report, Status
 from sendflow.localoffer.taxonomy import Classifier
 from sendflow.localoffer.topics import Catalogue, packaged_topics
-from sendflow.localoffer.verdicts import feed_checks, lifecycle_checks, score, topic_results
+from sendflow.localoffer.verdicts import feed_checks, score, topic_results
 
 __all__ = ["check_feed"]
 
