@@ -8,6 +8,7 @@ message ended by a NUL byte.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -88,8 +89,10 @@ def load_page(page: Path, screenshot: Path, width: int = 1280) -> PageLoad:
     from_chrome_r, from_chrome_w = os.pipe()
 
     def plumb() -> None:
-        os.dup2(to_chrome_r, 3)
-        os.dup2(from_chrome_w, 4)
+        # Move both ends out of the way first, so that neither dup2 closes the other.
+        reads, writes = (fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in (to_chrome_r, from_chrome_w))
+        os.dup2(reads, 3)
+        os.dup2(writes, 4)
 
     with tempfile.TemporaryDirectory() as profile:
         process = subprocess.Popen(
