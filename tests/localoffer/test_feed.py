@@ -91,6 +91,22 @@ def test_broken_json_is_refused_with_its_line(tmp_path: Path) -> None:
         _read(path)
 
 
+def test_broken_json_early_in_a_large_feed_is_found_without_reading_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service that never ends is reported once the buffer passes the largest value size."""
+    monkeypatch.setattr(jsonstream, "CHUNK", 64)
+    monkeypatch.setattr(jsonstream, "LARGEST_VALUE", 256)
+    text = '{"version": "HSDS-UK-3.0", "services": [\n{"id": "s1", "name": "x" "status": 1},\n'
+    path = tmp_path / "feed.json"
+    path.write_text(text + ",\n".join(json.dumps(service3(f"s{i}")) for i in range(50)) + "]}")
+    read: list[int] = []
+    feed = Feed(path, ProblemSink(), lambda done, total: read.append(done))
+    with pytest.raises(FeedError, match=r"line 2: this is not valid JSON: Expecting ','"):
+        list(feed.services())
+    assert read[-1] < path.stat().st_size
+
+
 def test_a_feed_without_services_says_which_keys_it_found(tmp_path: Path) -> None:
     """An object with no services array lists the keys it does have."""
     with pytest.raises(FeedError, match=r"no array of services.*found the keys: version, items"):

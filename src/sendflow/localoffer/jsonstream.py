@@ -18,6 +18,9 @@ from sendflow.localoffer.errors import FeedError
 __all__ = ["ARRAY", "JsonScanner"]
 
 CHUNK = 1 << 20
+LARGEST_VALUE = 32 << 20
+"""A value (one service) that will not decode within this many characters is reported as
+broken JSON, rather than reading the rest of a large file into memory to find its end."""
 _WHITESPACE = " \t\r\n"
 
 
@@ -103,7 +106,7 @@ class JsonScanner:
             try:
                 value, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
-                if self._fill():
+                if len(self._buf) - self._pos < LARGEST_VALUE and self._fill():
                     continue
                 raise FeedError(
                     f"{self._name}, line {self._line(exc.pos)}: this is not valid JSON: "
