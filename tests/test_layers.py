@@ -19,7 +19,18 @@ LAYERS: dict[str, set[str]] = {
     "store": {"errors", "files", "time", "definitions", "engine"},
     "contracts": {"errors", "files", "time", "definitions", "engine", "store"},
     "testing": {"errors", "files", "time", "definitions", "engine"},
-    "cli": {"errors", "files", "time", "definitions", "engine", "store", "contracts", "testing"},
+    "localoffer": {"errors", "files", "time", "definitions", "contracts"},
+    "cli": {
+        "errors",
+        "files",
+        "time",
+        "definitions",
+        "engine",
+        "store",
+        "contracts",
+        "testing",
+        "localoffer",
+    },
 }
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}
