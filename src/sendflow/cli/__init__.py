@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from sendflow.cli import (
     audit_commands,
     check_command,
+    definition_commands,
     process_commands,
     replay_command,
     store_commands,
@@ -30,6 +31,7 @@ COMMANDS: tuple[Registrar, ...] = (
     store_commands.register,
     audit_commands.register,
     replay_command.register,
+    definition_commands.register,  # last: it adds --process-dir to every command
 )
 
 

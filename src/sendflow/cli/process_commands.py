@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import textwrap
 
 from sendflow.cli.output import emit
-from sendflow.definitions.loading import load_definition
+from sendflow.definitions.catalogue import load_file
+from sendflow.definitions.findings import file_findings
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, Process, TimeLimit
 from sendflow.definitions.registry import load_process, packaged_processes
 from sendflow.errors import DefinitionError
@@ -28,7 +30,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show.set_defaults(run=run_show)
 
     validate = subparsers.add_parser("validate", help="check process files and list problems")
-    validate.add_argument("files", nargs="+", metavar="FILE", help="process files (.yaml)")
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE", help="process or overlay files (.yaml)"
+    )
+    validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(run=run_validate)
 
 
@@ -50,19 +55,22 @@ def run_validate(args: argparse.Namespace) -> int:
     """Check each file; print ``ok`` or every problem; exit 1 if any file has problems."""
     failed = False
     lines: list[str] = []
+    findings: list[dict[str, object]] = []
     for file in args.files:
         try:
-            process = load_definition(file)
+            process = load_file(file)
         except DefinitionError as exc:
             failed = True
             lines.append(f"{file}: {len(exc.problems)} problem(s)")
             lines.extend(f"  - {problem}" for problem in exc.problems)
+            findings.append(file_findings(file, None, exc.problems))
             continue
         lines.append(
             f"{file}: ok ({process.id} {process.version}: {len(process.states)} states, "
             f"{len(process.events)} events, {len(process.time_limits)} time limits)"
         )
-    emit("\n".join(lines))
+        findings.append(file_findings(file, process, ()))
+    emit(json.dumps(findings, indent=2) if args.format == "json" else "\n".join(lines))
     return 1 if failed else 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -24,9 +24,10 @@ from sendflow.definitions.model import (
 )
 from sendflow.definitions.reader import Reader
 from sendflow.definitions.source import Path, read_yaml
+from sendflow.definitions.source import Source as SourceData
 from sendflow.errors import DefinitionError, Problem
 
-__all__ = ["load_definition", "parse_definition"]
+__all__ = ["build_definition", "load_definition", "parse_definition"]
 
 _TOP = (
     "id",
@@ -88,10 +89,21 @@ def parse_definition(text: str, *, file: str = "<string>") -> Process:
     source, problems = read_yaml(text, file)
     if source.data is None:
         raise DefinitionError(problems)
+    return build_definition(source, problems)
+
+
+def build_definition(
+    source: SourceData, problems: Sequence[Problem] = (), *, check: bool = True
+) -> Process:
+    """Build a process from YAML already read (``problems``: found reading it).
+
+    With ``check``, the process as a whole is checked too (reachability, ways out and the
+    rest of :func:`~sendflow.definitions.checks.check_process`).
+    """
     reader = Reader(source)
     reader.problems.extend(problems)
     process = _Builder(reader).build(source.data)
-    if process is not None and not reader.problems:
+    if check and process is not None and not reader.problems:
         reader.problems.extend(check_process(process, source))
     if reader.problems or process is None:
         raise DefinitionError(reader.problems)

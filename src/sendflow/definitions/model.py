@@ -256,6 +256,8 @@ class TimeLimit:
     tribunal_act: str | None = None
     target_of: str | None = None
     description: str | None = None
+    local: bool = False
+    closures: frozenset[date] = frozenset()
 
     @property
     def reference(self) -> Reference | None:
@@ -319,6 +321,15 @@ class Process:
     links: tuple[Link, ...] = ()
     description: str | None = None
     file: str | None = attrs.field(default=None, eq=False)
+    extends: Process | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def statutory(self) -> Process:
+        """The packaged process this one adapts (itself when it adapts none)."""
+        found = self
+        while found.extends is not None:
+            found = found.extends
+        return found
 
     @property
     def final_states(self) -> tuple[str, ...]:

@@ -34,6 +34,8 @@ def settle(clock: Clock, as_of: date) -> TimeLimitResult:
         tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
         clock.plan.references[id(clock.version)],
         lambda: explain(clock, clock.status, clock.days_late, as_of),
+        limit.local,
+        limit.target_of,
     )
 
 
@@ -44,6 +46,9 @@ def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
     version = clock.version
     due = version.due
     parts = [f"{limit.title} ({limit.id}, {plan.references[id(version)] or 'no reference'})."]
+    if limit.local:
+        tightens = f", tighter than {limit.target_of}" if limit.target_of else ""
+        parts.append(f"A local rule{tightens}, not a statutory one.")
     if version.when:
         chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
         parts.append(f"The due date for cases where {chosen} applies.")

@@ -14,7 +14,7 @@ import yaml
 
 from sendflow.time.days import read_legal_day
 
-__all__ = ["load_closures"]
+__all__ = ["closure_days", "load_closures"]
 
 _RANGE_SEPARATOR = ".."
 _LONGEST_CLOSURE_DAYS = 366
@@ -55,6 +55,15 @@ def _closure_item(item: object) -> list[date]:
         )
         raise ValueError(msg)
     return [first + timedelta(days=offset) for offset in range(length)]
+
+
+def closure_days(item: object) -> list[date]:
+    """The days one closure item names: a date, or an inclusive range 'FROM..TO'.
+
+    Raises:
+        ValueError: The item is neither; the message says what it is.
+    """
+    return _closure_item(item)
 
 
 class _ClosuresLoader(yaml.SafeLoader):
