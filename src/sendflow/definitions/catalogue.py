@@ -36,7 +36,7 @@ __all__ = [
 ENVIRONMENT = "SENDFLOW_PROCESSES"
 _SUFFIXES = (".yaml", ".yml")
 _chosen: list[tuple[FilePath, ...]] = []
-_layers: dict[tuple[str, int, int], Layer] = {}
+_layers: dict[tuple[str, str], Layer] = {}
 _indexes: dict[tuple[tuple[str, int], ...], dict[str, FilePath]] = {}
 
 
@@ -137,7 +137,6 @@ def load_file(path: str | os.PathLike[str]) -> Process:
 
 def _layer(path: FilePath, shown: str, chain: tuple[str, ...]) -> Layer:
     try:
-        stat = path.stat()
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise DefinitionError(
@@ -148,7 +147,7 @@ def _layer(path: FilePath, shown: str, chain: tuple[str, ...]) -> Layer:
             [Problem("the file is not UTF-8 text; save it as UTF-8", file=shown)]
         ) from exc
     real = str(path.resolve())
-    key = (real, stat.st_mtime_ns, stat.st_size)
+    key = (real, text)  # the text itself: a file rewritten within a clock tick is read again
     found = _layers.get(key)
     if found is not None:
         return found
