@@ -62,6 +62,11 @@ _VERSION_KEYS = (
     "before",
     "reference",
 )
+_VERSION_WHAT = {
+    "period": "the period",
+    "effective": "the effective dates",
+    "counting": "how the period is counted",
+}
 _EVENT_FIELDS = ("target", "routes", "reopens", "exception", "roles")
 _EVENT_KEYS = {"target": "to"}
 
@@ -291,14 +296,17 @@ def _rule_problems(
         if name in _WORDING or getattr(rule, name) == getattr(law, name):
             continue
         key = _KEYS.get(name, name)
+        what = _WHAT.get(name, name)
         if name == "versions":
             key = _written(source, path, _VERSION_KEYS) or key
+            what = _VERSION_WHAT.get(key, what)
         yield (
             (*path, key),
-            f"changes {_WHAT.get(name, name)} of {cite}: the law says "
-            f"{_words(law, name)}, the overlay {_words(rule, name)}. Remove '{key}' from "
-            f"time_limits.{law.id} in the overlay. To aim for sooner, add a local target: "
-            f"targets: {{{law.id}-local: {{target_of: {law.id}, title: ..., period: ...}}}}.",
+            f"this changes {what} of {cite}: the law says {_words(law, name)}; this overlay "
+            f"says {_words(rule, name)}. An overlay may not change the law's rules. Delete "
+            f"'{key}' from time_limits.{law.id} here. To aim for sooner, add a local target "
+            f"instead: targets: {{{law.id}-local: {{target_of: {law.id}, title: ..., "
+            "period: ...}}.",
         )
 
 
@@ -314,7 +322,7 @@ def _words(limit: TimeLimit, field: str) -> str:
 def _version_words(version: LimitVersion) -> str:
     due = version.due
     counting = due.counting.value.replace("_", " ")
-    text = f"{due.period} ({counting})" if due.period else f"a date ({due.mode.value})"
+    text = f"{due.period}, counted {counting} the start" if due.period else due.mode.value
     low, high = version.effective_from, version.effective_to
     if low or high:
         text += f" for clocks starting {low or '...'} to {high or '...'}"
