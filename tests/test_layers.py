@@ -17,8 +17,9 @@ LAYERS: dict[str, set[str]] = {
     "engine": {"errors", "time", "definitions"},
     "store": {"errors", "time", "definitions", "engine"},
     "contracts": {"errors", "time", "definitions", "engine", "store"},
+    "pages": {"errors", "time", "definitions"},
     "testing": {"errors", "time", "definitions", "engine"},
-    "cli": {"errors", "time", "definitions", "engine", "store", "contracts", "testing"},
+    "cli": {"errors", "time", "definitions", "engine", "store", "contracts", "testing", "pages"},
 }
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}
