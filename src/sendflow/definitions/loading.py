@@ -27,7 +27,7 @@ from sendflow.definitions.source import Path, read_yaml
 from sendflow.definitions.source import Source as SourceData
 from sendflow.errors import DefinitionError, Problem
 
-__all__ = ["build_definition", "load_definition", "parse_definition"]
+__all__ = ["CHECKS", "FIELDS", "build_definition", "load_definition", "parse_definition"]
 
 _TOP = (
     "id",
@@ -61,6 +61,16 @@ _REASON = ("title", "reference", "clock_ran_between", "check")
 _REFERENCE = ("source", "provision", "evidence", "note")
 _SOURCE = ("title", "citation", "url")
 CHECKS = ("closure-window",)
+FIELDS = {
+    "top": _TOP,
+    "state": _STATE,
+    "event": _EVENT,
+    "field": _FIELD,
+    "reason": _REASON,
+    "reference": _REFERENCE,
+    "source": _SOURCE,
+}
+"""The fields each part of a process file may have (for the JSON Schema)."""
 ANY_STATE = "*"
 
 

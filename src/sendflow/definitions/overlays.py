@@ -28,7 +28,14 @@ from sendflow.definitions.target_floor import target_problems
 from sendflow.errors import DefinitionError, Problem
 from sendflow.time.closures import closure_days
 
-__all__ = ["OVERLAY_FIELDS", "Layer", "build_overlay", "plain_layer"]
+__all__ = [
+    "NOTIFICATION_FIELDS",
+    "OVERLAY_FIELDS",
+    "TARGET_FIELDS",
+    "Layer",
+    "build_overlay",
+    "plain_layer",
+]
 
 OVERLAY_FIELDS = (
     "extends",
@@ -65,8 +72,8 @@ _INHERITED = (
     "conditional",
     "counting",
 )
-_TARGET = ("title", "target_of", "period", "description", "reference", *_INHERITED)
-_NOTIFICATION = (
+TARGET_FIELDS = ("title", "target_of", "period", "description", "reference", *_INHERITED)
+NOTIFICATION_FIELDS = (
     "title",
     "starts",
     "period",
@@ -236,7 +243,7 @@ class _Overlay:
     def _targets(self, value: Any, rename: dict[Path, Path]) -> None:
         rules = self.statutory.time_limits
         required = ("title", "target_of", "period")
-        for key, path, fields in self._local_entries("targets", value, _TARGET, required):
+        for key, path, fields in self._local_entries("targets", value, TARGET_FIELDS, required):
             rule = str(fields.get("target_of"))
             if rule not in rules:
                 self.r.report(
@@ -254,7 +261,7 @@ class _Overlay:
     def _notifications(self, value: Any, rename: dict[Path, Path]) -> None:
         required = ("title", "starts", "period", "met_by")
         for key, path, fields in self._local_entries(
-            "notifications", value, _NOTIFICATION, required
+            "notifications", value, NOTIFICATION_FIELDS, required
         ):
             entry = {**self._local_reference("notification"), **fields}
             self._add_local(key, path, entry, rename)

@@ -33,9 +33,12 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;")
 
 
-def _edge_lines(edge: Edge, separator: str) -> str:
+def _edge_lines(edge: Edge, separator: str, labelled: set[tuple[str, str]]) -> str:
+    """An arrow's label: the event, and the rules it meets on the first of its arrows."""
     lines = [edge.event + (" (local)" if edge.local else "")]
-    lines += [f"meets {rule}" for rule in edge.meets]
+    if (edge.event, edge.target) not in labelled:
+        lines += [f"meets {rule}" for rule in edge.meets]
+        labelled.add((edge.event, edge.target))
     return separator.join(lines)
 
 
@@ -52,9 +55,10 @@ def mermaid(process: Process, graph: Graph | None = None) -> str:
         shape = ('(["', '"])') if node.final else ('["', '"]')
         out.append(f"  {node.id}{shape[0]}{title}{tag}<br/><small>{node.id}</small>{shape[1]}")
     out += [f'  start -->|"{_mermaid_text(e.event)}"| {e.target}' for e in graph.entries]
+    labelled: set[tuple[str, str]] = set()
     for edge in graph.edges:
         arrow = "-.->" if edge.local else "-->"
-        label = _mermaid_text(_edge_lines(edge, "<br/>"))
+        label = _mermaid_text(_edge_lines(edge, "<br/>", labelled))
         out.append(f'  {_node_id(edge.source)} {arrow}|"{label}"| {_node_id(edge.target)}')
     for state, events in graph.stays.items():
         note = f"stay_{_node_id(state)}"
@@ -101,9 +105,10 @@ def dot(process: Process, graph: Graph | None = None) -> str:
         label = f"{_dot_text(node.title)}\\n[{node.id}]{tag}"
         out.append(f'  {node.id} [label="{label}"{extra}];')
     out += [f'  start -> {e.target} [label="{_dot_text(e.event)}"];' for e in graph.entries]
+    labelled: set[tuple[str, str]] = set()
     for edge in graph.edges:
         style = ', style=dashed, color="#d9822b", fontcolor="#d9822b"' if edge.local else ""
-        label = _dot_text(_edge_lines(edge, "\n")).replace("\n", "\\n")
+        label = _dot_text(_edge_lines(edge, "\n", labelled)).replace("\n", "\\n")
         out.append(
             f'  {_node_id(edge.source)} -> {_node_id(edge.target)} [label="{label}"{style}];'
         )
