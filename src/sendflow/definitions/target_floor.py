@@ -10,6 +10,8 @@ on which the target falls due after the law is named.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import operator
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -20,12 +22,13 @@ from sendflow.errors import Problem
 from sendflow.time.calendars import Calendar, EnglandCalendar, TribunalCalendar, get_calendar
 from sendflow.time.periods import Counting, Unit, add_months, format_day, period_end
 
-__all__ = ["SPAN", "first_failure", "target_problems"]
+__all__ = ["SPAN", "due_for", "first_failure", "target_problems"]
 
 SPAN = (date(2000, 1, 1), date(2060, 12, 31))
 """The start dates every target is checked over, both included (within a version's dates)."""
 
 _ONE_DAY = timedelta(days=1)
+_WORKING: dict[int, list[int]] = {}
 _FIXED = (Unit.DAYS, Unit.WEEKS)
 
 
@@ -106,6 +109,12 @@ def first_failure(
         ours = _end(target, mine, first, ours_calendar)
         theirs = _end(law, version, first, theirs_calendar)
         return None if fits(ours, theirs) else (first, ours, theirs)
+    quick = _working_days_against_fixed(target, mine, law, version, ours_calendar)
+    if quick is not None:
+        found = quick(first, last)
+        if found is None:
+            return None
+        first = last = found  # the first failure: worked out in full below
     day = first
     while day <= last:
         ours = _end(target, mine, day, ours_calendar)
@@ -114,6 +123,46 @@ def first_failure(
             return day, ours, theirs
         day += _ONE_DAY
     return None
+
+
+def _working_days_against_fixed(
+    target: TimeLimit, mine: LimitVersion, law: TimeLimit, version: LimitVersion, calendar: Calendar
+) -> Callable[[date, date], date | None] | None:
+    """A fast scan for a deadline in working days against a deadline of days or weeks.
+
+    Walks the start dates in order with a pointer into the working days, so that each
+    date costs a few integer steps; returns the scan (first failing date, or ``None``),
+    or ``None`` when the two rules are not of this common kind.
+    """
+    ours, theirs = mine.due.period, version.due.period
+    if (
+        ours is None
+        or theirs is None
+        or ours.unit is not Unit.WORKING_DAYS
+        or ours.amount == 0
+        or theirs.unit not in _FIXED
+        or target.kind is not Kind.DEADLINE
+        or law.kind is not Kind.DEADLINE
+        or law.next_working_day
+        or law.calendar == "tribunal"
+        or isinstance(calendar, TribunalCalendar)
+    ):
+        return None
+    offset = theirs.amount * (7 if theirs.unit is Unit.WEEKS else 1)
+    offset -= 1 if version.due.counting is Counting.BEGINNING_WITH else 0
+    shift = 1 if mine.due.counting is Counting.BEGINNING_WITH else 0
+    days, n = _working_days(calendar), ours.amount
+
+    def scan(first: date, last: date) -> date | None:
+        index = bisect.bisect_right(days, first.toordinal() - shift)
+        for start in range(first.toordinal(), last.toordinal() + 1):
+            while days[index] <= start - shift:
+                index += 1
+            if days[index + n - 1] > start + offset:
+                return date.fromordinal(start)
+        return None
+
+    return scan
 
 
 def _fits(kind: Kind) -> Callable[[date, date], bool]:
@@ -147,10 +196,49 @@ def _settled_by_one(
 
 
 def _calendar(limit: TimeLimit, *, statutory: bool = False) -> Calendar:
-    calendar = get_calendar(limit.calendar)
-    if not statutory and limit.closures and isinstance(calendar, EnglandCalendar):
-        return calendar.with_closures(limit.closures)
+    return _calendar_with(limit.calendar, frozenset() if statutory else limit.closures)
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar_with(name: str, closures: frozenset[date]) -> Calendar:
+    calendar = get_calendar(name)
+    if closures and isinstance(calendar, EnglandCalendar):
+        return calendar.with_closures(closures)
     return calendar
+
+
+def _working_days(calendar: Calendar) -> list[int]:
+    """The ordinals of the calendar's working days, from before :data:`SPAN` to after it.
+
+    With them, the n-th working day after a date is one look-up.
+
+    Kept by the calendar's identity: the calendars come from :func:`_calendar_with`, which
+    keeps them, and hashing a calendar with closures is slow.
+    """
+    found = _WORKING.get(id(calendar))
+    if found is None:
+        first = date(SPAN[0].year - 1, 1, 1).toordinal()
+        last = date(SPAN[1].year + 3, 12, 31).toordinal()
+        is_working = calendar.is_working_day
+        found = [day for day in range(first, last + 1) if is_working(date.fromordinal(day))]
+        _WORKING[id(calendar)] = found
+    return found
+
+
+def _add_working_days(calendar: Calendar, start: date, n: int) -> date:
+    """``calendar.add_working_days(start, n)``, by look-up (the same answer, checked in tests)."""
+    days = _working_days(calendar)
+    if n == 0:
+        return start
+    return date.fromordinal(days[bisect.bisect_right(days, start.toordinal()) + n - 1])
+
+
+def due_for(limit: TimeLimit, version: LimitVersion, start: date, *, statutory: bool) -> date:
+    """The due date the floor check gives a clock of ``limit`` starting ``start``.
+
+    ``statutory``: counted on the law's calendar, without the council's closures.
+    """
+    return _end(limit, version, start, _calendar(limit, statutory=statutory))
 
 
 def _end(limit: TimeLimit, version: LimitVersion, start: date, calendar: Calendar) -> date:
@@ -170,6 +258,9 @@ def _end(limit: TimeLimit, version: LimitVersion, start: date, calendar: Calenda
         end = calendar.add_counted_days(
             start, period.amount * (7 if period.unit is Unit.WEEKS else 1)
         )
+    elif period.unit is Unit.WORKING_DAYS and not isinstance(calendar, TribunalCalendar):
+        before = start - _ONE_DAY if due.counting is Counting.BEGINNING_WITH else start
+        end = _add_working_days(calendar, before, period.amount)
     else:
         end = period_end(start, period, counting=due.counting, calendar=calendar)
     if limit.kind is Kind.MINIMUM:
