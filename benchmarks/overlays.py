@@ -52,18 +52,18 @@ def loading(repeat: int) -> dict[str, float]:
     base_file = packaged_file("ehc-needs-assessment")
     assert base_file is not None
     text = base_file.read_text(encoding="utf-8")
-    overlay_key = (str(OVERLAY.resolve()), OVERLAY.read_text(encoding="utf-8"))
+    overlay_key = (str(OVERLAY.resolve()), OVERLAY.read_text(encoding="utf-8"), ())
 
     def packaged() -> None:
         parse_definition(text, file="processes/ehc-needs-assessment.yaml")
 
     def overlay_warm() -> None:
         catalogue._layers.pop(overlay_key, None)
-        load_file(OVERLAY)
+        load_file(OVERLAY, ())
 
     def overlay_cold() -> None:
         catalogue._layers.clear()
-        load_file(OVERLAY)
+        load_file(OVERLAY, ())
 
     runs = {
         "packaged": packaged,

@@ -228,3 +228,21 @@ def test_validate_gives_the_same_findings_as_json(
     assert problem["line"] == line_of(path, "period: 22 weeks")
     assert f"{path}, line {problem['line']}, at {problem['path']}: {problem['message']}" in text
     assert found[1]["extends"] == "ehc-needs-assessment"
+
+
+def test_an_overlay_of_a_registered_overlay_by_id(tmp_path: Path) -> None:
+    """In the store, an overlay may extend another found by id in the same folders."""
+    (tmp_path / "council.yaml").write_text(EXAMPLE_OVERLAY.read_text(encoding="utf-8"))
+    write(
+        tmp_path,
+        "notifications:\n  quick-note:\n    title: Note within a week\n"
+        "    starts: request_received\n    period: 1 week\n    met_by: [family_updated]\n",
+        name="area.yaml",
+        head="extends: northshire-ehc-needs-assessment\nid: area\ntitle: Area\nversion: '1'\n",
+    )
+    with Store("sqlite://", process_dirs=[tmp_path]) as store:
+        store.open_case("area", case_id="A1", events=HISTORY[:2])
+        process = store.process("area")
+    assert process.extends is not None
+    assert process.extends.id == "northshire-ehc-needs-assessment"
+    assert {"quick-note", "week-4-update"} <= set(process.time_limits)

@@ -36,7 +36,7 @@ __all__ = [
 ENVIRONMENT = "SENDFLOW_PROCESSES"
 _SUFFIXES = (".yaml", ".yml")
 _chosen: list[tuple[FilePath, ...]] = []
-_layers: dict[tuple[str, str], Layer] = {}
+_layers: dict[tuple[str, str, tuple[FilePath, ...]], Layer] = {}
 _indexes: dict[tuple[tuple[str, int], ...], dict[str, FilePath]] = {}
 
 
@@ -114,10 +114,10 @@ def find_process(name: str, dirs: Iterable[str | os.PathLike[str]] | None = None
     """
     registered = registered_processes(dirs)
     if name in registered:
-        return load_file(registered[name])
+        return load_file(registered[name], dirs)
     path = FilePath(name)
     if path.suffix in _SUFFIXES and path.is_file():
-        return load_file(path)
+        return load_file(path, dirs)
     known = [*packaged_processes(), *registered]
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"Did you mean {close[0]!r}?" if close else "Give a packaged id or a .yaml file path."
@@ -126,16 +126,21 @@ def find_process(name: str, dirs: Iterable[str | os.PathLike[str]] | None = None
     raise UnknownProcessError(name, packaged_processes(), hint)
 
 
-def load_file(path: str | os.PathLike[str]) -> Process:
+def load_file(
+    path: str | os.PathLike[str], dirs: Iterable[str | os.PathLike[str]] | None = None
+) -> Process:
     """Load a process file or an overlay file (one that says ``extends:``) and check it.
+
+    An overlay's ``extends`` may name a process in ``dirs`` (default: :func:`process_dirs`).
 
     Raises:
         DefinitionError: Every problem found, the statutory floor's included.
     """
-    return _layer(FilePath(path), os.fspath(path), ()).process
+    folders = process_dirs() if dirs is None else tuple(FilePath(d) for d in dirs)
+    return _layer(FilePath(path), os.fspath(path), (), folders).process
 
 
-def _layer(path: FilePath, shown: str, chain: tuple[str, ...]) -> Layer:
+def _layer(path: FilePath, shown: str, chain: tuple[str, ...], dirs: tuple[FilePath, ...]) -> Layer:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -147,7 +152,9 @@ def _layer(path: FilePath, shown: str, chain: tuple[str, ...]) -> Layer:
             [Problem("the file is not UTF-8 text; save it as UTF-8", file=shown)]
         ) from exc
     real = str(path.resolve())
-    key = (real, text)  # the text itself: a file rewritten within a clock tick is read again
+    # The text itself (a file rewritten within a clock tick is read again), and the folders
+    # its base may be found in.
+    key = (real, text, dirs)
     found = _layers.get(key)
     if found is not None:
         return found
@@ -155,7 +162,7 @@ def _layer(path: FilePath, shown: str, chain: tuple[str, ...]) -> Layer:
     if source.data is None:
         raise DefinitionError(problems)
     if isinstance(source.data, Mapping) and "extends" in source.data:
-        base = _base(source, path, (*chain, real))
+        base = _base(source, path, (*chain, real), dirs)
         found = build_overlay(source, problems, base)
     else:
         found = plain_layer(source, build_definition(source, problems))
@@ -163,7 +170,9 @@ def _layer(path: FilePath, shown: str, chain: tuple[str, ...]) -> Layer:
     return found
 
 
-def _base(source: Source, path: FilePath, chain: tuple[str, ...]) -> Layer:
+def _base(
+    source: Source, path: FilePath, chain: tuple[str, ...], dirs: tuple[FilePath, ...]
+) -> Layer:
     """The layer an overlay extends: a packaged id, a registered id, or a file path."""
     name: Any = source.data["extends"]
     if not isinstance(name, str) or not name.strip():
@@ -172,8 +181,8 @@ def _base(source: Source, path: FilePath, chain: tuple[str, ...]) -> Layer:
         )
     packaged = packaged_file(name)
     if packaged is not None:
-        return _layer(packaged, f"processes/{packaged.name}", chain)
-    registered = registered_processes()
+        return _layer(packaged, f"processes/{packaged.name}", chain, dirs)
+    registered = registered_processes(dirs)
     if name in registered:
         target = registered[name]
     else:
@@ -195,4 +204,4 @@ def _base(source: Source, path: FilePath, chain: tuple[str, ...]) -> Layer:
         raise DefinitionError(
             [source.problem(("extends",), f"extends {name!r}, which extends this file again.")]
         )
-    return _layer(target, os.fspath(target), chain)
+    return _layer(target, os.fspath(target), chain, dirs)
