@@ -66,6 +66,7 @@ _VERSION_WHAT = {
     "period": "the period",
     "effective": "the effective dates",
     "counting": "how the period is counted",
+    "reference": "the legal reference",
 }
 _EVENT_FIELDS = ("target", "routes", "reopens", "exception", "roles")
 _EVENT_KEYS = {"target": "to"}
