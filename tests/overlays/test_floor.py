@@ -56,6 +56,7 @@ def test_shortening_a_statutory_period(tmp_path: Path) -> None:
     body = "time_limits:\n  final-plan:\n    period: 18 weeks\n"
     path, found = problems(tmp_path, body)
     problem = the_problem(path, found, "period: 18 weeks")
+    assert FINAL in problem.message
     assert "add a local target" in problem.message
 
 
@@ -66,6 +67,7 @@ def test_moving_what_starts_the_clock(tmp_path: Path) -> None:
     problem = the_problem(path, found, "starts: decided_to_assess")
     assert "the event that starts its clock" in problem.message
     assert FINAL in problem.message
+    assert "Delete 'starts' from time_limits.final-plan here" in problem.message
 
 
 def test_letting_a_local_event_meet_a_statutory_rule(tmp_path: Path) -> None:
@@ -81,6 +83,7 @@ def test_letting_a_local_event_meet_a_statutory_rule(tmp_path: Path) -> None:
     problem = the_problem(path, found, "met_by: [decided_to_assess")
     assert "the events that meet it" in problem.message
     assert DECIDE in problem.message
+    assert "Delete 'met_by'" in problem.message
 
 
 def test_adding_an_exception(tmp_path: Path) -> None:
@@ -94,6 +97,7 @@ def test_adding_an_exception(tmp_path: Path) -> None:
     problem = the_problem(path, found, "excusable:")
     assert "the exceptions that may excuse it" in problem.message
     assert FINAL in problem.message
+    assert "Delete 'excusable'" in problem.message
 
 
 def test_changing_effective_dates(tmp_path: Path) -> None:
@@ -103,6 +107,8 @@ def test_changing_effective_dates(tmp_path: Path) -> None:
     problem = the_problem(path, found, "effective:")
     assert "effective dates" in problem.message
     assert "for clocks starting 2020-01-01" in problem.message
+    assert FINAL in problem.message
+    assert "Delete 'effective'" in problem.message
 
 
 def test_a_local_event_that_skips_a_statutory_event(tmp_path: Path) -> None:
@@ -145,6 +151,8 @@ def test_a_local_detour_that_skips_a_step(tmp_path: Path) -> None:
     path, found = problems(tmp_path, body)
     problem = the_problem(path, found, "from: [draft_issued, quality_check]")
     assert "a case in assessing could then reach it" in problem.message
+    assert FINAL in problem.message
+    assert "Only add local states entered from draft_issued" in problem.message
 
 
 def test_dropping_a_state_an_event_may_come_from(tmp_path: Path) -> None:
@@ -154,6 +162,7 @@ def test_dropping_a_state_an_event_may_come_from(tmp_path: Path) -> None:
     problem = the_problem(path, found, "from: []")
     assert "could no longer be recorded in awaiting_decision_to_assess" in problem.message
     assert DECIDE in problem.message
+    assert "write from: [awaiting_decision_to_assess]" in problem.message
 
 
 def test_making_a_statutory_final_state_unreachable(tmp_path: Path) -> None:
@@ -178,6 +187,7 @@ def test_a_local_final_state(tmp_path: Path) -> None:
     path, found = problems(tmp_path, body)
     problem = the_problem(path, found, "closed_by_panel: {title")
     assert "a case may close only in a statutory final state" in problem.message
+    assert FINAL in problem.message
     assert "Remove 'final: true'" in problem.message
 
 
@@ -187,6 +197,7 @@ def test_changing_a_statutory_state(tmp_path: Path) -> None:
     path, found = problems(tmp_path, body)
     problem = the_problem(path, found, "draft_issued: {title")
     assert "changes 'final' of the statutory state 'draft_issued'" in problem.message
+    assert "draft-representations (SI 2014/1530 reg 13(1))" in problem.message
     assert "only 'title' and 'description' may change" in problem.message
 
 
@@ -220,6 +231,7 @@ def test_a_minimum_period_target_shorter_than_the_law(tmp_path: Path) -> None:
     problem = the_problem(path, found, "period: 10 days")
     assert "draft-representations (SI 2014/1530 reg 13(1))" in problem.message
     assert "earlier than the law's" in problem.message
+    assert "Write the target in the rule's own units" in problem.message
 
 
 def test_a_target_of_an_unknown_rule(tmp_path: Path) -> None:

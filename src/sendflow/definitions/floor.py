@@ -168,12 +168,17 @@ def _state_problems(process: Process, statutory: Process) -> Iterator[tuple[Path
         law = statutory.states.get(state.id)
         if law is None:
             if state.final:
+                closing = [
+                    e.id
+                    for e in statutory.events.values()
+                    if any(statutory.states[t].final for t in e.targets)
+                ]
                 yield (
                     ("states", state.id, "final"),
                     f"the local state {state.id!r} is final, but a case may close only in "
-                    f"a statutory final state ({', '.join(statutory.final_states)}). Remove "
-                    "'final: true' and add an event from it into one of those states' "
-                    "statutory events.",
+                    f"a statutory final state ({', '.join(statutory.final_states)}), through "
+                    f"the events that meet or end {cite_rules(statutory, closing)}. Remove "
+                    "'final: true' and let the statutory events lead out of it.",
                 )
             continue
         into = [e.id for e in statutory.events.values() if state.id in e.targets]
