@@ -246,3 +246,11 @@ def test_an_overlay_of_a_registered_overlay_by_id(tmp_path: Path) -> None:
     assert process.extends is not None
     assert process.extends.id == "northshire-ehc-needs-assessment"
     assert {"quick-note", "week-4-update"} <= set(process.time_limits)
+
+
+def test_processes_lists_the_registered_overlays(capsys: pytest.CaptureFixture[str]) -> None:
+    """sendflow processes lists the overlays in the process folders after the packaged ones."""
+    assert main(["processes", "--process-dir", str(EXAMPLE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].startswith("northshire-ehc-needs-assessment  2024.1")
+    assert lines[0].startswith("annual-review")
