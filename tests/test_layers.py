@@ -15,22 +15,12 @@ LAYERS: dict[str, set[str]] = {
     "files": {"errors"},
     "time": {"errors", "files"},
     "definitions": {"errors", "files", "time"},
+    "pages": {"errors", "files", "time", "definitions"},
     "engine": {"errors", "files", "time", "definitions"},
     "store": {"errors", "files", "time", "definitions", "engine"},
     "contracts": {"errors", "files", "time", "definitions", "engine", "store"},
     "testing": {"errors", "files", "time", "definitions", "engine"},
     "localoffer": {"errors", "files", "time", "definitions", "contracts"},
-    "cli": {
-        "errors",
-        "files",
-        "time",
-        "definitions",
-        "engine",
-        "store",
-        "contracts",
-        "testing",
-        "localoffer",
-    },
 }
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}

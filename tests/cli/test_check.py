@@ -23,6 +23,8 @@ RESULT_FIELDS = {
     "exceptions",
     "reference",
     "explanation",
+    "local",
+    "target_of",
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from sendflow.cli import (
     audit_commands,
     check_command,
+    definition_commands,
     localoffer_commands,
     process_commands,
     replay_command,
@@ -32,6 +33,7 @@ COMMANDS: tuple[Registrar, ...] = (
     audit_commands.register,
     replay_command.register,
     localoffer_commands.register,
+    definition_commands.register,  # last: it adds --process-dir to every command
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sendflow.cli.arguments import legal_day
 from sendflow.cli.database import database_url
 from sendflow.cli.output import emit
 from sendflow.engine.case import Case, read_case_file
-from sendflow.engine.results import Evaluation
+from sendflow.engine.results import Evaluation, TimeLimitResult
 from sendflow.errors import CaseFileError
 from sendflow.store import Store
 from sendflow.time.calendars import load_closures
@@ -102,7 +103,17 @@ def format_table(evaluation: Evaluation) -> str:
         f"state: {evaluation.state}{' (closed)' if evaluation.final else ''}  "
         f"as of {format_day(evaluation.as_of)}"
     )
-    rows = [("rule", "key", "started", "due", "met", "status", "late")]
+    lines = [head, "", *_rows(evaluation.statutory, "rule")]
+    if evaluation.local:
+        lines += ["", "Local targets (the council's own, beside the statutory rules above)", ""]
+        lines += _rows(evaluation.local, "local rule", local=True)
+    return "\n".join(lines)
+
+
+def _rows(results: Sequence[TimeLimitResult], label: str, *, local: bool = False) -> list[str]:
+    rows: list[tuple[str, ...]] = [(label, "key", "started", "due", "met", "status", "late")]
+    if local:
+        rows[0] += ("tightens",)
     rows += [
         (
             r.rule,
@@ -112,16 +123,17 @@ def format_table(evaluation: Evaluation) -> str:
             _day(r.met_on),
             r.status.value + (f" ({', '.join(r.exceptions)})" if r.exceptions else ""),
             str(r.days_late) if r.days_late else "",
+            *([r.target_of or "-"] if local else []),
         )
-        for r in evaluation.time_limits
+        for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [head, ""]
+    lines = []
     for index, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return lines
 
 
 def _day(day: date | None) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import textwrap
 
 from sendflow.cli.output import emit
-from sendflow.definitions.loading import parse_definition, read_definition
+from sendflow.definitions.catalogue import load_file, registered_processes
+from sendflow.definitions.findings import file_findings
+from sendflow.definitions.loading import read_definition
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, Process, TimeLimit
 from sendflow.definitions.registry import load_process, packaged_processes
 from sendflow.errors import DefinitionError
@@ -38,13 +41,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "nothing on stdout."
         ),
     )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="process files (.yaml)")
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE", help="process or overlay files (.yaml)"
+    )
+    validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(run=run_validate)
 
 
 def run_processes(args: argparse.Namespace) -> int:
-    """Print one line per packaged process: id, version and title."""
-    rows = [load_process(pid) for pid in packaged_processes()]
+    """Print one line per process, packaged then in the process folders: id, version, title."""
+    rows = [load_process(pid) for pid in (*packaged_processes(), *registered_processes())]
     width = max((len(p.id) for p in rows), default=0)
     emit("\n".join(f"{p.id:<{width}}  {p.version:<8}  {p.title}" for p in rows))
     return 0
@@ -65,21 +71,24 @@ def run_validate(args: argparse.Namespace) -> int:
     texts = {file: _readable(file) for file in args.files}
     failed = False
     lines: list[str] = []
+    findings: list[dict[str, object]] = []
     for file, text in texts.items():
         try:
             if isinstance(text, DefinitionError):
                 raise text
-            process = parse_definition(text, file=file)
+            process = load_file(file)
         except DefinitionError as exc:
             failed = True
             lines.append(f"{file}: {len(exc.problems)} problem(s)")
             lines.extend(f"  - {problem}" for problem in exc.problems)
+            findings.append(file_findings(file, None, exc.problems))
             continue
         lines.append(
             f"{file}: ok ({process.id} {process.version}: {len(process.states)} states, "
             f"{len(process.events)} events, {len(process.time_limits)} time limits)"
         )
-    emit("\n".join(lines))
+        findings.append(file_findings(file, process, ()))
+    emit(json.dumps(findings, indent=2) if args.format == "json" else "\n".join(lines))
     return 1 if failed else 0
 
 

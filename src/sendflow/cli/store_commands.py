@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from sendflow.cli.arguments import day_count, legal_day
 from sendflow.cli.database import add_db, database_url
+from sendflow.cli.definition_commands import local_marks
 from sendflow.cli.output import emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.errors import CaseFileError
@@ -213,11 +214,13 @@ def run_due(args: argparse.Namespace) -> int:
             rule=args.rule,
             duty=args.duty,
         )
-    rows = [item.to_dict() for item in items]
+        rows = [
+            item.to_dict() | local_marks(store.process(item.process), item.rule) for item in items
+        ]
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
     else:
-        table(rows, ["due_on", "status", "case_id", "rule", "key", "duty", "process"])
+        table(rows, ["due_on", "status", "case_id", "rule", "key", "duty", "process", "local"])
     return 0
 
 

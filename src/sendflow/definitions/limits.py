@@ -22,7 +22,7 @@ from sendflow.definitions.source import Path
 from sendflow.time.calendars import CALENDAR_NAMES
 from sendflow.time.periods import Counting, Period
 
-__all__ = ["DUTIES", "LimitReader"]
+__all__ = ["DUTIES", "LIMIT_FIELDS", "LimitReader"]
 
 _DUE_KEYS = ("period", "later_of", "earlier_of", "due", "due_from", "before")
 _VERSION = ("effective", "reference", "counting", "variants", *_DUE_KEYS)
@@ -56,6 +56,8 @@ _LIMIT = (
     "counting",
     *_DUE_KEYS,
 )
+LIMIT_FIELDS = _LIMIT
+"""The fields a time limit may have (for the JSON Schema)."""
 DUTIES = (
     "local-authority",
     "health-body",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sendflow.definitions.checks import check_process
@@ -23,10 +23,18 @@ from sendflow.definitions.model import (
 )
 from sendflow.definitions.reader import Reader
 from sendflow.definitions.source import Path, read_yaml
+from sendflow.definitions.source import Source as SourceData
 from sendflow.errors import DefinitionError, Problem
 from sendflow.files import DEFINITION_FILE, FileAccessError, FileContentError, read_text
 
-__all__ = ["load_definition", "parse_definition", "read_definition"]
+__all__ = [
+    "CHECKS",
+    "FIELDS",
+    "build_definition",
+    "load_definition",
+    "parse_definition",
+    "read_definition",
+]
 
 _TOP = (
     "id",
@@ -60,6 +68,16 @@ _REASON = ("title", "reference", "clock_ran_between", "check")
 _REFERENCE = ("source", "provision", "evidence", "note")
 _SOURCE = ("title", "citation", "url")
 CHECKS = ("closure-window",)
+FIELDS = {
+    "top": _TOP,
+    "state": _STATE,
+    "event": _EVENT,
+    "field": _FIELD,
+    "reason": _REASON,
+    "reference": _REFERENCE,
+    "source": _SOURCE,
+}
+"""The fields each part of a process file may have (for the JSON Schema)."""
 ANY_STATE = "*"
 
 
@@ -91,10 +109,21 @@ def parse_definition(text: str, *, file: str = "<string>") -> Process:
     source, problems = read_yaml(text, file)
     if source.data is None:
         raise DefinitionError(problems)
+    return build_definition(source, problems)
+
+
+def build_definition(
+    source: SourceData, problems: Sequence[Problem] = (), *, check: bool = True
+) -> Process:
+    """Build a process from YAML already read (``problems``: found reading it).
+
+    With ``check``, the process as a whole is checked too (reachability, ways out and the
+    rest of :func:`~sendflow.definitions.checks.check_process`).
+    """
     reader = Reader(source)
     reader.problems.extend(problems)
     process = _Builder(reader).build(source.data)
-    if process is not None and not reader.problems:
+    if check and process is not None and not reader.problems:
         reader.problems.extend(check_process(process, source))
     if reader.problems or process is None:
         raise DefinitionError(reader.problems)

@@ -271,6 +271,8 @@ class TimeLimit:
     target_of: str | None = None
     description: str | None = None
     period_from: str | None = None
+    local: bool = False
+    closures: frozenset[date] = frozenset()
 
     @property
     def reference(self) -> Reference | None:
@@ -334,6 +336,15 @@ class Process:
     links: tuple[Link, ...] = ()
     description: str | None = None
     file: str | None = attrs.field(default=None, eq=False)
+    extends: Process | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def statutory(self) -> Process:
+        """The packaged process this one adapts (itself when it adapts none)."""
+        found = self
+        while found.extends is not None:
+            found = found.extends
+        return found
 
     @property
     def final_states(self) -> tuple[str, ...]:

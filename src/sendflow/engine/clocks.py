@@ -78,6 +78,7 @@ class LimitPlan:
         self.period_from = limit.period_from
         self.gated = bool(self.when or self.when_given)  # whether data decides if it starts
         calendar = get_calendar(limit.calendar)
+        closures = closures | limit.closures  # a local rule's own closures calendar
         # A council's closures are its own working days, not the tribunal's.
         if (
             closures

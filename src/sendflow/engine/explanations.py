@@ -34,6 +34,8 @@ def settle(clock: Clock, as_of: date) -> TimeLimitResult:
         tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
         clock.plan.references[id(clock.version)],
         lambda: explain(clock, clock.status, clock.days_late, as_of),
+        limit.local,
+        limit.target_of,
     )
 
 
@@ -49,6 +51,9 @@ def explain(clock: Clock, status: Status, days_late: int, as_of: date) -> str:
             "Practice, not law: no legislation sets this limit; it is the period held to in "
             "practice, so missing it is not a statutory breach."
         )
+    if limit.local:
+        tightens = f", tighter than {limit.target_of}" if limit.target_of else ""
+        parts.append(f"A local rule{tightens}, not a statutory one.")
     if version.when:
         chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
         parts.append(f"The due date for cases where {chosen} applies.")

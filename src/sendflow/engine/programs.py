@@ -134,6 +134,8 @@ class _Step:
                 self.reasons,
                 self.reference,
                 partial(self.explain, events, status, days_late, as_of),
+                self.plan.limit.local,
+                self.plan.limit.target_of,
             ),
         )
 

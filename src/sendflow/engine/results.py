@@ -50,6 +50,8 @@ class _ResultFields(NamedTuple):
     exceptions: tuple[str, ...]
     reference: str
     explain: str | Callable[[], str] | None = None
+    local: bool = False
+    target_of: str | None = None
 
 
 class TimeLimitResult(_ResultFields):
@@ -74,6 +76,9 @@ class TimeLimitResult(_ResultFields):
         exceptions: The exception reasons recorded while the clock ran that it accepts.
         reference: The legal reference, as text.
         explain: The explanation, or what makes it when it is first read.
+        local: Whether the rule is a council's own (a local target or notification from
+            an overlay) rather than the law's; local results are never breaches.
+        target_of: For a local target, the statutory rule it tightens.
     """
 
     __slots__ = ()
@@ -124,6 +129,8 @@ class TimeLimitResult(_ResultFields):
             "exceptions": list(self.exceptions),
             "reference": self.reference,
             "explanation": self.explanation,
+            "local": self.local,
+            "target_of": self.target_of,
         }
 
     @classmethod
@@ -142,6 +149,8 @@ class TimeLimitResult(_ResultFields):
             exceptions=tuple(data["exceptions"]),
             reference=data["reference"],
             explain=data.get("explanation", ""),
+            local=bool(data.get("local", False)),
+            target_of=data.get("target_of"),
         )
 
 
@@ -256,8 +265,18 @@ class Evaluation:
 
     @property
     def breaches(self) -> tuple[TimeLimitResult, ...]:
-        """The results that are overdue, late or violated."""
-        return tuple(r for r in self.time_limits if r.status in BREACHES)
+        """The statutory results that are overdue, late or violated (local targets aside)."""
+        return tuple(r for r in self.time_limits if r.status in BREACHES and not r.local)
+
+    @property
+    def statutory(self) -> tuple[TimeLimitResult, ...]:
+        """The results of the law's rules, without any local target or notification."""
+        return tuple(r for r in self.time_limits if not r.local)
+
+    @property
+    def local(self) -> tuple[TimeLimitResult, ...]:
+        """The results of a council's own rules (from an overlay), shown beside the law's."""
+        return tuple(r for r in self.time_limits if r.local)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of ``sendflow check``."""

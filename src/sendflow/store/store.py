@@ -9,6 +9,7 @@ retraction that would break the history) leaves the case exactly as it was.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -70,10 +71,19 @@ class Store:
         url: A SQLAlchemy database URL: ``sqlite:///path.db`` or
             ``postgresql+psycopg://user@host/dbname``.
         processes: Process definitions that are not packaged, found by their id.
+        process_dirs: Folders of process and overlay files, found by their id (default:
+            those of :func:`sendflow.definitions.catalogue.process_dirs`).
     """
 
-    def __init__(self, url: str = DEFAULT_URL, *, processes: Iterable[Process] = ()) -> None:
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        processes: Iterable[Process] = (),
+        process_dirs: Iterable[str | os.PathLike[str]] | None = None,
+    ) -> None:
         self.url = url
+        self._process_dirs = None if process_dirs is None else tuple(process_dirs)
         self._engine = open_engine(url)
         self._writer = self._engine.execution_options(**WRITE)
         self._processes: dict[str, Process] = {p.id: p for p in processes}
@@ -98,7 +108,9 @@ class Store:
         """The definition of a process by id: one given to the store, else a packaged one."""
         found = self._processes.get(process_id)
         if found is None:
-            found = self._processes[process_id] = load_process(process_id)
+            found = self._processes[process_id] = load_process(
+                process_id, process_dirs=self._process_dirs
+            )
         return found
 
     # Writing -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sendflow.files import CLOSURE_FILE, FileContentError, load_yaml, read_text
 from sendflow.time.days import read_legal_day
 
-__all__ = ["load_closures"]
+__all__ = ["closure_days", "load_closures"]
 
 _RANGE_SEPARATOR = ".."
 _LONGEST_CLOSURE_DAYS = 366
@@ -29,8 +29,12 @@ def _parse_day(text: str) -> date:
         raise ValueError(msg) from None
 
 
-def _closure_item(item: object) -> list[date]:
-    """Return the days one item of a closures file names, or raise ValueError."""
+def closure_days(item: object) -> list[date]:
+    """The days one closure item names: a date, or an inclusive range 'FROM..TO'.
+
+    Raises:
+        ValueError: The item is neither; the message says what it is.
+    """
     if isinstance(item, datetime):
         msg = f"{item!r} has a time of day"
         raise ValueError(msg)
@@ -90,7 +94,7 @@ def load_closures(path: str | os.PathLike[str]) -> frozenset[date]:
     days: set[date] = set()
     for index, item in enumerate(data, start=1):
         try:
-            days.update(_closure_item(item))
+            days.update(closure_days(item))
         except ValueError as error:
             msg = f"{where}: item {index}: {error}; each item must be {_CLOSURE_FORMS}"
             raise ValueError(msg) from None

@@ -1,0 +1,134 @@
+"""What an overlay costs: loading it against the packaged process, and evaluating under it.
+
+Loading: ``load_process`` of the packaged EHC needs assessment read afresh (its YAML
+parsed, built and checked), against the example overlay read afresh, (a) with the
+packaged base already read, as in any program that has loaded a process before, and (b)
+with nothing read before, the base's YAML included. Evaluation: the same seeded caseload
+evaluated under the packaged process and under the overlay (its statutory rules plus the
+local targets and notification). Targets: an overlay adds no more than 20% to loading,
+and evaluation under it stays within 10% of the packaged process.
+
+    python benchmarks/overlays.py [--repeat 30] [--cases 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from benchmarks.ehc_histories import ehc_history
+
+import sendflow
+from sendflow.definitions import catalogue
+from sendflow.definitions.catalogue import load_file
+from sendflow.definitions.loading import parse_definition
+from sendflow.definitions.packaged import packaged_file
+from sendflow.definitions.source import read_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OVERLAY = ROOT / "examples" / "overlays" / "northshire-ehc-needs-assessment.yaml"
+
+
+def _medians_ms(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median milliseconds of each run, the runs taken in turn so that load on a shared
+    machine falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(found) * 1000 for name, found in times.items()}
+
+
+def loading(repeat: int) -> dict[str, float]:
+    """Median milliseconds to load the packaged process and the overlay, read afresh."""
+    base_file = packaged_file("ehc-needs-assessment")
+    assert base_file is not None
+    text = base_file.read_text(encoding="utf-8")
+    overlay_key = (str(OVERLAY.resolve()), OVERLAY.read_text(encoding="utf-8"), ())
+
+    def packaged() -> None:
+        parse_definition(text, file="processes/ehc-needs-assessment.yaml")
+
+    def overlay_warm() -> None:
+        catalogue._layers.pop(overlay_key, None)
+        load_file(OVERLAY, ())
+
+    def overlay_cold() -> None:
+        catalogue._layers.clear()
+        load_file(OVERLAY, ())
+
+    runs = {
+        "packaged": packaged,
+        "overlay, base read before": overlay_warm,
+        "overlay, nothing read before": overlay_cold,
+        "yaml of the packaged file alone": lambda: read_yaml(text, "x"),
+    }
+    return _medians_ms(runs, repeat)
+
+
+def _steps_only(folder: Path) -> Path:
+    """The example overlay without its targets and notification: its steps alone."""
+    text = OVERLAY.read_text(encoding="utf-8")
+    kept = text.split("\ntargets:")[0] + "\n" + text.split("\nclosures:")[1].join(["closures:", ""])
+    path = folder / "steps-only.yaml"
+    path.write_text(kept.replace("id: northshire-", "id: steps-only-"), encoding="utf-8")
+    return path
+
+
+def evaluation(cases: int, repeat: int) -> dict[str, tuple[float, float]]:
+    """Median seconds to evaluate a seeded caseload under each process, and clocks per case."""
+    rng = random.Random(14)
+    histories = [ehc_history(rng) for _ in range(cases)]
+    as_of = date(2030, 1, 1)
+    found: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        processes = (
+            ("packaged", sendflow.load_process("ehc-needs-assessment")),
+            ("overlay, steps only", load_file(_steps_only(Path(folder)))),
+            ("overlay, with its local rules", load_file(OVERLAY)),
+        )
+    runs = {}
+    for name, process in processes:
+        clocks = sum(len(sendflow.evaluate(process, h, as_of=as_of).time_limits) for h in histories)
+        found[name] = clocks / cases
+
+        def run(process: sendflow.Process = process) -> None:
+            for history in histories:
+                sendflow.evaluate(process, history, as_of=as_of).time_limits  # noqa: B018
+
+        runs[name] = run
+    medians = _medians_ms(runs, repeat)
+    return {name: (medians[name] / 1000, found[name]) for name in runs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30, help="runs of each measurement")
+    parser.add_argument("--cases", type=int, default=20_000, help="histories to evaluate")
+    args = parser.parse_args()
+    loads = loading(args.repeat)
+    base = loads["packaged"]
+    print("load_process, median of", args.repeat, "runs")
+    for name, ms in loads.items():
+        print(f"  {name:<34} {ms:7.2f} ms  ({ms / base - 1:+.0%} against packaged)")
+    evaluations = evaluation(args.cases, max(3, args.repeat // 10))
+    plain, _ = evaluations["packaged"]
+    print(f"evaluate {args.cases} histories (as of 2030-01-01), median")
+    for name, (seconds, clocks) in evaluations.items():
+        per_clock = seconds / (clocks * args.cases) * 1e6
+        print(
+            f"  {name:<34} {seconds:7.3f} s   ({seconds / plain - 1:+.0%} against packaged)"
+            f"  {clocks:4.1f} clocks a case, {per_clock:.2f} us a clock"
+        )
+
+
+if __name__ == "__main__":
+    main()

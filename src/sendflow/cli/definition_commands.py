@@ -1,0 +1,131 @@
+"""Process folders on every command, and the commands that draw and document definitions.
+
+Registered last: it gives every command ``--process-dir DIR`` (repeatable), so a
+council's overlays are found by id wherever a packaged process is, and adds
+``sendflow diagram``, ``sendflow docs`` and ``sendflow schema``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sendflow.cli.output import emit, warn
+from sendflow.definitions.catalogue import process_dirs, use_process_dirs
+from sendflow.definitions.model import Process
+from sendflow.definitions.registry import load_process
+from sendflow.definitions.schema import definition_schema
+from sendflow.errors import CaseFileError
+from sendflow.pages.diagram import DIAGRAM_FORMATS, diagram
+from sendflow.pages.generated import stale_pages, write_pages
+from sendflow.pages.process_page import PAGE_FORMATS, process_page
+
+__all__ = ["local_marks", "register"]
+
+Run = Callable[[argparse.Namespace], int]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the drawing commands, then ``--process-dir`` to every command."""
+    drawing = subparsers.add_parser(
+        "diagram", help="draw a process: states, events and time limits, local steps marked"
+    )
+    drawing.add_argument("process", help="a process id (packaged or registered) or a file")
+    drawing.add_argument(
+        "--format",
+        choices=DIAGRAM_FORMATS,
+        default="mermaid",
+        help="mermaid (default), svg (drawn here, no Graphviz needed) or dot (for Graphviz)",
+    )
+    drawing.set_defaults(run=run_diagram)
+
+    docs = subparsers.add_parser(
+        "docs",
+        help="a page about a process: diagram, states, events and every rule",
+        description=(
+            "Print the page of one process (or overlay). With --write DIR, write the page "
+            "of every packaged process into DIR; with --check DIR, exit 1 if a generated "
+            "page there no longer matches its definition."
+        ),
+    )
+    docs.add_argument("process", nargs="?", help="a process id (packaged or registered) or a file")
+    docs.add_argument("--format", choices=PAGE_FORMATS, default="md")
+    pages = docs.add_mutually_exclusive_group()
+    pages.add_argument("--write", metavar="DIR", help="write every packaged process's page")
+    pages.add_argument("--check", metavar="DIR", help="check the generated pages are current")
+    docs.set_defaults(run=run_docs)
+
+    schema = subparsers.add_parser(
+        "schema", help="the JSON Schema of process and overlay files, for editors"
+    )
+    schema.set_defaults(run=run_schema)
+
+    for parser in subparsers.choices.values():
+        parser.add_argument(
+            "--process-dir",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a folder of overlays and local process files, found by their id "
+            "(repeatable; also $SENDFLOW_PROCESSES)",
+        )
+        parser.set_defaults(run=_with_process_dirs(parser.get_default("run")))
+
+
+def _with_process_dirs(run: Run) -> Run:
+    def wrapped(args: argparse.Namespace) -> int:
+        given = getattr(args, "process_dir", [])
+        if not given:
+            return run(args)
+        use_process_dirs([*given, *process_dirs()])
+        try:
+            return run(args)
+        finally:
+            use_process_dirs(None)
+
+    return wrapped
+
+
+def local_marks(process: Process, rule: str) -> dict[str, Any]:
+    """Whether ``rule`` of ``process`` is a council's own, and the rule it tightens."""
+    limit = process.time_limits.get(rule)
+    return {
+        "local": bool(limit is not None and limit.local),
+        "target_of": limit.target_of if limit is not None else None,
+    }
+
+
+def run_diagram(args: argparse.Namespace) -> int:
+    """Print the process as a Mermaid, SVG or Graphviz diagram."""
+    emit(diagram(load_process(args.process), args.format))
+    return 0
+
+
+def run_docs(args: argparse.Namespace) -> int:
+    """Print one page, or write or check the packaged processes' pages."""
+    if args.write is not None or args.check is not None:
+        if args.process is not None:
+            raise CaseFileError("give a process, or --write/--check DIR, not both.")
+        if args.write is not None:
+            changed = write_pages(Path(args.write))
+            emit(f"wrote {len(changed)} page(s): {', '.join(changed) or 'none changed'}")
+            return 0
+        stale = stale_pages(Path(args.check))
+        if stale:
+            warn(f"out of date: {', '.join(stale)}. Run: sendflow docs --write {args.check}")
+            return 1
+        emit("the generated pages are up to date")
+        return 0
+    if args.process is None:
+        raise CaseFileError("give a process id or file, or --write DIR, or --check DIR.")
+    emit(process_page(load_process(args.process), args.format))
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of process and overlay files."""
+    emit(json.dumps(definition_schema(), indent=2))
+    return 0

@@ -1,0 +1,1 @@
+"""Drawings and pages made from process definitions: diagrams, process pages."""
