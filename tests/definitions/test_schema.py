@@ -15,6 +15,7 @@ from sendflow.cli import main
 from sendflow.definitions import load_definition
 from sendflow.definitions.schema import definition_schema
 from sendflow.errors import DefinitionError
+from sendflow.files import DEFINITION_FILE, FileContentError, load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 INVALID = Path(__file__).parent / "invalid"
@@ -31,6 +32,16 @@ LOADER_ONLY = {
     "impossible-date": "not readable as YAML data at all",
     "malformed-yaml": "not readable as YAML data at all",
     "python-object-tag": "not readable as safe YAML data at all",
+    "alias-inside-itself": "not readable as YAML data at all",
+    "key-indented-wrongly": "not readable as YAML data at all",
+    "key-runs-on": "not readable as YAML data at all",
+    "missing-colon": "not readable as YAML data at all",
+    "nul-character": "not readable as YAML data at all",
+    "nested-too-deep": "refused while reading, before there is data to check",
+    "unclosed-quote": "not readable as YAML data at all",
+    "date-from-not-a-date": "the type of a data field declared elsewhere in the file",
+    "period-from-not-a-period": "the type of a data field declared elsewhere in the file",
+    "period-from-unknown-field": "a data field that must exist",
     "before-year-not-integer": "the type of a field named elsewhere in the file",
     "event-from-final-state": "which states are final is data elsewhere in the file",
     "exception-reason-not-from-list": "a field of an exception event, named elsewhere",
@@ -67,9 +78,10 @@ def _plain(value: Any) -> Any:
 
 
 def _schema_refuses(path: Path) -> bool:
+    """Whether the schema refuses the file, read as an editor with YAML 1.2 reads it."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError):  # not YAML, or a date that does not exist
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path), DEFINITION_FILE)
+    except (yaml.YAMLError, ValueError, FileContentError):  # not YAML data at all
         return False
     return any(True for _ in VALIDATOR.iter_errors(_plain(data)))
 

@@ -29,7 +29,8 @@ def test_the_page_has_every_rule_with_its_period_reference_and_grade() -> None:
         row = _row(page, f"`{limit.id}`")
         assert str(limit.reference) in row
     final = _row(page, "`final-plan`")
-    assert "| 20 weeks | after | `request_received` | `final_plan_issued` |" in final
+    starts = "`request_received`, `became_responsible`"
+    assert f"| 20 weeks | after | {starts} | `final_plan_issued` |" in final
     assert final.endswith("| SI 2014/1530 reg 13(2), 13(3) | primary |")
     comments = _row(page, "`draft-representations`")
     assert "| at least 15 days | beginning with |" in comments

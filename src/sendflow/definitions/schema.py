@@ -75,7 +75,12 @@ def _reference() -> dict[str, Any]:
 
 
 def _due_parts() -> dict[str, Any]:
-    part = _closed({"after": _TEXT, "period": _PERIOD}, ("after", "period"))
+    part = {
+        "anyOf": [
+            _closed({"after": _NAMES, "period": _PERIOD}, ("after", "period")),
+            _closed({"date_from": _TEXT}, ("date_from",)),
+        ]
+    }
     return {
         "period": _PERIOD,
         "later_of": {"type": "array", "items": part, "minItems": 1},
@@ -159,6 +164,7 @@ def _limit_fields() -> dict[str, Any]:
         "tribunal_act": _choice(["starting-proceedings", "other"]),
         "target_of": _TEXT,
         "description": _TEXT,
+        "period_from": _TEXT,
         "versions": {"type": "array", "items": version, "minItems": 1},
         "variants": variants,
         "effective": effective,
