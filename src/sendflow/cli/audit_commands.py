@@ -12,7 +12,6 @@ from typing import Any
 
 from sendflow.cli.database import add_db, database_url
 from sendflow.cli.output import emit, table
-from sendflow.store import Store
 from sendflow.store.records import StoredEvent
 
 __all__ = ["register"]
@@ -61,6 +60,8 @@ def _sequence(text: str) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print the case's audit trail."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         trail = store.history(args.case_id)
     rows = [_row(stored) for stored in trail]
@@ -98,6 +99,8 @@ def _retracted(retraction: dict[str, Any]) -> str:
 
 def run_retract(args: argparse.Namespace) -> int:
     """Retract one event and say where the case now stands."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         version = store.retract(
             args.case_id,

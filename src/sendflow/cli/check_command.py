@@ -13,7 +13,6 @@ from sendflow.cli.output import emit
 from sendflow.engine.case import Case, read_case_file
 from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError
-from sendflow.store import Store
 from sendflow.time.calendars import load_closures
 from sendflow.time.periods import format_day
 
@@ -91,6 +90,8 @@ def _load(target: str, db: str | None) -> Case:
             f"{target!r} is not a case file, and there is no store at {url} to look it up in. "
             "Give a case file path, or --db URL for a stored case."
         )
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(url) as store:
         return store.load(target)
 

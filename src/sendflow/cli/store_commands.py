@@ -17,7 +17,6 @@ from sendflow.cli.database import add_db, database_url
 from sendflow.cli.output import emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.errors import CaseFileError
-from sendflow.store import Store
 
 __all__ = ["register"]
 
@@ -107,6 +106,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_import(args: argparse.Namespace) -> int:
     """Import every case the paths hold."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     files = list(case_files(args.paths))
     progress = Progress(sum(f.stat().st_size for f in files), sys.stderr)
     with Store(database_url(args.db)) as store:
@@ -155,6 +156,8 @@ class Progress:
 
 def run_record(args: argparse.Namespace) -> int:
     """Record one event (opening the case with --process)."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     data = dict(_field(item) for item in args.data)
     with Store(database_url(args.db)) as store:
         if args.process is not None:
@@ -205,6 +208,8 @@ def _field(item: str) -> tuple[str, Any]:
 
 def run_due(args: argparse.Namespace) -> int:
     """Print the time limits due in the window, and overdue ones."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         items = store.due(
             as_of=args.as_of,
@@ -223,6 +228,8 @@ def run_due(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write every case as one JSON line."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         for case in store.export():
             emit(json.dumps(case, ensure_ascii=False))
@@ -231,6 +238,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_cases(args: argparse.Namespace) -> int:
     """List the stored cases."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         found = store.cases(process=args.process, state=args.state)
         if args.with_event is not None:

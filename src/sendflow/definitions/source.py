@@ -19,6 +19,9 @@ __all__ = ["Path", "Source", "format_path", "read_yaml"]
 
 Path = tuple[str | int, ...]
 
+# libyaml's parser when PyYAML was built with it (it reads the packaged processes several
+# times faster, which is most of ``sendflow processes``); the same safe constructors.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SAFE_TAGS = frozenset(tag for tag in yaml.SafeLoader.yaml_constructors if tag is not None)
 
 
@@ -151,7 +154,7 @@ def read_yaml(text: str, file: str) -> tuple[Source, list[Problem]]:
         The source (``data`` is ``None`` when the text could not be parsed) and the
         problems found while reading it.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         try:
             node = loader.get_single_node()
