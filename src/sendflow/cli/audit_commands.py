@@ -64,7 +64,9 @@ def run_history(args: argparse.Namespace) -> int:
 
     with Store(database_url(args.db)) as store:
         trail = store.history(args.case_id)
-    rows = [_row(stored) for stored in trail]
+    from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
+    rows: list[dict[str, Any]] = converter.unstructure(trail, tuple[StoredEvent, ...])
     if args.format == "json":
         emit(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -79,18 +81,6 @@ def run_history(args: argparse.Namespace) -> int:
     ]
     table(shown, ["sequence", "on", "event", "data", "actor", "retracted"])
     return 0
-
-
-def _row(stored: StoredEvent) -> dict[str, Any]:
-    """One event of the trail: its number, its case-file form, and any retraction."""
-    retraction = stored.retraction
-    return {
-        "sequence": stored.sequence,
-        **stored.event.to_dict(),
-        "retraction": None
-        if retraction is None
-        else {"by": retraction.by, "reason": retraction.reason, "at": retraction.at.isoformat()},
-    }
 
 
 def _retracted(retraction: dict[str, Any]) -> str:

@@ -63,7 +63,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
     evaluation = case.evaluate(as_of=as_of)
     if args.format == "json":
-        emit(json.dumps(evaluation.to_dict(), indent=2))
+        from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
+        emit(json.dumps(converter.unstructure(evaluation, Evaluation), indent=2))
     else:
         emit(format_table(evaluation))
     if args.fail_on_breach and evaluation.breaches:

@@ -17,6 +17,7 @@ from sendflow.cli.database import add_db, database_url
 from sendflow.cli.output import emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.errors import CaseFileError
+from sendflow.store.records import CaseSummary, DueItem
 
 __all__ = ["register"]
 
@@ -218,7 +219,9 @@ def run_due(args: argparse.Namespace) -> int:
             rule=args.rule,
             duty=args.duty,
         )
-    rows = [item.to_dict() for item in items]
+    from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
+    rows = converter.unstructure(items, list[DueItem])
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
     else:
@@ -248,7 +251,9 @@ def run_cases(args: argparse.Namespace) -> int:
             found = [c for c in found if c.case_id in keep]
         elif args.event_data:
             raise CaseFileError("--event-data needs --with-event: the event whose data to match.")
-        rows = [c.to_dict() for c in found]
+        from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
+        rows = converter.unstructure(found, list[CaseSummary])
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
     else:
