@@ -10,8 +10,9 @@ form three ways:
 - hook: the converter's hook for the type, looked up once and called directly, as a
   loop over many objects of one type can do.
 
-Each figure is the best of several runs, in microseconds per object; the ways take turns
-within each run, so a busy machine slows them alike. ``+ json`` adds ``json.dumps`` of
+Each figure is the best of several runs, in microseconds of this process's CPU time per
+object (on a shared machine, time spent waiting for a core is not counted); the ways take
+turns within each run, so a busy machine slows them alike. ``+ json`` adds ``json.dumps`` of
 the result, as the commands print it.
 
 Run: ``python benchmarks/contracts.py --count 20000``
@@ -118,9 +119,9 @@ def best_times(ways: dict[str, Callable[[], object]], runs: int, count: int) -> 
     best = dict.fromkeys(ways, float("inf"))
     for _ in range(runs):
         for label, work in ways.items():
-            started = time.perf_counter()
+            started = time.process_time()
             work()
-            best[label] = min(best[label], time.perf_counter() - started)
+            best[label] = min(best[label], time.process_time() - started)
     return {label: seconds / count * 1e6 for label, seconds in best.items()}
 
 

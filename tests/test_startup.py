@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("sqlalchemy", "alembic", "mako", "pygments", "holidays")
+HEAVY = ("sqlalchemy", "alembic", "mako", "pygments", "holidays", "cattrs")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -29,7 +29,7 @@ def _loaded_after(code: str) -> set[str]:
     ],
 )
 def test_importing_loads_no_store_and_no_bank_holidays(code: str) -> None:
-    """Importing sendflow, its CLI or the store's records loads no store or bank holidays."""
+    """Importing sendflow, its CLI or the store's records loads no store, holidays or cattrs."""
     assert not _loaded_after(code) & set(HEAVY)
 
 
