@@ -2,13 +2,15 @@
 
 For each shape on a path that writes many of them (``due`` rows, exported events, the
 time-limit results of ``check`` and replays), the same objects are turned into their JSON
-form three ways:
+form four ways:
 
 - hand: the dict built field by field, as the hand-kept ``to_dict`` methods did
   (``Event.to_dict`` still is);
 - converter: ``converter.unstructure(obj)`` (dispatch on the object's type each call);
 - hook: the converter's hook for the type, looked up once and called directly, as a
-  loop over many objects of one type can do.
+  loop over many objects of one type can do;
+- list: ``converter.unstructure(objects, list[T])``, the whole list at once, as the
+  commands write it.
 
 Each figure is the best of several runs, in microseconds of this process's CPU time per
 object (on a shared machine, time spent waiting for a core is not counted); the ways take
@@ -133,22 +135,20 @@ def compare(name: str, objects: Sequence[Any], hand: Callable[[Any], Any], runs:
         "hook": hook,
     }
     assert all(way(objects[0]) == hand(objects[0]) for way in ways.values()), name
-    alone = best_times(
-        {label: lambda way=way: [way(o) for o in objects] for label, way in ways.items()},
-        runs,
-        len(objects),
-    )
+    listed = list[type(objects[0])]  # type: ignore[misc]
+    every: dict[str, Callable[[], Any]] = {
+        label: lambda way=way: [way(o) for o in objects] for label, way in ways.items()
+    }
+    every["list"] = lambda: converter.unstructure(objects, listed)
+    alone = best_times(every, runs, len(objects))
     dumped = best_times(
-        {
-            label: lambda way=way: json.dumps([way(o) for o in objects])
-            for label, way in ways.items()
-        },
+        {label: lambda make=make: json.dumps(make()) for label, make in every.items()},
         runs,
         len(objects),
     )
     print(f"\n{name} ({len(objects):,} objects), microseconds per object")
     print(f"  {'way':<10} {'dict':>8} {'+ json':>8} {'vs hand':>8}")
-    for label in ways:
+    for label in every:
         ratio = alone[label] / alone["hand"]
         print(f"  {label:<10} {alone[label]:>8.2f} {dumped[label]:>8.2f} {ratio:>7.2f}x")
 
