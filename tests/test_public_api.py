@@ -10,11 +10,9 @@ import sendflow
 
 
 def test_all_matches_the_public_names() -> None:
-    """``__all__`` is sorted and lists exactly the public names the package defines.
-
-    ``dir(sendflow)`` holds the names loaded on first use (the store's) as well as those
-    already loaded; reading each one loads it.
-    """
+    """``__all__`` is sorted and lists exactly the public names the package defines."""
+    # dir() holds the names loaded on first use (the store's) as well as those already
+    # loaded; reading each one loads it.
     public = {
         name
         for name in dir(sendflow)

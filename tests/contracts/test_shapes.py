@@ -199,10 +199,8 @@ def test_a_real_evaluation_reads_back_without_what_the_json_leaves_out(history) 
 @settings(max_examples=30, deadline=None)
 @given(histories(EHC, max_events=8), st.none() | texts, st.none() | texts)
 def test_a_case_file_reads_back_equal(history, case_id, related) -> None:
-    """A case file reads back as a case with the same id, process, events and JSON form.
-
-    Dates in event data read back as the text they were written as (``closure_from``).
-    """
+    """A case file reads back as a case with the same id, process, events and JSON form."""
+    # Dates in event data read back as the text they were written as (closure_from).
     case = Case(EHC, case_id=case_id, related_case=related, events=history)
     data = converter.unstructure(case)
     _check_keys("Case", data)
