@@ -22,6 +22,10 @@ LAYERS: dict[str, set[str]] = {
     "testing": {"errors", "files", "time", "definitions", "engine"},
     "localoffer": {"errors", "files", "time", "definitions", "contracts"},
 }
+# The one way up: a documented ``to_dict``/``from_dict`` of an engine class delegates to
+# the contracts converter, importing it when called (never while modules load).
+DELEGATES = frozenset({"to_dict", "from_dict"})
+DELEGATED_TO = "sendflow.contracts"
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}
 
@@ -40,10 +44,29 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def _imports(path: Path) -> set[str]:
-    """Every module a file imports, type-only imports included."""
+def _delegations(tree: ast.AST) -> set[ast.AST]:
+    """The imports of the contracts layer inside documented delegating methods."""
+    return {
+        node
+        for method in ast.walk(tree)
+        if isinstance(method, ast.FunctionDef) and method.name in DELEGATES
+        for node in ast.walk(method)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(DELEGATED_TO)
+    }
+
+
+def _imports(path: Path, *, delegated: bool = False) -> set[str]:
+    """Every module a file imports, type-only imports included.
+
+    With ``delegated``, only the imports of documented delegating methods; without it,
+    all the others.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    delegations = _delegations(tree)
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
+        if (node in delegations) != delegated:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -67,6 +90,13 @@ def test_a_layer_imports_only_the_layers_below_it(module: str) -> None:
         if top == "sendflow" and name != "sendflow":
             target = _layer(name)
             assert target in allowed, f"{module} imports {name} from the {target} layer"
+
+
+def test_only_engine_delegates_reach_up_to_the_contracts() -> None:
+    """A ``to_dict``/``from_dict`` that imports the converter is an engine class's."""
+    reaching = sorted(m for m, path in MODULES.items() if _imports(path, delegated=True))
+    assert reaching, "no delegating method found: is DELEGATES still needed?"
+    assert all(_layer(m) == "engine" for m in reaching), reaching
 
 
 def test_no_module_imports_in_a_circle() -> None:

@@ -14,6 +14,10 @@ with the legal reference behind it::
     datetime.date(2024, 5, 27)
 """
 
+from __future__ import annotations
+
+import typing
+
 from sendflow import errors
 from sendflow.definitions.registry import load_process, packaged_processes
 from sendflow.engine.case import Case, read_case_file
@@ -28,13 +32,28 @@ from sendflow.errors import (
     StaleCaseError,
     UnknownProcessError,
 )
-from sendflow.store import (
-    CaseExistsError,
-    CaseNotFoundError,
-    DueItem,
-    ImportRejectedError,
-    ImportReport,
-    Store,
+
+if typing.TYPE_CHECKING:
+    from sendflow.store import (
+        CaseExistsError,
+        CaseNotFoundError,
+        DueItem,
+        ImportRejectedError,
+        ImportReport,
+        Store,
+    )
+
+# The store's names load on first use: the store brings SQLAlchemy, which commands and
+# callers that never open a store (``sendflow check`` on a file, ``--help``) need not pay for.
+_STORE_NAMES = frozenset(
+    {
+        "CaseExistsError",
+        "CaseNotFoundError",
+        "DueItem",
+        "ImportRejectedError",
+        "ImportReport",
+        "Store",
+    }
 )
 
 __all__ = [
@@ -61,3 +80,16 @@ __all__ = [
     "packaged_processes",
     "read_case_file",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """A store name, loaded on first use (``sendflow.Store``, ``from sendflow import Store``)."""
+    if name not in _STORE_NAMES:
+        raise AttributeError(f"module 'sendflow' has no attribute {name!r}")
+    from sendflow import store  # noqa: PLC0415
+
+    return getattr(store, name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_STORE_NAMES})

@@ -63,10 +63,19 @@ def test_import_then_due_as_json(
         ("L2", "overdue"),
         ("F2", "pending"),
     ]
-    assert set(rows[0]) == {
-        *("case_id", "process", "rule", "key", "due_on", "status", "duty"),
-        *("local", "target_of"),
-    }
+    assert list(rows[0]) == [
+        "case_id",
+        "process",
+        "rule",
+        "key",
+        "due_on",
+        "status",
+        "duty",
+        "kind",
+        "claimed_by",
+        "local",
+        "target_of",
+    ]
 
 
 def test_import_with_a_bad_case_imports_none(

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 
 from sendflow.store import Store
 from sendflow.store.connect import _config, head_revision
+from sendflow.store.migrations import HEAD
 from sendflow.store.schema import metadata
 
 
@@ -44,3 +45,8 @@ def test_downgrade_and_upgrade_again(store: Store) -> None:
         assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
     with Store(store.url) as again:
         assert again.cases() == []
+
+
+def test_head_names_the_newest_revision() -> None:
+    """``HEAD``, which opening a store compares without Alembic, is Alembic's head."""
+    assert head_revision() == HEAD

@@ -12,7 +12,6 @@ from typing import Any
 
 from sendflow.cli.database import add_db, database_url
 from sendflow.cli.output import emit, table
-from sendflow.store import Store
 from sendflow.store.records import StoredEvent
 
 __all__ = ["register"]
@@ -61,9 +60,13 @@ def _sequence(text: str) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print the case's audit trail."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         trail = store.history(args.case_id)
-    rows = [_row(stored) for stored in trail]
+    from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
+    rows: list[dict[str, Any]] = converter.unstructure(trail, tuple[StoredEvent, ...])
     if args.format == "json":
         emit(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -80,24 +83,14 @@ def run_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _row(stored: StoredEvent) -> dict[str, Any]:
-    """One event of the trail: its number, its case-file form, and any retraction."""
-    retraction = stored.retraction
-    return {
-        "sequence": stored.sequence,
-        **stored.event.to_dict(),
-        "retraction": None
-        if retraction is None
-        else {"by": retraction.by, "reason": retraction.reason, "at": retraction.at.isoformat()},
-    }
-
-
 def _retracted(retraction: dict[str, Any]) -> str:
     return f"by {retraction['by']}: {retraction['reason']}"
 
 
 def run_retract(args: argparse.Namespace) -> int:
     """Retract one event and say where the case now stands."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         version = store.retract(
             args.case_id,

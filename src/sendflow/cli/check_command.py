@@ -14,7 +14,6 @@ from sendflow.cli.output import emit
 from sendflow.engine.case import Case, read_case_file
 from sendflow.engine.results import Evaluation, TimeLimitResult
 from sendflow.errors import CaseFileError
-from sendflow.store import Store
 from sendflow.time.calendars import load_closures
 from sendflow.time.periods import format_day
 
@@ -65,7 +64,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
     evaluation = case.evaluate(as_of=as_of)
     if args.format == "json":
-        emit(json.dumps(evaluation.to_dict(), indent=2))
+        from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
+        emit(json.dumps(converter.unstructure(evaluation, Evaluation), indent=2))
     else:
         emit(format_table(evaluation))
     if args.fail_on_breach and evaluation.breaches:
@@ -92,6 +93,8 @@ def _load(target: str, db: str | None) -> Case:
             f"{target!r} is not a case file, and there is no store at {url} to look it up in. "
             "Give a case file path, or --db URL for a stored case."
         )
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(url) as store:
         return store.load(target)
 

@@ -8,18 +8,10 @@ from datetime import date
 from typing import TextIO
 
 from sendflow.cli.arguments import legal_day
-from sendflow.localoffer import (
-    check_feed,
-    load_manifest,
-    load_taxonomy_map,
-    packaged_topics,
-)
-from sendflow.localoffer.html import render_html
-from sendflow.localoffer.render import render_json, render_markdown, render_table
 
 __all__ = ["register"]
 
-RENDERERS = {"table": render_table, "json": render_json, "md": render_markdown, "html": render_html}
+FORMATS = ("table", "json", "md", "html")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=legal_day,
         help="the day to check as of, YYYY-MM-DD (default: today)",
     )
-    check.add_argument("--format", choices=sorted(RENDERERS), default="table")
+    check.add_argument("--format", choices=FORMATS, default="table")
     check.add_argument(
         "--fail-under",
         metavar="PERCENT",
@@ -92,6 +84,22 @@ class _Progress:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # The checker and its converter load only when the command runs (start-up time).
+    from sendflow.localoffer import (  # noqa: PLC0415
+        check_feed,
+        load_manifest,
+        load_taxonomy_map,
+        packaged_topics,
+    )
+    from sendflow.localoffer.html import render_html  # noqa: PLC0415
+    from sendflow.localoffer.render import (  # noqa: PLC0415
+        render_json,
+        render_markdown,
+        render_table,
+    )
+
+    renderers = {"table": render_table, "json": render_json, "md": render_markdown}
+    renderers["html"] = render_html
     as_of = args.as_of or date.today()
     manifest = load_manifest(args.manifest) if args.manifest else None
     mapping = load_taxonomy_map(args.taxonomy_map, packaged_topics()) if args.taxonomy_map else None
@@ -103,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
-    sys.stdout.write(RENDERERS[args.format](report))
+    sys.stdout.write(renderers[args.format](report))
     if args.fail_under is not None and report.score < args.fail_under:
         print(
             f"sendflow local-offer check: the coverage score {report.score:.1f}% is under "

@@ -18,7 +18,7 @@ from sendflow.cli.definition_commands import local_marks
 from sendflow.cli.output import emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.errors import CaseFileError
-from sendflow.store import Store
+from sendflow.store.records import CaseSummary, DueItem
 
 __all__ = ["register"]
 
@@ -108,6 +108,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_import(args: argparse.Namespace) -> int:
     """Import every case the paths hold."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     files = list(case_files(args.paths))
     progress = Progress(sum(f.stat().st_size for f in files), sys.stderr)
     with Store(database_url(args.db)) as store:
@@ -156,6 +158,8 @@ class Progress:
 
 def run_record(args: argparse.Namespace) -> int:
     """Record one event (opening the case with --process)."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     data = dict(_field(item) for item in args.data)
     with Store(database_url(args.db)) as store:
         if args.process is not None:
@@ -206,6 +210,8 @@ def _field(item: str) -> tuple[str, Any]:
 
 def run_due(args: argparse.Namespace) -> int:
     """Print the time limits due in the window, and overdue ones."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         items = store.due(
             as_of=args.as_of,
@@ -214,8 +220,12 @@ def run_due(args: argparse.Namespace) -> int:
             rule=args.rule,
             duty=args.duty,
         )
+        from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
         rows = [
-            item.to_dict() | local_marks(store.process(item.process), item.rule) for item in items
+            converter.unstructure(item, DueItem)
+            | local_marks(store.process(item.process), item.rule)
+            for item in items
         ]
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
@@ -226,6 +236,8 @@ def run_due(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write every case as one JSON line."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         for case in store.export():
             emit(json.dumps(case, ensure_ascii=False))
@@ -234,6 +246,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_cases(args: argparse.Namespace) -> int:
     """List the stored cases."""
+    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
+
     with Store(database_url(args.db)) as store:
         found = store.cases(process=args.process, state=args.state)
         if args.with_event is not None:
@@ -242,7 +256,9 @@ def run_cases(args: argparse.Namespace) -> int:
             found = [c for c in found if c.case_id in keep]
         elif args.event_data:
             raise CaseFileError("--event-data needs --with-event: the event whose data to match.")
-        rows = [c.to_dict() for c in found]
+        from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
+
+        rows = converter.unstructure(found, list[CaseSummary])
     if args.format == "json":
         emit(json.dumps(rows, indent=2))
     else:

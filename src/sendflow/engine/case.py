@@ -123,16 +123,20 @@ class Case:
         return self.evaluate().allowed_events
 
     def to_dict(self) -> dict[str, Any]:
-        """The case-file form of this case."""
-        out: dict[str, Any] = {"process": self.process.id, "case_id": self.case_id}
-        if self.related_case is not None:
-            out["related_case"] = self.related_case
-        out["events"] = [e.to_dict() for e in self._events]
-        return out
+        """The case-file form of this case, through :data:`sendflow.contracts.converter`.
+
+        Kept for the public API; the converter defines the shape.
+        """
+        from sendflow.contracts import converter  # noqa: PLC0415 (the layer above)
+
+        data: dict[str, Any] = converter.unstructure(self, Case)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, where: str = "the case") -> Case:
-        """Read a case from its case-file form.
+        """Read a case from its case-file form, checking its shape and every event.
+
+        The converter (:data:`sendflow.contracts.converter`) reads a case file through this.
 
         Raises:
             CaseFileError: The mapping does not have the shape of a case file.

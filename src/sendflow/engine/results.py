@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -115,43 +115,25 @@ class TimeLimitResult(_ResultFields):
         return f"TimeLimitResult({shown})"
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form of ``sendflow check`` (dates as ISO text)."""
-        return {
-            "rule": self.rule,
-            "key": self.key,
-            "kind": self.kind,
-            "duty": self.duty,
-            "started_on": self.started_on.isoformat(),
-            "due_on": _iso(self.due_on),
-            "met_on": _iso(self.met_on),
-            "status": self.status.value,
-            "days_late": self.days_late,
-            "exceptions": list(self.exceptions),
-            "reference": self.reference,
-            "explanation": self.explanation,
-            "local": self.local,
-            "target_of": self.target_of,
-        }
+        """The JSON form of ``sendflow check``, through :data:`sendflow.contracts.converter`.
+
+        Kept for the public API; the converter defines the shape.
+        """
+        from sendflow.contracts import converter  # noqa: PLC0415 (the layer above)
+
+        data: dict[str, Any] = converter.unstructure(self, TimeLimitResult)
+        return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TimeLimitResult:
-        """Read back the form :meth:`to_dict` writes."""
-        return cls(
-            rule=data["rule"],
-            key=data["key"],
-            kind=data["kind"],
-            duty=data["duty"],
-            started_on=date.fromisoformat(data["started_on"]),
-            due_on=_day(data["due_on"]),
-            met_on=_day(data["met_on"]),
-            status=Status(data["status"]),
-            days_late=int(data["days_late"]),
-            exceptions=tuple(data["exceptions"]),
-            reference=data["reference"],
-            explain=data.get("explanation", ""),
-            local=bool(data.get("local", False)),
-            target_of=data.get("target_of"),
-        )
+    def from_dict(cls, data: Mapping[str, Any]) -> TimeLimitResult:
+        """Read back the form :meth:`to_dict` writes, through the converter.
+
+        Raises:
+            CaseFileError: ``data`` is not a result's JSON form (each wrong field named).
+        """
+        from sendflow.contracts import structure  # noqa: PLC0415 (the layer above)
+
+        return structure(data, TimeLimitResult)
 
 
 @attrs.frozen
@@ -279,21 +261,11 @@ class Evaluation:
         return tuple(r for r in self.time_limits if r.local)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form of ``sendflow check``."""
-        return {
-            "process": self.process,
-            "process_version": self.process_version,
-            "case_id": self.case_id,
-            "as_of": self.as_of.isoformat(),
-            "state": self.state,
-            "final": self.final,
-            "time_limits": [r.to_dict() for r in self.time_limits],
-        }
+        """The JSON form of ``sendflow check``, through :data:`sendflow.contracts.converter`.
 
+        Kept for the public API; the converter defines the shape.
+        """
+        from sendflow.contracts import converter  # noqa: PLC0415 (the layer above)
 
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def _day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
+        data: dict[str, Any] = converter.unstructure(self, Evaluation)
+        return data

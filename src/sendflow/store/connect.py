@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+
+from sendflow.store.migrations import HEAD
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["WRITE", "migrate", "open_engine"]
 
@@ -69,13 +71,17 @@ def _migrations_folder() -> Path:
 
 
 def _config() -> Config:
+    from alembic.config import Config  # noqa: PLC0415 (only to migrate)
+
     config = Config()
     config.set_main_option("script_location", str(_migrations_folder()))
     return config
 
 
 def head_revision() -> str | None:
-    """The newest migration's revision id."""
+    """The newest migration's revision id, as Alembic reads it from ``versions/``."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 (only to migrate)
+
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
@@ -85,10 +91,11 @@ def migrate(engine: Engine) -> None:
     Concurrent openers are serialised (an advisory lock on PostgreSQL, the write lock on
     SQLite), so only one of them migrates.
     """
-    head = head_revision()
     with engine.connect() as connection:
-        if _current_revision(connection) == head:
+        if _current_revision(connection) == HEAD:
             return
+    from alembic import command  # noqa: PLC0415 (only to migrate)
+
     with engine.connect().execution_options(**WRITE) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})

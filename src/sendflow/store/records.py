@@ -1,9 +1,11 @@
-"""What the store hands back: case summaries, stored events, due time limits, import reports."""
+"""What the store hands back: case summaries, stored events, due time limits, import reports.
+
+Their JSON forms are in :mod:`sendflow.contracts` (``docs/contracts.md``).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import attrs
 
@@ -37,13 +39,6 @@ class CaseSummary:
     opened_on: date
     closed_on: date | None
     last_event_on: date
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form (dates as ISO text)."""
-        out = attrs.asdict(self)
-        for name in ("opened_on", "closed_on", "last_event_on"):
-            out[name] = None if out[name] is None else out[name].isoformat()
-        return out
 
 
 @attrs.frozen
@@ -97,18 +92,6 @@ class DueItem:
     duty: str
     kind: str
     claimed_by: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form of ``sendflow due``."""
-        return {
-            "case_id": self.case_id,
-            "process": self.process,
-            "rule": self.rule,
-            "key": self.key,
-            "due_on": self.due_on.isoformat(),
-            "status": self.status,
-            "duty": self.duty,
-        }
 
 
 @attrs.frozen

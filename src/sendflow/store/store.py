@@ -33,8 +33,8 @@ from sendflow.engine.related import LinkedEvent, linked_events
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, EventError, StaleCaseError
+from sendflow.store import DEFAULT_URL, importing, queries, reading, writing
 from sendflow.store import claims as claiming
-from sendflow.store import importing, queries, reading, writing
 from sendflow.store.connect import WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
 from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredEvent
@@ -43,8 +43,6 @@ from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
 __all__ = ["DEFAULT_URL", "Store"]
-
-DEFAULT_URL = "sqlite:///sendflow.db"
 
 
 class Store:

@@ -23,8 +23,6 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Literal, Protocol, Self, overload
 
-import holidays
-
 from sendflow.time.closures import load_closures
 
 __all__ = [
@@ -110,6 +108,10 @@ def _bank_holidays(year: int) -> Mapping[date, str]:
     Good Friday are added in case the package ever stops listing them: they are common
     law holidays rather than bank holidays, and never working days.
     """
+    # The holidays package takes a third of sendflow's import time: load it when a
+    # calendar first needs a year's holidays, not when sendflow is imported.
+    import holidays  # noqa: PLC0415
+
     source = holidays.country_holidays("GB", subdiv="ENG", years=year)
     names: dict[date, str] = {}
     for day, raw in source.items():

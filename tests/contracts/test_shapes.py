@@ -1,0 +1,268 @@
+"""Every public JSON shape reads back equal through the converter, with the documented keys."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sendflow
+from sendflow.contracts import SHAPES, converter, make_converter, structure
+from sendflow.engine.case import Case
+from sendflow.engine.case_ids import case_id_problem
+from sendflow.engine.events import Event
+from sendflow.engine.results import Evaluation, Standing, Status, TimeLimitResult
+from sendflow.errors import CaseFileError, EventError
+from sendflow.store.records import CaseSummary, DueItem, Retraction, StoredEvent
+from sendflow.testing.strategies import histories
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "docs" / "contracts.md"
+EHC = sendflow.load_process("ehc-needs-assessment")
+
+
+def _documented() -> dict[str, list[tuple[str, bool]]]:
+    """Each shape's keys in ``docs/contracts.md``, in order, and whether each is always there."""
+    text = CONTRACTS.read_text(encoding="utf-8")
+    section = text.split("\n## JSON shapes\n", 1)[1].split("\n## ", 1)[0]
+    shapes: dict[str, list[tuple[str, bool]]] = {}
+    for block in section.split("\n### ")[1:]:
+        name = block.split("\n", 1)[0].strip()
+        rows = re.findall(r"^\| `(\w+)` \| ([^|]+) \|", block, flags=re.MULTILINE)
+        shapes[name] = [(key, present.strip() == "always") for key, present in rows]
+    return shapes
+
+
+DOCUMENTED = _documented()
+
+
+def _check_keys(name: str, data: dict[str, Any]) -> None:
+    """``data`` has the documented keys of shape ``name``, in their order, the required ones all."""
+    keys = [key for key, _ in DOCUMENTED[name]]
+    required = [key for key, always in DOCUMENTED[name] if always]
+    assert set(required) <= set(data), (name, sorted(set(required) - set(data)))
+    assert list(data) == [key for key in keys if key in data], (name, list(data))
+
+
+def _read_back(obj: Any) -> Any:
+    """``obj`` written with the converter (checking its documented keys), through JSON, and read."""
+    cls = type(obj)
+    data = converter.unstructure(obj)
+    _check_keys(cls.__name__, data)
+    back = structure(json.loads(json.dumps(data)), cls)
+    assert back == obj
+    return back
+
+
+texts = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12)
+days = st.dates(date(1900, 1, 1), date(2199, 12, 31))
+case_ids = texts.filter(lambda text: case_id_problem(text) is None)
+stamps = st.datetimes(
+    datetime(1990, 1, 1), datetime(2100, 1, 1), timezones=st.just(UTC)
+)  # the store's recorded_at: aware, in UTC
+scalars = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | texts
+event_data = st.dictionaries(texts, scalars | st.lists(texts, max_size=3), max_size=3)
+
+
+def events(*, recorded: bool = False) -> st.SearchStrategy[Event]:
+    return st.builds(
+        Event,
+        texts,
+        days,
+        data=event_data,
+        actor=st.none() | texts,
+        recorded_at=stamps if recorded else st.none() | stamps,
+    )
+
+
+results = st.builds(
+    TimeLimitResult,
+    rule=texts,
+    key=st.none() | texts,
+    kind=st.sampled_from(["deadline", "minimum", "lead_time"]),
+    duty=texts,
+    started_on=days,
+    due_on=st.none() | days,
+    met_on=st.none() | days,
+    status=st.sampled_from(Status),
+    days_late=st.integers(0, 10_000),
+    exceptions=st.lists(texts, max_size=3).map(tuple),
+    reference=texts,
+    explain=texts,
+)
+evaluations = st.builds(
+    Evaluation,
+    st.builds(
+        Standing,
+        process=texts,
+        process_version=texts,
+        state=texts,
+        final=st.booleans(),
+        outcome=st.none(),
+        allowed_events=st.just(()),
+    ),
+    case_id=st.none() | texts,
+    as_of=days,
+    time_limits=st.lists(results, max_size=4).map(tuple),
+)
+stored_events = st.builds(
+    StoredEvent,
+    sequence=st.integers(1, 10**6),
+    event=events(recorded=True),
+    retraction=st.none() | st.builds(Retraction, by=texts, reason=texts, at=stamps),
+)
+due_items = st.builds(
+    DueItem,
+    case_id=texts,
+    process=texts,
+    rule=texts,
+    key=st.none() | texts,
+    due_on=days,
+    status=st.sampled_from(["pending", "overdue", "excused"]),
+    duty=texts,
+    kind=st.sampled_from(["deadline", "minimum"]),
+    claimed_by=st.none() | texts,
+)
+summaries = st.builds(
+    CaseSummary,
+    case_id=texts,
+    process=texts,
+    process_version=texts,
+    state=texts,
+    final=st.booleans(),
+    version=st.integers(1, 10**6),
+    opened_on=days,
+    closed_on=st.none() | days,
+    last_event_on=days,
+)
+
+
+def test_every_documented_shape_is_registered() -> None:
+    """The shapes documented in contracts.md are the shapes the converter registers."""
+    registered = {register.__name__.removeprefix("register_") for register in SHAPES}
+    named = {re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in DOCUMENTED}
+    assert named == registered
+
+
+@given(events())
+def test_an_event_reads_back_equal(event: Event) -> None:
+    """An event's case-file form reads back as the same event, recorded-at time included."""
+    assert _read_back(event).recorded_at == event.recorded_at
+
+
+@given(events(), st.dictionaries(texts, days, max_size=2))
+def test_the_hand_written_event_form_is_the_converters(event: Event, dated: dict) -> None:
+    """``Event.to_dict``, kept by hand for speed, writes what the converter writes."""
+    with_dates = Event(event.name, event.on, data={**event.data, **dated}, actor=event.actor)
+    for each in (event, with_dates):
+        assert each.to_dict() == converter.unstructure(each)
+
+
+@given(results)
+def test_a_time_limit_result_reads_back_equal(result: TimeLimitResult) -> None:
+    """A result's JSON form reads back equal, explanation included."""
+    assert _read_back(result).explanation == result.explanation
+    assert TimeLimitResult.from_dict(result.to_dict()) == result
+
+
+@given(evaluations)
+def test_an_evaluation_reads_back_equal(evaluation: Evaluation) -> None:
+    """An evaluation without outcome or allowed events reads back equal."""
+    _read_back(evaluation)
+    data = evaluation.to_dict()
+    for limit in data["time_limits"]:
+        _check_keys("TimeLimitResult", limit)
+
+
+@settings(max_examples=30, deadline=None)
+@given(histories(EHC, max_events=8))
+def test_a_real_evaluation_reads_back_without_what_the_json_leaves_out(history) -> None:
+    """A replayed case's JSON reads back as it, less its outcome and allowed events."""
+    evaluation = sendflow.evaluate(EHC, history, case_id="A1")
+    data = converter.unstructure(evaluation)
+    back = structure(json.loads(json.dumps(data)), Evaluation)
+    assert converter.unstructure(back) == data
+    assert back.standing == Standing(
+        evaluation.process,
+        evaluation.process_version,
+        evaluation.state,
+        evaluation.final,
+        outcome=None,
+        allowed_events=(),
+    )
+    assert back.time_limits == evaluation.time_limits
+
+
+@settings(max_examples=30, deadline=None)
+@given(histories(EHC, max_events=8), st.none() | case_ids, st.none() | case_ids)
+def test_a_case_file_reads_back_equal(history, case_id, related) -> None:
+    """A case file reads back as a case with the same id, process, events and JSON form."""
+    # Dates in event data read back as the text they were written as (closure_from).
+    case = Case(EHC, case_id=case_id, related_case=related, events=history)
+    data = converter.unstructure(case)
+    _check_keys("Case", data)
+    for event in data["events"]:
+        _check_keys("Event", event)
+    back = structure(json.loads(json.dumps(data)), Case)
+    assert (back.process, back.case_id, back.related_case) == (EHC, case_id, related)
+    assert [(e.name, e.on, e.actor) for e in back.events] == [
+        (e.name, e.on, e.actor) for e in case.events
+    ]
+    assert converter.unstructure(back) == data
+    assert case.to_dict() == data
+
+
+@given(stored_events)
+def test_a_stored_event_reads_back_equal(stored: StoredEvent) -> None:
+    """An audit-trail entry reads back equal, its recorded-at time and retraction included."""
+    assert _read_back(stored).event.recorded_at == stored.event.recorded_at
+
+
+@given(st.one_of(due_items, summaries))
+def test_a_due_item_and_a_case_summary_read_back_equal(row: DueItem | CaseSummary) -> None:
+    """A ``due`` row and a ``cases`` row read back equal."""
+    _read_back(row)
+
+
+def test_a_wrong_shape_names_each_wrong_field() -> None:
+    """A wrong shape is a CaseFileError listing each missing, extra or malformed field."""
+    item = converter.unstructure(next(iter([_due_item()])))
+    bad = {**item, "due_on": "2024-13-01", "colour": "red"}
+    del bad["rule"]
+    with pytest.raises(CaseFileError) as caught:
+        structure(bad, DueItem, where="row 3")
+    message = str(caught.value)
+    assert "required field missing @ row 3.rule" in message
+    assert "'2024-13-01' is not a date" in message
+    assert "extra fields found (colour) @ row 3" in message
+
+
+def test_an_events_own_error_passes_through() -> None:
+    """A case file whose event the process refuses raises the engine's EventError, as it is."""
+    data = {
+        "process": "ehc-needs-assessment",
+        "events": [{"event": "final_plan_issued", "on": "2024-01-08"}],
+    }
+    with pytest.raises(EventError, match="must begin with request_received"):
+        structure(data, Case)
+    entries = [{"sequence": 1, "event": "", "on": "2024-01-08", "retraction": None}]
+    with pytest.raises(EventError, match="needs 'event'"):
+        structure(entries, list[StoredEvent])
+
+
+def test_each_call_of_make_converter_is_independent() -> None:
+    """A converter made afresh writes the same shapes, and changing it leaves the shared one."""
+    fresh = make_converter()
+    item = _due_item()
+    assert fresh.unstructure(item) == converter.unstructure(item)
+    fresh.register_unstructure_hook(DueItem, lambda _: {})
+    assert converter.unstructure(item) != {}
+
+
+def _due_item() -> DueItem:
+    return DueItem("A1", "p", "final-plan", None, date(2024, 5, 27), "pending", "la", "deadline")
