@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 
 from sendflow.cli import (
     audit_commands,
+    caseload_commands,
     check_command,
     process_commands,
     replay_command,
+    report_commands,
     store_commands,
 )
 from sendflow.errors import SendflowError
@@ -30,6 +32,8 @@ COMMANDS: tuple[Registrar, ...] = (
     store_commands.register,
     audit_commands.register,
     replay_command.register,
+    report_commands.register,
+    caseload_commands.register,
 )
 
 

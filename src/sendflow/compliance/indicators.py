@@ -206,19 +206,25 @@ class Tally:
             self._note("plans_issued", case_id, issued_on, "left out: mediation or tribunal")
             return
         self._note("plans_issued", case_id, issued_on, "counted")
-        final = evaluation.result("final-plan")
-        on_time = final.status is Status.MET
         days = (issued_on - requested_on).days
+        final = _final_plan(evaluation)
+        if final is None:  # a start event the 20-week clock does not (yet) start from
+            on_time = days <= TWENTY_WEEKS
+            exceptions = tuple(
+                e.data.get("reason", "") for e in case.events if e.name == "exception_recorded"
+            )
+        else:
+            on_time, exceptions = final.status is Status.MET, final.exceptions
         self.days_to_issue[days] += 1
         month = self.months[month_key(issued_on)]
         month.including += Rate(int(on_time), 1)
         self._count("plans_within_20_weeks_including_exceptions", case_id, issued_on, on_time)
-        if final.exceptions:
+        if exceptions:
             self._note(
                 "plans_within_20_weeks_excluding_exceptions",
                 case_id,
                 issued_on,
-                "left out: exception " + ", ".join(final.exceptions),
+                "left out: exception " + ", ".join(exceptions),
             )
             return
         month.excluding += Rate(int(on_time), 1)
@@ -302,6 +308,13 @@ def _met(result: TimeLimitResult) -> bool:
 
 def _said(result: TimeLimitResult) -> str:
     return f"{'on time' if _met(result) else 'late'} ({result.key})"
+
+
+def _final_plan(evaluation: Evaluation) -> TimeLimitResult | None:
+    try:
+        return evaluation.result("final-plan")
+    except KeyError:
+        return None
 
 
 def _latest_on(case: StoredCase, event: str) -> date | None:

@@ -16,25 +16,50 @@ from sendflow.definitions.model import Process
 from sendflow.engine.replay import evaluate
 from sendflow.store import Store
 
-__all__ = ["APPEAL_STAGES", "measure", "measure_store", "went_to_mediation_or_tribunal"]
+__all__ = [
+    "MEDIATION",
+    "TRIBUNAL",
+    "appeal_stages",
+    "measure",
+    "measure_store",
+    "went_to_mediation_or_tribunal",
+]
 
-APPEAL_STAGES = frozenset({"mediation_held", "mediation_agreement_reached", "appeal_registered"})
-"""Events that show an appeal reached mediation or was registered with the tribunal."""
+MEDIATION = frozenset({"mediation_held", "mediation_agreement_reached"})
+"""Events that show an appeal reached mediation."""
+TRIBUNAL = frozenset({"appeal_registered"})
+"""Events that show an appeal was registered with the tribunal."""
+
+
+def appeal_stages(
+    appeals: Iterable[StoredCase], *, as_of: date
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The assessment case ids whose appeal reached mediation, and the tribunal, by ``as_of``.
+
+    An appeal names its assessment as its related case; cases of other processes are
+    ignored.
+    """
+    mediation: set[str] = set()
+    tribunal: set[str] = set()
+    for case in appeals:
+        if case.process != "appeal" or case.related_case is None:
+            continue
+        names = {e.name for e in case.events if e.on <= as_of}
+        if names & MEDIATION:
+            mediation.add(case.related_case)
+        if names & TRIBUNAL:
+            tribunal.add(case.related_case)
+    return frozenset(mediation), frozenset(tribunal)
 
 
 def went_to_mediation_or_tribunal(appeals: Iterable[StoredCase], *, as_of: date) -> frozenset[str]:
     """The assessment case ids named by an appeal that reached mediation or the tribunal.
 
     An appeal counts when, by ``as_of``, mediation took place (or an agreement was reached
-    at mediation) or the appeal was registered. Cases of other processes are ignored.
+    at mediation) or the appeal was registered.
     """
-    return frozenset(
-        case.related_case
-        for case in appeals
-        if case.process == "appeal"
-        and case.related_case is not None
-        and any(e.name in APPEAL_STAGES and e.on <= as_of for e in case.events)
-    )
+    mediation, tribunal = appeal_stages(appeals, as_of=as_of)
+    return mediation | tribunal
 
 
 def measure(

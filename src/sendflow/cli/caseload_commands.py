@@ -1,0 +1,259 @@
+"""``sendflow simulate``, ``demo``, ``sen2-import`` and ``sen2-export``: caseloads in and out."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+import attrs
+
+from sendflow.cli.arguments import legal_day
+from sendflow.cli.database import add_db, database_url
+from sendflow.cli.output import emit, warn
+from sendflow.cli.report_commands import add_period, report_period, write_report
+from sendflow.compliance import (
+    ReportPeriod,
+    StoredCase,
+    TransferPlan,
+    calendar_year,
+    iter_cases,
+    measure_store,
+)
+from sendflow.compliance.measuring import appeal_stages
+from sendflow.compliance.sen2 import COLUMNS, read_sen2, sen2_rows
+from sendflow.errors import SendflowError
+from sendflow.reports import Drilldown
+from sendflow.simulation import Council, simulate, transfer_plan_rows
+from sendflow.store import CaseNotFoundError, Store
+
+__all__ = ["DEMO", "register"]
+
+DEMO = Council(
+    requests=5000,
+    first=date(2014, 9, 1),
+    last=date(2024, 12, 31),
+    seed=2014,
+    statements=1400,
+    prefix="demo-",
+)
+"""The demo council: mid-sized (about 1 in 150 of England's requests), September 2014 to 2024."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``simulate``, ``demo``, ``sen2-import`` and ``sen2-export``."""
+    sim = subparsers.add_parser(
+        "simulate",
+        help="simulate a council's caseload into the store",
+        description=(
+            "Write a seeded, realistic caseload through the store's normal import: N requests "
+            "for an EHC needs assessment received from --from to --to, with their decisions, "
+            "advice, exceptions, plans, annual reviews, phase transfers, appeals, orders and "
+            "personal budgets, and the 2014-2018 transfer programme if the dates reach it. "
+            "Rates follow England's published figures; --performance 1.2 makes the council "
+            "20%% more often on time. The same --seed gives the same cases."
+        ),
+    )
+    sim.add_argument("--cases", type=int, required=True, metavar="N", help="requests to simulate")
+    sim.add_argument("--from", dest="first", type=legal_day, required=True, metavar="DATE")
+    sim.add_argument("--to", dest="last", type=legal_day, required=True, metavar="DATE")
+    sim.add_argument("--seed", type=int, default=1, metavar="S")
+    sim.add_argument(
+        "--performance",
+        type=float,
+        default=1.0,
+        metavar="P",
+        help="on-time chances relative to England's (default 1.0)",
+    )
+    sim.add_argument(
+        "--statements",
+        type=int,
+        default=None,
+        metavar="M",
+        help="statements to transfer (default: a quarter of N)",
+    )
+    sim.add_argument("--prefix", default="", help="put before every case id")
+    add_db(sim)
+    sim.set_defaults(run=run_simulate)
+
+    demo = subparsers.add_parser(
+        "demo",
+        help="simulate a mid-sized council and write its committee report",
+        description=(
+            "Simulate a mid-sized council (about 5,000 requests from September 2014 to "
+            "2024, with the statement transfers) into the store, unless it is there "
+            "already, and write the HTML report for 2024 with a transfer plan."
+        ),
+    )
+    demo.add_argument("--output", type=Path, default=Path("sendflow-demo.html"), metavar="PATH")
+    add_db(demo)
+    demo.set_defaults(run=run_demo)
+
+    importer = subparsers.add_parser(
+        "sen2-import",
+        help="import an SEN2-style CSV extract (one row per request) as cases",
+        description="Import an SEN2-style extract: columns " + ", ".join(COLUMNS) + ".",
+    )
+    importer.add_argument("path", type=Path, metavar="FILE")
+    importer.add_argument("--skip-bad", action="store_true", help="import the good rows")
+    add_db(importer)
+    importer.set_defaults(run=run_sen2_import)
+
+    exporter = subparsers.add_parser(
+        "sen2-export",
+        help="write stored assessments as an SEN2-style CSV extract",
+        description=(
+            "One row per EHC needs assessment received by the as-of date (within --from and "
+            "--to when given), as SEN2 codes them: columns " + ", ".join(COLUMNS) + "."
+        ),
+    )
+    add_period(exporter)
+    exporter.add_argument("--output", type=Path, metavar="FILE", help="default: standard output")
+    add_db(exporter)
+    exporter.set_defaults(run=run_sen2_export)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    """Simulate a council into the store."""
+    council = Council(
+        requests=args.cases,
+        first=args.first,
+        last=args.last,
+        seed=args.seed,
+        performance=args.performance,
+        statements=args.statements,
+        prefix=args.prefix,
+    )
+    started = time.perf_counter()
+    with Store(database_url(args.db)) as store:
+        report = simulate(store, council)
+    seconds = time.perf_counter() - started
+    emit(f"simulated {report.cases:,} case(s), {report.events:,} event(s) in {seconds:.1f} s")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Simulate the demo council (once) and write its report."""
+    url = database_url(args.db)
+    plan_path = args.output.with_name(args.output.stem + "-transfer-plan.csv")
+    rows = transfer_plan_rows(DEMO)
+    with Store(url) as store:
+        try:
+            store.version(f"{DEMO.prefix}A000001")
+            emit(f"using the demo council already in {url}")
+        except CaseNotFoundError:
+            emit(f"simulating a mid-sized council into {url} ...")
+            done = simulate(store, DEMO)
+            emit(f"  {done.cases:,} cases, {done.events:,} events")
+        drilldown = Drilldown()
+        as_of = DEMO.last
+        report = measure_store(
+            store,
+            calendar_year(as_of.year),
+            as_of=as_of,
+            plan=TransferPlan(tuple(rows)),
+            trace=drilldown,
+        )
+    _write_plan(plan_path, rows)
+    write_report(report, "html", args.output, plan=TransferPlan(tuple(rows)), drilldown=drilldown)
+    f = report.indicators
+    emit(
+        "\n".join(
+            [
+                f"Calendar year {as_of.year}, as at {as_of.isoformat()}:",
+                f"  requests received                      {f.requests_received.count:,}",
+                f"  decisions within 6 weeks               {_rate(f.decisions_within_6_weeks)}",
+                f"  plans within 20 weeks (excl. exceptions) "
+                f"{_rate(f.plans_within_20_weeks_excluding_exceptions)}",
+                f"  plans within 20 weeks (incl. exceptions) "
+                f"{_rate(f.plans_within_20_weeks_including_exceptions)}",
+                f"  annual reviews on time                 {_rate(f.annual_reviews_on_time)}",
+                f"  appeals registered                     {f.appeals_registered.count:,}",
+                f"report: {args.output.resolve()}",
+            ]
+        )
+    )
+    return 0
+
+
+def _rate(rate: object) -> str:
+    percent = getattr(rate, "percent", None)
+    shown = "n/a" if percent is None else f"{percent:.1f}%"
+    return f"{shown} ({getattr(rate, 'numerator', 0):,} of {getattr(rate, 'denominator', 0):,})"
+
+
+def _write_plan(path: Path, rows: list[tuple[date, int]]) -> None:
+    text = "date,planned\n" + "".join(f"{on.isoformat()},{count}\n" for on, count in rows)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SendflowError(f"{path}: cannot write the transfer plan: {exc.strerror}.") from exc
+
+
+def run_sen2_import(args: argparse.Namespace) -> int:
+    """Import an SEN2-style extract."""
+    try:
+        lines = args.path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise SendflowError(f"{args.path}: cannot read the extract: {exc.strerror}.") from exc
+    sources = list(read_sen2(lines, where=str(args.path)))
+    with Store(database_url(args.db)) as store:
+        report = store.import_cases(sources, skip_bad=args.skip_bad)
+    for bad in report.bad:
+        warn(f"sendflow sen2-import: skipped {bad}")
+    emit(f"imported {report.cases:,} case(s), {report.events:,} event(s)")
+    return 0
+
+
+def run_sen2_export(args: argparse.Namespace) -> int:
+    """Write the stored assessments as an SEN2-style extract, one row at a time."""
+    written = 0
+    with Store(database_url(args.db)) as store:
+        period, as_of, _ = report_period(args, store)
+        mediation, tribunal = appeal_stages(iter_cases(store, process="appeal"), as_of=as_of)
+        cases = (
+            _cut(case, as_of)
+            for case in iter_cases(store, process="ehc-needs-assessment")
+            if case.events[0].on <= as_of
+        )
+        rows = sen2_rows(cases, mediation=mediation, tribunal=tribunal)
+        stream = sys.stdout if args.output is None else _open(args.output)
+        try:
+            writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                if args.first is None or _touches(row, period):
+                    writer.writerow(row)
+                    written += 1
+        finally:
+            if args.output is not None:
+                stream.close()
+    if args.output is not None:
+        emit(f"wrote {written:,} row(s) to {args.output}")
+    return 0
+
+
+def _open(path: Path) -> IO[str]:
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise SendflowError(f"{path}: cannot write the extract: {exc.strerror}.") from exc
+
+
+def _cut(case: StoredCase, as_of: date) -> StoredCase:
+    if case.events[-1].on <= as_of:
+        return case
+    return attrs.evolve(case, events=tuple(e for e in case.events if e.on <= as_of))
+
+
+def _touches(row: dict[str, str], period: ReportPeriod) -> bool:
+    """Whether a row was received, decided or settled in the period, or open at its end."""
+    days = (row["received_date"], row["request_outcome_date"], row["assessment_outcome_date"])
+    if any(day and date.fromisoformat(day) in period for day in days):
+        return True
+    still_open = row["request_outcome"] == "A" or row["assessment_outcome"] == "A"
+    return still_open and date.fromisoformat(row["received_date"]) <= period.last

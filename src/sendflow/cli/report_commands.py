@@ -1,0 +1,166 @@
+"""``sendflow report``: the compliance figures for a period, as HTML, Markdown, JSON or CSV.
+
+``simulate``, ``demo`` and the SEN2 extract commands are in ``caseload_commands``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from sendflow.cli.arguments import legal_day
+from sendflow.cli.database import add_db, database_url
+from sendflow.cli.output import emit
+from sendflow.cli.store_commands import Progress
+from sendflow.compliance import (
+    ReportPeriod,
+    measure_store,
+    read_transfer_plan,
+    rolling_12_months,
+)
+from sendflow.compliance.figures import Report
+from sendflow.compliance.national import england
+from sendflow.compliance.transfers import TransferPlan
+from sendflow.errors import SendflowError
+from sendflow.reports import (
+    CsvFolder,
+    Drilldown,
+    prepare_folder,
+    render_html,
+    render_markdown,
+    report_json,
+    summary_csv,
+)
+from sendflow.store import Store
+
+__all__ = ["add_period", "register", "report_period", "write_report"]
+
+DEFAULT_OUTPUT = {"html": "sendflow-report.html", "csv": "sendflow-report-csv"}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``sendflow report``."""
+    report = subparsers.add_parser(
+        "report",
+        help="the compliance figures for a period: HTML, Markdown, JSON or CSV",
+        description=(
+            "Count every indicator (requests, decisions within 6 weeks, plans within 20 "
+            "weeks as DfE counts them, open assessments, advice, reviews, transfers, appeals, "
+            "orders, personal budgets) over the stored cases. The period defaults to the 12 "
+            "months up to --to (or --as-of); --as-of defaults to --to, else the latest event "
+            "stored. HTML is one self-contained file (default sendflow-report.html); csv "
+            "writes a folder with every figure and one file per figure listing its cases; "
+            "md and json go to standard output unless --output is given."
+        ),
+    )
+    add_period(report)
+    report.add_argument(
+        "--transfer-plan",
+        type=Path,
+        metavar="FILE",
+        help="CSV of date,planned (cumulative transfers planned by each date)",
+    )
+    report.add_argument("--format", choices=("html", "md", "json", "csv"), default="html")
+    report.add_argument("--output", type=Path, metavar="PATH", help="file (or folder for csv)")
+    add_db(report)
+    report.set_defaults(run=run_report)
+
+
+def add_period(parser: argparse.ArgumentParser) -> None:
+    """Give ``parser`` the ``--from``, ``--to`` and ``--as-of`` options."""
+    parser.add_argument(
+        "--from", dest="first", type=legal_day, metavar="DATE", help="first day of the period"
+    )
+    parser.add_argument(
+        "--to", dest="last", type=legal_day, metavar="DATE", help="last day of the period"
+    )
+    parser.add_argument(
+        "--as-of", type=legal_day, metavar="DATE", help="the date the verdicts are for"
+    )
+
+
+def report_period(args: argparse.Namespace, store: Store) -> tuple[ReportPeriod, date, int]:
+    """The period, the as-of date and the number of cases stored, from the options."""
+    summaries = store.cases()
+    as_of = args.as_of or args.last
+    if as_of is None:
+        if not summaries:
+            raise SendflowError(
+                "the store holds no cases, so there is no latest event to report as of; "
+                "import or simulate cases first, or give --as-of DATE."
+            )
+        as_of = max(s.last_event_on for s in summaries)
+    last = args.last or as_of
+    period = rolling_12_months(last) if args.first is None else ReportPeriod(args.first, last)
+    return period, as_of, len(summaries)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Count the figures and write the report."""
+    plan = None if args.transfer_plan is None else read_transfer_plan(args.transfer_plan)
+    output = args.output or (
+        Path(DEFAULT_OUTPUT[args.format]) if args.format in DEFAULT_OUTPUT else None
+    )
+    folder = None
+    if args.format == "csv" and output is not None:
+        prepare_folder(output)
+        folder = CsvFolder(output)
+    drilldown = Drilldown() if args.format == "html" else None
+    with Store(database_url(args.db)) as store:
+        period, as_of, count = report_period(args, store)
+        progress = Progress(count, sys.stderr, label="counting")
+        try:
+            report = measure_store(
+                store,
+                period,
+                as_of=as_of,
+                plan=plan,
+                trace=folder or drilldown,
+                progress=progress.advance,
+            )
+        finally:
+            progress.close()
+            written = folder.close() if folder is not None else []
+    path = write_report(report, args.format, output, plan=plan, drilldown=drilldown)
+    if args.format == "csv" and path is not None:
+        emit(f"wrote {path / 'indicators.csv'} and {len(written)} file(s) of cases in {path}")
+    elif path is not None:
+        emit(f"wrote {path}")
+    return 0
+
+
+def write_report(
+    report: Report,
+    form: str,
+    output: Path | None,
+    *,
+    plan: TransferPlan | None = None,
+    drilldown: Drilldown | None = None,
+) -> Path | None:
+    """Write ``report`` in ``form`` to ``output`` (standard output when ``None``)."""
+    national = england()
+    if form == "html":
+        text = render_html(report, national=national, drilldown=drilldown, plan=plan)
+    elif form == "md":
+        text = render_markdown(report, national=national)
+    elif form == "json":
+        text = json.dumps(report_json(report), indent=2) + "\n"
+    else:
+        assert output is not None
+        _write(output / "indicators.csv", summary_csv(report))
+        return output
+    if output is None:
+        sys.stdout.write(text)
+        return None
+    _write(output, text)
+    return output
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SendflowError(f"{path}: cannot write the report: {exc.strerror}.") from exc
