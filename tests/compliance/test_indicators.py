@@ -193,5 +193,5 @@ def test_the_periods_run_over_the_days_their_names_say():
 
 def test_a_period_that_ends_before_it_begins_is_refused():
     """--to before --from says which is which and how to fix it."""
-    with pytest.raises(sendflow.SendflowError, match="cannot end .* before it begins"):
+    with pytest.raises(sendflow.SendflowError, match=r"cannot end .* before it begins"):
         ReportPeriod(date(2024, 2, 1), date(2024, 1, 1))

@@ -29,11 +29,11 @@ def _svg(height: int, label: str, body: list[str]) -> str:
 
 
 def _nice(top: float) -> float:
-    """A round number at least ``top`` for the top of an axis."""
-    if top <= 0:
-        return 1.0
+    """A round number at least ``top`` for the top of an axis, in quarters that read well."""
+    if top <= 20:
+        return float(max(4, -(-int(top) // 4) * 4))
     step = 10 ** (len(str(int(top))) - 1)
-    for factor in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+    for factor in (1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6, 8, 10):
         if top <= factor * step:
             return float(factor * step)
     return float(10 * step)
@@ -96,8 +96,8 @@ def percent_bars(
     """Horizontal bars from 0 to 100%, one per row: (label, percent or None, note)."""
     row_height = 34
     height = row_height * len(rows) + 26
-    left = 230
-    span = _WIDTH - left - 120
+    left = 250
+    span = _WIDTH - left - 175
     body = []
     for i, (name, percent, note) in enumerate(rows):
         y = 8 + row_height * i

@@ -38,6 +38,10 @@ _NAMES = {
     "plans_within_20_weeks_including_exceptions": "Plans within 20 weeks, including exceptions",
     "plans_within_20_weeks_excluding_exceptions": "Plans within 20 weeks, excluding exceptions",
     "open_assessments_by_age": "Assessments still open",
+    "advice_within_6_weeks_education": "Advice within 6 weeks: education",
+    "advice_within_6_weeks_health": "Advice within 6 weeks: health",
+    "advice_within_6_weeks_social_care": "Advice within 6 weeks: social care",
+    "advice_within_6_weeks_other": "Advice within 6 weeks: others",
     "annual_reviews_on_time": "Annual reviews",
     "review_decisions_within_4_weeks": "Review decisions within 4 weeks",
     "amended_plans_within_8_weeks": "Amended plans within 8 weeks",
@@ -46,10 +50,6 @@ _NAMES = {
     "appeals_registered": "Appeals registered",
     "personal_budgets": "Personal budgets",
     "transfers": "Transfers from statements",
-    "advice_within_6_weeks_education": "Advice within 6 weeks: education",
-    "advice_within_6_weeks_health": "Advice within 6 weeks: health",
-    "advice_within_6_weeks_social_care": "Advice within 6 weeks: social care",
-    "advice_within_6_weeks_other": "Advice within 6 weeks: others",
 }
 
 
@@ -76,7 +76,9 @@ def appendix(drilldown: Drilldown) -> str:
         f"{drilldown.limit} cases, late or left-out ones first. "
         "<code>sendflow report --format csv</code> writes every case for every figure.</p>"
     ]
-    for indicator in drilldown.indicators():
+    order = list(_NAMES)
+    ranked = sorted(drilldown.indicators(), key=lambda n: (order.index(n) if n in order else 99, n))
+    for indicator in ranked:
         rows = drilldown.rows(indicator)
         total = drilldown.counts[indicator]
         cells = "".join(

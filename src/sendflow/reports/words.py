@@ -32,7 +32,7 @@ RATES = (
     ("review_decisions_within_4_weeks", "Review decisions within 4 weeks"),
     ("amended_plans_within_8_weeks", "Amended plans within 8 weeks"),
     ("phase_transfers_on_time", "Phase transfers by their dates"),
-    ("orders_complied_on_time", "Tribunal orders and agreements on time"),
+    ("orders_complied_on_time", "Orders and agreements on time"),
 )
 """The other time limits the report shows, with their names in words."""
 
