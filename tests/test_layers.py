@@ -18,7 +18,21 @@ LAYERS: dict[str, set[str]] = {
     "store": {"errors", "time", "definitions", "engine"},
     "contracts": {"errors", "time", "definitions", "engine", "store"},
     "testing": {"errors", "time", "definitions", "engine"},
-    "cli": {"errors", "time", "definitions", "engine", "store", "contracts", "testing"},
+    "compliance": {"errors", "time", "definitions", "engine", "store", "contracts"},
+    "reports": {"errors", "time", "definitions", "engine", "store", "contracts", "compliance"},
+    "simulation": {"errors", "time", "definitions", "engine", "store", "contracts", "compliance"},
+    "cli": {
+        "errors",
+        "time",
+        "definitions",
+        "engine",
+        "store",
+        "contracts",
+        "testing",
+        "compliance",
+        "reports",
+        "simulation",
+    },
 }
 # Third-party libraries only one layer may import.
 OWNERS = {"transitions": "engine", "sqlalchemy": "store", "alembic": "store"}
