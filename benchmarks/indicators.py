@@ -1,0 +1,150 @@
+"""Compliance indicators over a simulated council streamed from a SQLite store.
+
+Three phases, each reported as a rate:
+
+1. simulate: generating the caseload (``sendflow.simulation.simulate_cases``) alone;
+2. import: the same caseload written through ``Store.import_cases`` (generation included,
+   then subtracted);
+3. indicators: every indicator for a calendar year (``measure_store``: the appeals pass,
+   then every case read, evaluated and tallied), in a fresh child process so that its peak
+   resident memory is its own. Reading alone and reading with evaluation are timed too,
+   to show where the time goes, and evaluating and tallying alone, over cases read first in
+   chunks of 10,000 (what the store's streaming read will leave once it lands).
+
+``--requests`` sets the council's size: each request for an assessment brings its
+annual-review case, and some an appeal or a personal budget, so the store holds about
+2.3 cases per request. Run the indicators phase at two sizes to see that peak memory does
+not grow with the number of cases.
+
+Run: ``python benchmarks/indicators.py --requests 100000 --db /tmp/indicators.db``
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import sendflow
+from sendflow.compliance import Tally, calendar_year, iter_cases, measure_store
+from sendflow.simulation import Council, simulate, simulate_cases
+
+AS_OF = date(2024, 12, 31)
+CHUNK = 10_000
+
+
+def council(requests: int) -> Council:
+    return Council(requests=requests, first=date(2019, 1, 1), last=AS_OF, seed=11)
+
+
+def build(path: Path, requests: int) -> None:
+    if path.exists():
+        path.unlink()
+    started = time.perf_counter()
+    generated = events = 0
+    for case in simulate_cases(council(requests)):
+        generated += 1
+        events += len(case["events"])
+    generating = time.perf_counter() - started
+    print(
+        f"simulate: {generated:,} cases, {events:,} events in {generating:.1f} s: "
+        f"{generated / generating:,.0f} cases/s"
+    )
+    with sendflow.Store(f"sqlite:///{path}") as store:
+        started = time.perf_counter()
+        report = simulate(store, council(requests))
+        total = time.perf_counter() - started
+    importing = max(total - generating, 1e-9)
+    print(
+        f"import:   {report.cases:,} cases, {report.events:,} events in {importing:.1f} s "
+        f"(after generation): {report.cases / importing:,.0f} cases/s, "
+        f"{report.events / importing:,.0f} events/s"
+    )
+
+
+def measure(path: Path) -> dict[str, float]:
+    """Run in a child process: read, read and evaluate, then every indicator."""
+    with sendflow.Store(f"sqlite:///{path}") as store:
+        started = time.perf_counter()
+        cases = sum(1 for _ in iter_cases(store))
+        reading = time.perf_counter() - started
+        started = time.perf_counter()
+        for case in iter_cases(store):
+            sendflow.evaluate(store.process(case.process), case.events, as_of=AS_OF)
+        evaluating = time.perf_counter() - started
+        started = time.perf_counter()
+        report = measure_store(store, calendar_year(2024), as_of=AS_OF)
+        counting = time.perf_counter() - started
+        tallying = _tally_only(store)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    headline = report.indicators.plans_within_20_weeks_excluding_exceptions
+    return {
+        "cases": cases,
+        "reading": reading,
+        "evaluating": evaluating,
+        "counting": counting,
+        "tallying": tallying,
+        "peak_mib": peak,
+        "headline": headline.percent or 0.0,
+    }
+
+
+def _tally_only(store: sendflow.Store) -> float:
+    """Seconds to evaluate and tally every case, not counting reading them from the store."""
+    tally = Tally(calendar_year(2024), AS_OF)
+    spent = 0.0
+    cases = iter_cases(store)
+    while chunk := list(itertools.islice(cases, CHUNK)):
+        started = time.perf_counter()
+        for case in chunk:
+            process = store.process(case.process)
+            tally.add(case, sendflow.evaluate(process, case.events, as_of=AS_OF))
+        spent += time.perf_counter() - started
+    return spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/sendflow-indicators.db"))
+    parser.add_argument("--reuse", action="store_true", help="measure the store already built")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.db)))
+        return
+    if not args.reuse:
+        build(args.db, args.requests)
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", "--db", str(args.db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(child.stdout)
+    cases = result["cases"]
+    labels = {
+        "reading": "read only",
+        "evaluating": "read + evaluate",
+        "counting": "every indicator",
+        "tallying": "every indicator, cases already read",
+    }
+    for phase, label in labels.items():
+        print(
+            f"{label:36s} {cases:,} cases in {result[phase]:.1f} s: "
+            f"{cases / result[phase]:,.0f} cases/s"
+        )
+    print(
+        f"peak memory of the measuring process: {result['peak_mib']:.0f} MiB "
+        f"(plans within 20 weeks, excl. exceptions: {result['headline']:.1f}%)"
+    )
+
+
+if __name__ == "__main__":
+    main()
