@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import date
 
@@ -251,3 +252,20 @@ def test_demo_simulates_once_and_prints_the_headline_and_the_report_path(
     status, out, _ = _run(capsys, "demo", "--db", url, "--output", str(page))
     assert status == 0
     assert "using the demo council already in" in out
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_report_draws_a_progress_bar_on_a_terminal(db, capsys, monkeypatch):
+    """On a terminal, stderr shows the cases counted; the figures still go to stdout."""
+    terminal = _Terminal()
+    with capsys.disabled():
+        monkeypatch.setattr("sys.stderr", terminal)
+        monkeypatch.setattr("sys.stdout", io.StringIO())
+        status = main(["report", "--db", db, "--to", "2024-12-31", "--format", "json"])
+    assert status == 0
+    assert "counting [" in terminal.getvalue()
+    assert terminal.getvalue().rstrip().endswith("100%")

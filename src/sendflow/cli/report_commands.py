@@ -82,10 +82,16 @@ def add_period(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def report_period(args: argparse.Namespace, store: Store) -> tuple[ReportPeriod, date, int]:
-    """The period, the as-of date and the number of cases stored, from the options."""
-    summaries = store.cases()
+def report_period(
+    args: argparse.Namespace, store: Store, *, count: bool = False
+) -> tuple[ReportPeriod, date, int]:
+    """The period, the as-of date and (with ``count``) the number of cases stored.
+
+    The store's case list is read only when it is needed: for the latest event when no
+    date is given, or to size the progress bar.
+    """
     as_of = args.as_of or args.last
+    summaries = store.cases() if count or as_of is None else []
     if as_of is None:
         if not summaries:
             raise SendflowError(
@@ -110,7 +116,7 @@ def run_report(args: argparse.Namespace) -> int:
         folder = CsvFolder(output)
     drilldown = Drilldown() if args.format == "html" else None
     with Store(database_url(args.db)) as store:
-        period, as_of, count = report_period(args, store)
+        period, as_of, count = report_period(args, store, count=sys.stderr.isatty())
         progress = Progress(count, sys.stderr, label="counting")
         try:
             report = measure_store(
