@@ -245,7 +245,7 @@ def test_demo_simulates_once_and_prints_the_headline_and_the_report_path(
     status, out, _ = _run(capsys, "demo", "--db", url, "--output", str(page))
     assert status == 0
     assert "simulating a mid-sized council" in out
-    assert "plans within 20 weeks (excl. exceptions)" in out
+    assert "plans within 20 weeks, excl. exceptions" in out
     assert f"report: {page.resolve()}" in out
     assert page.stat().st_size > 10_000
     assert (tmp_path / "demo-transfer-plan.csv").read_text().startswith("date,planned\n")

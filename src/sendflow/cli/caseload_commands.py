@@ -17,6 +17,7 @@ from sendflow.cli.database import add_db, database_url
 from sendflow.cli.output import emit, warn
 from sendflow.cli.report_commands import add_period, report_period, write_report
 from sendflow.compliance import (
+    Rate,
     ReportPeriod,
     StoredCase,
     TransferPlan,
@@ -161,18 +162,25 @@ def run_demo(args: argparse.Namespace) -> int:
     _write_plan(plan_path, rows)
     write_report(report, "html", args.output, plan=TransferPlan(tuple(rows)), drilldown=drilldown)
     f = report.indicators
+    lines = [
+        ("requests received", f"{f.requests_received.count:,}"),
+        ("decisions within 6 weeks", _rate(f.decisions_within_6_weeks)),
+        (
+            "plans within 20 weeks, excl. exceptions",
+            _rate(f.plans_within_20_weeks_excluding_exceptions),
+        ),
+        (
+            "plans within 20 weeks, incl. exceptions",
+            _rate(f.plans_within_20_weeks_including_exceptions),
+        ),
+        ("annual reviews on time", _rate(f.annual_reviews_on_time)),
+        ("appeals registered", f"{f.appeals_registered.count:,}"),
+    ]
     emit(
         "\n".join(
             [
                 f"Calendar year {as_of.year}, as at {as_of.isoformat()}:",
-                f"  requests received                      {f.requests_received.count:,}",
-                f"  decisions within 6 weeks               {_rate(f.decisions_within_6_weeks)}",
-                f"  plans within 20 weeks (excl. exceptions) "
-                f"{_rate(f.plans_within_20_weeks_excluding_exceptions)}",
-                f"  plans within 20 weeks (incl. exceptions) "
-                f"{_rate(f.plans_within_20_weeks_including_exceptions)}",
-                f"  annual reviews on time                 {_rate(f.annual_reviews_on_time)}",
-                f"  appeals registered                     {f.appeals_registered.count:,}",
+                *(f"  {name:<42}{value}" for name, value in lines),
                 f"report: {args.output.resolve()}",
             ]
         )
@@ -180,10 +188,9 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rate(rate: object) -> str:
-    percent = getattr(rate, "percent", None)
-    shown = "n/a" if percent is None else f"{percent:.1f}%"
-    return f"{shown} ({getattr(rate, 'numerator', 0):,} of {getattr(rate, 'denominator', 0):,})"
+def _rate(rate: Rate) -> str:
+    shown = "n/a" if rate.percent is None else f"{rate.percent:.1f}%"
+    return f"{shown} ({rate.numerator:,} of {rate.denominator:,})"
 
 
 def _write_plan(path: Path, rows: list[tuple[date, int]]) -> None:
