@@ -224,8 +224,8 @@ def run_sen2_export(args: argparse.Namespace) -> int:
         mediation, tribunal = appeal_stages(iter_cases(store, process="appeal"), as_of=as_of)
         cases = (
             _cut(case, as_of)
-            for case in iter_cases(store, process="ehc-needs-assessment")
-            if case.events[0].on <= as_of
+            for case in iter_cases(store)
+            if case.process == "ehc-needs-assessment" and case.events[0].on <= as_of
         )
         rows = sen2_rows(cases, mediation=mediation, tribunal=tribunal)
         stream = sys.stdout if args.output is None else _open(args.output)

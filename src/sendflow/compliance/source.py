@@ -48,12 +48,24 @@ def iter_cases(
     """Every stored case (optionally of one process), by id, one at a time.
 
     Memory holds one case at a time (and the reader's batch of rows), whatever the number
-    of cases stored.
+    of cases stored. Cases of one process are loaded one by one (few, such as appeals);
+    all cases are streamed from the store's export.
     """
     del batch_size  # the export streams in batches of its own
+    if process is not None:
+        for summary in store.cases(process=process):
+            case = store.load(summary.case_id)
+            yield StoredCase(
+                case_id=summary.case_id,
+                process=summary.process,
+                process_version=summary.process_version,
+                state=summary.state,
+                version=summary.version,
+                related_case=case.related_case,
+                events=tuple(sorted(case.events, key=_on)),
+            )
+        return
     for data in store.export():
-        if process is not None and data["process"] != process:
-            continue
         yield _stored(data)
 
 
