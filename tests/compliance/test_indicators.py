@@ -48,6 +48,7 @@ def test_requests_count_each_start_event_in_the_period_by_month(figures):
         "2024-08": 2,
         "2024-12": 1,
     }
+    assert requests.previous_year == 2  # A11 (June 2023) and A6 (August 2023)
 
 
 def test_decisions_within_6_weeks_count_those_decided_in_the_period(figures):

@@ -55,6 +55,8 @@ class Requests:
 
     count: int
     by_month: dict[str, int]
+    previous_year: int
+    """Requests in the same days a year earlier, to show the change on the year before."""
 
 
 @attrs.frozen

@@ -31,6 +31,7 @@ from sendflow.compliance.periods import ReportPeriod
 from sendflow.compliance.source import StoredCase
 from sendflow.compliance.transfers import TransferPlan, TransferTally
 from sendflow.engine.results import Evaluation, Status, TimeLimitResult
+from sendflow.time.periods import add_months
 
 __all__ = ["ASSESSMENT", "LEFT_OUT_ROUTES", "Tally", "duty_holder", "month_key"]
 
@@ -137,6 +138,8 @@ class Tally:
             "other": Rate(),
         }
         self.requests = 0
+        self.year_before = ReportPeriod(add_months(period.first, -12), add_months(period.last, -12))
+        self.requests_year_before = 0
         self.plans = 0
         self.plans_left_out = 0
         self.days_to_issue: Counter[int] = Counter()
@@ -195,6 +198,8 @@ class Tally:
             self.requests += 1
             self.months[month_key(requested_on)].requests += 1
             self._note("requests_received", case_id, requested_on, case.events[0].name)
+        if requested_on in self.year_before:
+            self.requests_year_before += 1
         if not evaluation.final:
             self._open(case_id, (self.as_of - requested_on).days)
         issued_on = _latest_on(case, "final_plan_issued")
@@ -269,7 +274,9 @@ class Tally:
         rate = self.rates.get
         figures = Figures(
             requests_received=Requests(
-                self.requests, {key: month.requests for key, month in self.months.items()}
+                self.requests,
+                {key: month.requests for key, month in self.months.items()},
+                self.requests_year_before,
             ),
             decisions_within_6_weeks=rate("decisions_within_6_weeks", Rate()),
             plans_issued=PlansIssued(self.plans, self.plans_left_out),

@@ -49,7 +49,11 @@ def render_html(
             "of new EHC plans issued within 20 weeks (excluding exceptions)",
             f"England {england.year}: {england.excluding_exceptions.percent:.1f}%",
         ),
-        card(number(figures.requests_received.count), "requests for an EHC needs assessment", ""),
+        card(
+            number(figures.requests_received.count),
+            "requests for an EHC needs assessment",
+            _change(figures.requests_received.count, figures.requests_received.previous_year),
+        ),
         card(
             _percent(figures.decisions_within_6_weeks),
             "of decisions whether to assess made within 6 weeks",
@@ -91,6 +95,15 @@ def render_html(
 
 def _period(report: Report) -> str:
     return f"{day_words(report.period.first)} to {day_words(report.period.last)}"
+
+
+def _change(now: int, before: int) -> str:
+    """The change on the year before, in words."""
+    if not before:
+        return "none in the year before"
+    change = 100 * (now - before) / before
+    direction = "up" if change >= 0 else "down"
+    return f"{direction} {abs(change):.0f}% on the year before ({number(before)})"
 
 
 def _percent(rate: Rate) -> str:

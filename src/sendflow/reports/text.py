@@ -40,7 +40,8 @@ def render_markdown(report: Report, *, national: NationalFigures) -> str:
         "",
         "| figure | value | England |",
         "|---|---|---|",
-        f"| Requests for an EHC needs assessment | {number(f.requests_received.count)} | |",
+        f"| Requests for an EHC needs assessment | {number(f.requests_received.count)} "
+        f"({number(f.requests_received.previous_year)} the year before) | |",
         f"| Decisions whether to assess within 6 weeks | {rate_words(f.decisions_within_6_weeks)} "
         f"| {100 * national.share('decided_within_6_weeks'):.1f}% (2024) |",
         f"| New plans within 20 weeks, excluding exceptions "
