@@ -11,6 +11,7 @@ import base64
 import contextlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -76,8 +77,11 @@ class Browser:
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable", session=True)
 
-    def _message(self) -> dict[str, Any]:
+    def _message(self, timeout: float = 60) -> dict[str, Any]:
         while b"\0" not in self.buffer:
+            ready, _, _ = select.select([self.reader], [], [], timeout)
+            if not ready:
+                raise TimeoutError(f"Chromium sent nothing for {timeout} seconds")
             chunk = os.read(self.reader.fileno(), 1 << 16)
             if not chunk:
                 raise RuntimeError("Chromium closed the pipe")
