@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,7 @@ def test_the_report_draws_every_chart_without_errors_or_network(report_page, tmp
     browser = Browser(CHROMIUM)
     try:
         browser.open(report_page.as_uri())
-        charts = __import__("json").loads(browser.evaluate(CHARTS))
+        charts = json.loads(browser.evaluate(CHARTS))
         folder = Path(os.environ.get("SENDFLOW_SCREENSHOTS", tmp_path))
         folder.mkdir(parents=True, exist_ok=True)
         browser.screenshot(folder / "report.png")
@@ -60,3 +61,26 @@ def test_the_report_draws_every_chart_without_errors_or_network(report_page, tmp
     assert errors == []
     assert requests == [report_page.as_uri()]
     assert (folder / "report.png").stat().st_size > 10_000
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_the_browser_check_sees_errors_requests_and_empty_charts(tmp_path):
+    """A page that logs an error, fetches an image and draws an empty chart is caught."""
+    assert CHROMIUM is not None
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<html><body><svg class='chart' aria-label='empty'></svg>"
+        "<img src='http://127.0.0.1:9/x.png'><script>console.error('broken')</script>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    browser = Browser(CHROMIUM)
+    try:
+        browser.open(page.as_uri())
+        charts = json.loads(browser.evaluate(CHARTS))
+        errors, requests = browser.errors(), browser.requests()
+    finally:
+        browser.close()
+    assert charts == [{"label": "empty", "marks": 0}]
+    assert any("broken" in error for error in errors)
+    assert "http://127.0.0.1:9/x.png" in requests
