@@ -49,7 +49,15 @@ def test_a_case_started_by_became_responsible_counts_as_a_request(tmp_path, cloc
             {"event": "final_plan_issued", "on": "2024-07-22"},  # 140 days on
         )
     )
-    case = StoredCase("M1", process.id, process.version, "", len(events), None, events)
+    case = StoredCase(
+        case_id="M1",
+        process=process.id,
+        process_version=process.version,
+        state="",
+        version=len(events),
+        related_case=None,
+        events=events,
+    )
     figures = measure(
         [case], process=lambda _: process, period=calendar_year(2024), as_of=date(2024, 12, 31)
     ).indicators

@@ -24,7 +24,13 @@ def caseloads(draw: st.DrawFn) -> list[StoredCase]:
         events = draw(histories(PROCESS, max_events=14, start_on=STARTS))
         cases.append(
             StoredCase(
-                f"C{number}", PROCESS.id, PROCESS.version, "", len(events), None, tuple(events)
+                case_id=f"C{number}",
+                process=PROCESS.id,
+                process_version=PROCESS.version,
+                state="",
+                version=len(events),
+                related_case=None,
+                events=tuple(events),
             )
         )
     return cases
