@@ -56,13 +56,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "advice, exceptions, plans, annual reviews, phase transfers, appeals, orders and "
             "personal budgets, and the 2014-2018 transfer programme if the dates reach it. "
             "Rates follow England's published figures; --performance 1.2 makes the council "
-            "20%% more often on time. The same --seed gives the same cases."
+            "20% more often on time. The same --seed gives the same cases."
         ),
     )
     sim.add_argument("--cases", type=int, required=True, metavar="N", help="requests to simulate")
-    sim.add_argument("--from", dest="first", type=legal_day, required=True, metavar="DATE")
-    sim.add_argument("--to", dest="last", type=legal_day, required=True, metavar="DATE")
-    sim.add_argument("--seed", type=int, default=1, metavar="S")
+    sim.add_argument(
+        "--from",
+        dest="first",
+        type=legal_day,
+        required=True,
+        metavar="DATE",
+        help="the first day of the simulation",
+    )
+    sim.add_argument(
+        "--to",
+        dest="last",
+        type=legal_day,
+        required=True,
+        metavar="DATE",
+        help="the last day: no event comes after it",
+    )
+    sim.add_argument("--seed", type=int, default=1, metavar="S", help="the seed (default 1)")
     sim.add_argument(
         "--performance",
         type=float,
