@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 
 from sendflow.cli import (
     audit_commands,
+    caseload_commands,
     check_command,
     definition_commands,
     localoffer_commands,
     process_commands,
     replay_command,
+    report_commands,
     store_commands,
 )
 from sendflow.errors import SendflowError
@@ -32,6 +34,8 @@ COMMANDS: tuple[Registrar, ...] = (
     store_commands.register,
     audit_commands.register,
     replay_command.register,
+    report_commands.register,
+    caseload_commands.register,
     localoffer_commands.register,
     definition_commands.register,  # last: it adds --process-dir to every command
 )

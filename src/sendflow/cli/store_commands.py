@@ -128,13 +128,16 @@ def run_import(args: argparse.Namespace) -> int:
 class Progress:
     """A one-line progress bar on a terminal; silent when the stream is not one."""
 
-    def __init__(self, total: int, stream: IO[str], *, width: int = 30) -> None:
+    def __init__(
+        self, total: int, stream: IO[str], *, width: int = 30, label: str = "importing"
+    ) -> None:
         self.total = max(total, 1)
         self.done = 0
         self.stream = stream
         self.width = width
         self.shown = -1
         self.active = stream.isatty()
+        self.label = label
 
     def advance(self, amount: int) -> None:
         """Count ``amount`` more units done, redrawing when the bar moves."""
@@ -146,7 +149,7 @@ class Progress:
             self.shown = percent
             filled = self.width * percent // 100
             bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\rimporting [{bar}] {percent:3d}%")
+            self.stream.write(f"\r{self.label} [{bar}] {percent:3d}%")
             self.stream.flush()
 
     def close(self) -> None:

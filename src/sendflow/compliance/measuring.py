@@ -1,0 +1,124 @@
+"""Measuring a caseload: which assessments DfE leaves out, then every case tallied once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from datetime import date
+
+import attrs
+
+from sendflow.compliance.figures import Report
+from sendflow.compliance.indicators import Tally, Trace
+from sendflow.compliance.periods import ReportPeriod
+from sendflow.compliance.source import StoredCase, iter_cases
+from sendflow.compliance.transfers import TransferPlan
+from sendflow.definitions.model import Process
+from sendflow.engine.replay import evaluate
+from sendflow.store import Store
+
+__all__ = [
+    "MEDIATION",
+    "TRIBUNAL",
+    "appeal_stages",
+    "measure",
+    "measure_store",
+    "went_to_mediation_or_tribunal",
+]
+
+MEDIATION = frozenset({"mediation_held", "mediation_agreement_reached"})
+"""Events that show an appeal reached mediation."""
+TRIBUNAL = frozenset({"appeal_registered"})
+"""Events that show an appeal was registered with the tribunal."""
+
+
+def appeal_stages(
+    appeals: Iterable[StoredCase], *, as_of: date
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The assessment case ids whose appeal reached mediation, and the tribunal, by ``as_of``.
+
+    An appeal names its assessment as its related case; cases of other processes are
+    ignored.
+    """
+    mediation: set[str] = set()
+    tribunal: set[str] = set()
+    for case in appeals:
+        if case.process != "appeal" or case.related_case is None:
+            continue
+        names = {e.name for e in case.events if e.on <= as_of}
+        if names & MEDIATION:
+            mediation.add(case.related_case)
+        if names & TRIBUNAL:
+            tribunal.add(case.related_case)
+    return frozenset(mediation), frozenset(tribunal)
+
+
+def went_to_mediation_or_tribunal(appeals: Iterable[StoredCase], *, as_of: date) -> frozenset[str]:
+    """The assessment case ids named by an appeal that reached mediation or the tribunal.
+
+    An appeal counts when, by ``as_of``, mediation took place (or an agreement was reached
+    at mediation) or the appeal was registered.
+    """
+    mediation, tribunal = appeal_stages(appeals, as_of=as_of)
+    return mediation | tribunal
+
+
+def measure(
+    cases: Iterable[StoredCase],
+    *,
+    process: Callable[[str], Process],
+    period: ReportPeriod,
+    as_of: date,
+    left_out: Collection[str] = frozenset(),
+    plan: TransferPlan | None = None,
+    trace: Trace | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Every indicator over ``cases``, each evaluated as of ``as_of``.
+
+    Args:
+        cases: The cases, streamed; those begun after ``as_of`` are skipped, and events
+            after it are left out.
+        process: Gives the process definition for a process id.
+        period: The reporting period.
+        as_of: The date the verdicts are for.
+        left_out: Assessments that went to mediation or tribunal (see
+            :func:`went_to_mediation_or_tribunal`).
+        plan: The council's transfer plan, if any.
+        trace: Called with each case behind each figure.
+        progress: Called with 1 after each case read.
+    """
+    tally = Tally(period, as_of, left_out=left_out, plan=plan, trace=trace)
+    for given in cases:
+        if progress is not None:
+            progress(1)
+        if not given.events or given.events[0].on > as_of:
+            continue
+        case = given
+        if given.events[-1].on > as_of:
+            case = attrs.evolve(given, events=tuple(e for e in given.events if e.on <= as_of))
+        evaluation = evaluate(process(case.process), case.events, as_of=as_of, case_id=case.case_id)
+        tally.add(case, evaluation)
+    return tally.report()
+
+
+def measure_store(
+    store: Store,
+    period: ReportPeriod,
+    *,
+    as_of: date,
+    plan: TransferPlan | None = None,
+    trace: Trace | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Every indicator over every case in ``store``: appeals read first, then every case."""
+    left_out = went_to_mediation_or_tribunal(iter_cases(store, process="appeal"), as_of=as_of)
+    return measure(
+        iter_cases(store),
+        process=store.process,
+        period=period,
+        as_of=as_of,
+        left_out=left_out,
+        plan=plan,
+        trace=trace,
+        progress=progress,
+    )
