@@ -10,9 +10,8 @@ import argparse
 import json
 from typing import Any
 
-from sendflow.cli.database import add_db, database_url
+from sendflow.cli.database import add_db, open_store
 from sendflow.cli.output import emit, table
-from sendflow.store import Store
 from sendflow.store.records import StoredEvent
 
 __all__ = ["register"]
@@ -61,7 +60,7 @@ def _sequence(text: str) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print the case's audit trail."""
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         trail = store.history(args.case_id)
     rows = [_row(stored) for stored in trail]
     if args.format == "json":
@@ -98,7 +97,7 @@ def _retracted(retraction: dict[str, Any]) -> str:
 
 def run_retract(args: argparse.Namespace) -> int:
     """Retract one event and say where the case now stands."""
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         version = store.retract(
             args.case_id,
             args.sequence,

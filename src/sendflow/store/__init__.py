@@ -3,7 +3,13 @@
 This package is the only part of sendflow that imports SQLAlchemy.
 """
 
-from sendflow.store.errors import CaseExistsError, CaseNotFoundError, ImportRejectedError
+from sendflow.store.errors import (
+    CaseExistsError,
+    CaseNotFoundError,
+    ImportRejectedError,
+    StoreBusyError,
+    StoreError,
+)
 from sendflow.store.importing import Sourced
 from sendflow.store.records import (
     BadCase,
@@ -27,5 +33,7 @@ __all__ = [
     "Retraction",
     "Sourced",
     "Store",
+    "StoreBusyError",
+    "StoreError",
     "StoredEvent",
 ]

@@ -33,7 +33,7 @@ from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, EventError, StaleCaseError
 from sendflow.store import claims as claiming
 from sendflow.store import importing, queries, reading, writing
-from sendflow.store.connect import WRITE, migrate, open_engine
+from sendflow.store.connect import BUSY_TIMEOUT_SECONDS, WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
 from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredEvent
 from sendflow.store.rows import case_values, event_values
@@ -69,11 +69,26 @@ class Store:
         url: A SQLAlchemy database URL: ``sqlite:///path.db`` or
             ``postgresql+psycopg://user@host/dbname``.
         processes: Process definitions that are not packaged, found by their id.
+        busy_timeout: Seconds a write waits for another writer's lock (SQLite's busy
+            timeout, PostgreSQL's ``lock_timeout``) before :class:`StoreBusyError`, with
+            nothing written.
+
+    Raises:
+        StoreError: ``url`` is not a database URL sendflow can use, names a folder that
+            does not exist or a file that is not a database, or its server cannot be
+            reached.
     """
 
-    def __init__(self, url: str = DEFAULT_URL, *, processes: Iterable[Process] = ()) -> None:
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        processes: Iterable[Process] = (),
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
         self.url = url
-        self._engine = open_engine(url)
+        self.busy_timeout = busy_timeout
+        self._engine = open_engine(url, busy_timeout=busy_timeout)
         self._writer = self._engine.execution_options(**WRITE)
         self._processes: dict[str, Process] = {p.id: p for p in processes}
         migrate(self._engine)
