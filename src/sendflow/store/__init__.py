@@ -17,6 +17,7 @@ from sendflow.store.records import (
     DueItem,
     ImportReport,
     Retraction,
+    StoredCase,
     StoredEvent,
 )
 from sendflow.store.store import DEFAULT_URL, Store
@@ -35,5 +36,6 @@ __all__ = [
     "Store",
     "StoreBusyError",
     "StoreError",
+    "StoredCase",
     "StoredEvent",
 ]

@@ -10,22 +10,23 @@ from sendflow.definitions.model import Process
 from sendflow.engine.results import Evaluation
 from sendflow.store.errors import CaseNotFoundError
 from sendflow.store.records import CaseSummary, Retraction, StoredEvent
-from sendflow.store.rows import event_from_row, limit_values, utc
+from sendflow.store.rows import LIMIT_COLUMNS, event_from_row, limit_rows, utc, values
 from sendflow.store.schema import cases, retractions, time_limits
 from sendflow.store.schema import events as event_log
 
 __all__ = ["head", "summary", "trail", "write_limits"]
 
 
-def head(conn: Connection, case_id: str) -> Row[Any, Any, Any]:
-    """The case's process, related case and version.
+def head(conn: Connection, case_id: str, *, lock: bool = False) -> Row[Any, Any, Any]:
+    """The case's process, related case and version; with ``lock``, its row locked.
 
     Raises:
         CaseNotFoundError: No such case.
     """
-    row = conn.execute(
-        select(cases.c.process, cases.c.related_case, cases.c.version).where(cases.c.id == case_id)
-    ).first()
+    query = select(cases.c.process, cases.c.related_case, cases.c.version).where(
+        cases.c.id == case_id
+    )
+    row = conn.execute(query.with_for_update() if lock else query).first()
     if row is None:
         raise CaseNotFoundError(case_id)
     return row
@@ -68,7 +69,7 @@ def write_limits(
 ) -> None:
     """Write the case's ``time_limits`` rows; with ``replace``, only those that changed."""
     if not replace:
-        rows = limit_values(case_id, process, evaluation)
+        rows = [values(LIMIT_COLUMNS, row) for row in limit_rows(case_id, process, evaluation)]
         if rows:
             conn.execute(insert(time_limits), rows)
         return
@@ -80,7 +81,7 @@ def write_limits(
         for r in old.values()
         if r["claimed_by"] is not None
     }
-    rows = limit_values(case_id, process, evaluation, held)
+    rows = [values(LIMIT_COLUMNS, row) for row in limit_rows(case_id, process, evaluation, held)]
     # An event changes few clocks: writing only those keeps the indexes (and the pages a
     # commit writes, and so the WAL checkpoints) small.
     changed = [r for r in rows if r["position"] in old and old[r["position"]] != r]

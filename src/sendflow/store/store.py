@@ -35,8 +35,8 @@ from sendflow.store import claims as claiming
 from sendflow.store import importing, queries, reading, writing
 from sendflow.store.connect import BUSY_TIMEOUT_SECONDS, WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
-from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredEvent
-from sendflow.store.rows import case_values, event_values
+from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredCase, StoredEvent
+from sendflow.store.rows import CASE_COLUMNS, EVENT_COLUMNS, case_row, event_row, values
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
@@ -138,19 +138,23 @@ class Store:
             try:
                 conn.execute(
                     insert(cases),
-                    case_values(
-                        case_id,
-                        definition,
-                        evaluation,
-                        history,
-                        related_case=related_case,
-                        version=len(history),
+                    values(
+                        CASE_COLUMNS,
+                        case_row(
+                            case_id,
+                            definition,
+                            evaluation,
+                            history,
+                            related_case=related_case,
+                            version=len(history),
+                        ),
                     ),
                 )
             except IntegrityError as exc:
                 raise CaseExistsError(case_id) from exc
             conn.execute(
-                insert(event_log), [event_values(case_id, i, e) for i, e in enumerate(history, 1)]
+                insert(event_log),
+                [values(EVENT_COLUMNS, event_row(case_id, i, e)) for i, e in enumerate(history, 1)],
             )
             queries.write_limits(conn, case_id, definition, evaluation)
         return len(history)
@@ -189,9 +193,7 @@ class Store:
 
         def change(trail: list[StoredEvent]) -> tuple[list[Event], Executable]:
             legal = [s.event for s in trail if s.retraction is None]
-            return [*legal, new], insert(event_log).values(
-                event_values(case_id, len(trail) + 1, new)
-            )
+            return [*legal, new], _appended(case_id, len(trail) + 1, new)
 
         then = None
         if apply_links:
@@ -213,7 +215,7 @@ class Store:
 
     def _append_linked(self, conn: Connection, case_id: str, item: LinkedEvent) -> None:
         """Append a linked event to ``case_id`` inside the caller's transaction."""
-        head = queries.head(conn, case_id)
+        head = queries.head(conn, case_id, lock=True)
         if head.process != item.process:
             raise CaseFileError(
                 f"{item.title}: it records {item.event.name} in a case of {item.process!r}, "
@@ -222,8 +224,9 @@ class Store:
         trail = queries.trail(conn, case_id)
         event = _stamped(item.event)
         legal = [*(s.event for s in trail if s.retraction is None), event]
-        statement = insert(event_log).values(event_values(case_id, len(trail) + 1, event))
-        if not writing.commit(conn, case_id, head, legal, statement, self.process(head.process)):
+        statement = _appended(case_id, len(trail) + 1, event)
+        written = writing.prepare(case_id, head, legal, statement, self.process(head.process))
+        if not writing.apply(conn, written):
             raise StaleCaseError(case_id, head.version, None)
 
     def retract(
@@ -330,13 +333,29 @@ class Store:
         with self._engine.begin() as conn:
             return reading.summaries(conn, process=process, state=state)
 
+    def iter_cases(
+        self, *, process: str | None = None, batch_size: int = reading.ITER_BATCH
+    ) -> Iterator[StoredCase]:
+        """Every stored case (optionally of one process) with its legal history, by id.
+
+        Streamed in batches of ``batch_size`` cases, each read in one short transaction:
+        memory stays flat however many cases the store holds. Each case's ``events`` are
+        ready for :func:`sendflow.evaluate` (retracted ones left out, in legal order)::
+
+            for case in store.iter_cases():
+                result = sendflow.evaluate(
+                    store.process(case.process), case.events, as_of=day, case_id=case.case_id
+                )
+        """
+        return reading.iter_cases(self._engine, process=process, batch_size=batch_size)
+
     def export(self) -> Iterator[dict[str, Any]]:
         """Every case in case-file form, by id; :meth:`import_cases` reads them back.
 
-        Retracted events are left out: the export is the legal history.
+        Retracted events are left out: the export is the legal history, in legal order.
         """
-        with self._engine.begin() as conn:
-            yield from reading.export(conn)
+        for case in self.iter_cases():
+            yield case.to_dict()
 
     # Time limits -------------------------------------------------------------------------
 
@@ -397,6 +416,10 @@ class Store:
             self._processes.setdefault(process.id, process)
             return process
         return self.process(process)
+
+
+def _appended(case_id: str, sequence: int, event: Event) -> Executable:
+    return insert(event_log).values(values(EVENT_COLUMNS, event_row(case_id, sequence, event)))
 
 
 def _stamped(event: Event) -> Event:
