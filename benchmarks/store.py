@@ -5,6 +5,11 @@ Usage::
     python benchmarks/store.py --db sqlite:////tmp/bench.db --cases 100000
     psql -h 127.0.0.1 -U postgres -c 'create database sendflow_bench'
     python benchmarks/store.py --db postgresql+psycopg://postgres@127.0.0.1:5432/sendflow_bench
+    python benchmarks/store.py --db sqlite:////tmp/bench.db --cases 100000 --writers 8
+
+With ``--writers N`` it also starts N writer processes recording events into the store
+at once (each into open cases of its own, picked at random) and reports each write's
+latency (p50, p99, max) and the throughput of all of them together.
 
 The database should be empty (a fresh file or database): the benchmark adds its cases.
 Histories of the packaged ``ehc-needs-assessment`` process are generated here: cases
@@ -15,6 +20,7 @@ so open time limits gather near today, as in a council's live caseload.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import time
@@ -120,6 +126,52 @@ def bench_record(store: Store, samples: int) -> tuple[float, float, float]:
     return p50 * 1000, p99 * 1000, statistics.mean(timings) * 1000
 
 
+def _writer(url: str, case_ids: list[str], days: list[date], seed: int) -> list[float]:
+    """Record one event in each case, in a random order; the latency of each write."""
+    rng = random.Random(seed)
+    order = list(range(len(case_ids)))
+    rng.shuffle(order)
+    timings = []
+    with Store(url) as store:
+        for i in order:
+            started = time.perf_counter()
+            store.record(
+                case_ids[i],
+                "exception_recorded",
+                on=days[i],
+                data={"reason": "exceptional-personal-circumstances"},
+            )
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def bench_writers(store: Store, writers: int, each: int) -> str:
+    """``writers`` processes recording ``each`` events at once; latencies and throughput."""
+    open_cases = [c for c in store.cases() if not c.final]
+    random.Random(11).shuffle(open_cases)
+    shares = [open_cases[w * each : (w + 1) * each] for w in range(writers)]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(writers) as pool:
+        pool.apply(time.sleep, (0,))  # the workers have started and imported sendflow
+        started = time.perf_counter()
+        results = pool.starmap(
+            _writer,
+            [
+                (store.url, [c.case_id for c in share], [c.last_event_on for c in share], w)
+                for w, share in enumerate(shares)
+            ],
+        )
+        took = time.perf_counter() - started
+    timings = sorted(t for result in results for t in result)
+    p50 = statistics.median(timings) * 1000
+    p99 = timings[int(len(timings) * 0.99) - 1] * 1000
+    return (
+        f"{writers} writer processes, {len(timings):,} writes in {took:.1f} s = "
+        f"{len(timings) / took:,.0f} writes/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+        f"max {timings[-1] * 1000:.0f} ms"
+    )
+
+
 def bench_window(store: Store, runs: int) -> tuple[float, float, int, int]:
     """Median milliseconds of the 7-day window query, with and without overdue rows."""
     engine = store._engine
@@ -175,21 +227,31 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000, help="cases to import")
     parser.add_argument("--limit-rows", type=int, default=1_000_000, help="time-limit rows")
     parser.add_argument("--samples", type=int, default=2000, help="events to record")
+    parser.add_argument("--writers", type=int, default=0, help="writer processes at once")
+    parser.add_argument("--writes", type=int, default=250, help="events each writer records")
+    parser.add_argument(
+        "--only-writes", action="store_true", help="the store holds its cases already"
+    )
     args = parser.parse_args()
 
     store = Store(args.db)
     print(f"database: {store._engine.url.render_as_string(hide_password=True)}")
-    cases, events, took = bench_import(store, args.cases)
-    print(
-        f"import: {cases:,} cases, {events:,} events in {took:.1f} s = "
-        f"{events / took:,.0f} events/s ({cases / took:,.0f} cases/s)"
-    )
+    if not args.only_writes:
+        cases, events, took = bench_import(store, args.cases)
+        print(
+            f"import: {cases:,} cases, {events:,} events in {took:.1f} s = "
+            f"{events / took:,.0f} events/s ({cases / took:,.0f} cases/s)"
+        )
 
     p50, p99, mean = bench_record(store, args.samples)
     print(
-        f"record one event ({args.cases:,} cases stored): p50 {p50:.2f} ms, "
+        f"record one event ({len(store.cases()):,} cases stored): p50 {p50:.2f} ms, "
         f"p99 {p99:.2f} ms, mean {mean:.2f} ms"
     )
+    if args.writers:
+        print(bench_writers(store, args.writers, args.writes))
+    if args.only_writes:
+        return
 
     total = count_limits(store)
     first = args.cases

@@ -17,16 +17,43 @@ from sendflow.store.schema import events as event_log
 __all__ = ["head", "summary", "trail", "write_limits"]
 
 
+# Built once: recording an event runs these every time, and building a statement costs
+# more than SQLite takes to run it.
+_HEAD = select(cases.c.process, cases.c.related_case, cases.c.version).where(
+    cases.c.id == bindparam("case_id")
+)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_TRAIL = (
+    select(event_log, retractions.c.retracted_by, retractions.c.reason, retractions.c.retracted_at)
+    .outerjoin(
+        retractions,
+        and_(
+            retractions.c.case_id == event_log.c.case_id,
+            retractions.c.sequence == event_log.c.sequence,
+        ),
+    )
+    .where(event_log.c.case_id == bindparam("case_id"))
+    .order_by(event_log.c.sequence)
+)
+_LIMITS = select(time_limits).where(time_limits.c.case_id == bindparam("case_id")).with_for_update()
+_LIMIT_UPDATE = update(time_limits).where(
+    time_limits.c.case_id == bindparam("at_case"),
+    time_limits.c.position == bindparam("at_position"),
+)
+_LIMIT_DELETE = delete(time_limits).where(
+    time_limits.c.case_id == bindparam("case_id"),
+    time_limits.c.position.in_(bindparam("positions", expanding=True)),
+)
+_LIMIT_INSERT = insert(time_limits)
+
+
 def head(conn: Connection, case_id: str, *, lock: bool = False) -> Row[Any, Any, Any]:
     """The case's process, related case and version; with ``lock``, its row locked.
 
     Raises:
         CaseNotFoundError: No such case.
     """
-    query = select(cases.c.process, cases.c.related_case, cases.c.version).where(
-        cases.c.id == case_id
-    )
-    row = conn.execute(query.with_for_update() if lock else query).first()
+    row = conn.execute(_HEAD_LOCKED if lock else _HEAD, {"case_id": case_id}).first()
     if row is None:
         raise CaseNotFoundError(case_id)
     return row
@@ -34,22 +61,8 @@ def head(conn: Connection, case_id: str, *, lock: bool = False) -> Row[Any, Any,
 
 def trail(conn: Connection, case_id: str) -> list[StoredEvent]:
     """Every event of the case in the order recorded, each with its retraction if any."""
-    query = (
-        select(
-            event_log, retractions.c.retracted_by, retractions.c.reason, retractions.c.retracted_at
-        )
-        .outerjoin(
-            retractions,
-            and_(
-                retractions.c.case_id == event_log.c.case_id,
-                retractions.c.sequence == event_log.c.sequence,
-            ),
-        )
-        .where(event_log.c.case_id == case_id)
-        .order_by(event_log.c.sequence)
-    )
     trail = []
-    for row in conn.execute(query):
+    for row in conn.execute(_TRAIL, {"case_id": case_id}):
         retraction = None
         if row.retracted_by is not None:
             at = utc(row.retracted_at)
@@ -71,11 +84,10 @@ def write_limits(
     if not replace:
         rows = [values(LIMIT_COLUMNS, row) for row in limit_rows(case_id, process, evaluation)]
         if rows:
-            conn.execute(insert(time_limits), rows)
+            conn.execute(_LIMIT_INSERT, rows)
         return
     # Locking the rows waits for a worker that is claiming them, so its claim is seen.
-    query = select(time_limits).where(time_limits.c.case_id == case_id).with_for_update()
-    old = {row.position: dict(row._mapping) for row in conn.execute(query)}
+    old = {row.position: dict(row._mapping) for row in conn.execute(_LIMITS, {"case_id": case_id})}
     held = {
         (r["rule"], r["key"], r["started_on"], r["due_on"]): (r["claimed_by"], r["claimed_at"])
         for r in old.values()
@@ -88,21 +100,11 @@ def write_limits(
     added = [r for r in rows if r["position"] not in old]
     gone = old.keys() - {r["position"] for r in rows}
     if gone:
-        conn.execute(
-            delete(time_limits).where(
-                time_limits.c.case_id == case_id, time_limits.c.position.in_(gone)
-            )
-        )
+        conn.execute(_LIMIT_DELETE, {"case_id": case_id, "positions": sorted(gone)})
     if changed:
-        conn.execute(
-            update(time_limits).where(
-                time_limits.c.case_id == bindparam("at_case"),
-                time_limits.c.position == bindparam("at_position"),
-            ),
-            [_update_values(r) for r in changed],
-        )
+        conn.execute(_LIMIT_UPDATE, [_update_values(r) for r in changed])
     if added:
-        conn.execute(insert(time_limits), added)
+        conn.execute(_LIMIT_INSERT, added)
 
 
 def _update_values(row: dict[str, Any]) -> dict[str, Any]:

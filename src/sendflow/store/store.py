@@ -17,7 +17,6 @@ from typing import Any
 import attrs
 from sqlalchemy import (
     Connection,
-    Executable,
     Row,
     insert,
 )
@@ -191,7 +190,7 @@ class Store:
         """
         new = _stamped(Event(event, on, data=dict(data or {}), actor=actor))
 
-        def change(trail: list[StoredEvent]) -> tuple[list[Event], Executable]:
+        def change(trail: list[StoredEvent]) -> tuple[list[Event], writing.Added]:
             legal = [s.event for s in trail if s.retraction is None]
             return [*legal, new], _appended(case_id, len(trail) + 1, new)
 
@@ -249,7 +248,7 @@ class Store:
             StaleCaseError: The case is no longer at ``expected_version``.
         """
 
-        def change(trail: list[StoredEvent]) -> tuple[list[Event], Executable]:
+        def change(trail: list[StoredEvent]) -> tuple[list[Event], writing.Added]:
             target = next((s for s in trail if s.sequence == sequence), None)
             if target is None or target.retraction is not None:
                 state = "was already retracted" if target else "does not exist"
@@ -271,7 +270,7 @@ class Store:
                 "reason": reason,
                 "retracted_at": datetime.now(UTC),
             }
-            return legal, insert(retractions).values(row)
+            return legal, (retractions, row)
 
         return writing.write(
             self._writer,
@@ -418,8 +417,8 @@ class Store:
         return self.process(process)
 
 
-def _appended(case_id: str, sequence: int, event: Event) -> Executable:
-    return insert(event_log).values(values(EVENT_COLUMNS, event_row(case_id, sequence, event)))
+def _appended(case_id: str, sequence: int, event: Event) -> writing.Added:
+    return event_log, values(EVENT_COLUMNS, event_row(case_id, sequence, event))
 
 
 def _stamped(event: Event) -> Event:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Engine, Executable, Row, select, update
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, insert, select, update
 
 from sendflow.definitions.model import Process
 from sendflow.engine.events import Event
@@ -32,9 +32,17 @@ from sendflow.store.records import StoredEvent
 from sendflow.store.rows import CASE_COLUMNS, case_row
 from sendflow.store.schema import cases
 
-__all__ = ["Change", "Then", "Written", "apply", "prepare", "write"]
+__all__ = ["Added", "Change", "Then", "Written", "apply", "prepare", "write"]
 
-Change = Callable[[list[StoredEvent]], tuple[list[Event], Executable]]
+# Built once: building a statement costs more than SQLite takes to run it.
+_UPDATE_CASE = update(cases).where(
+    cases.c.id == bindparam("at_id"), cases.c.version == bindparam("at_version")
+)
+_INSERTS: dict[str, Any] = {}
+
+Added = tuple[Table, dict[str, Any]]
+"""The row a write adds: an event, or a retraction."""
+Change = Callable[[list[StoredEvent]], tuple[list[Event], Added]]
 """What a write does: from the audit trail, the new legal history and the row to add."""
 Then = Callable[[Connection, "Row[Any, Any, Any]", list[Event]], None]
 """What else a write does in the same transaction, once the case itself is written."""
@@ -47,7 +55,7 @@ class Written:
     case_id: str
     head: Row[Any, Any, Any]
     legal: list[Event]
-    statement: Executable
+    added: Added
     definition: Process
     evaluation: Evaluation
 
@@ -56,7 +64,7 @@ def prepare(
     case_id: str,
     head: Row[Any, Any, Any],
     legal: list[Event],
-    statement: Executable,
+    added: Added,
     definition: Process,
     *,
     rejected: str = "",
@@ -72,7 +80,7 @@ def prepare(
         if not rejected:
             raise
         raise EventError(f"{rejected}: {exc} Nothing was written.", case_id=case_id) from exc
-    return Written(case_id, head, legal, statement, definition, evaluation)
+    return Written(case_id, head, legal, added, definition, evaluation)
 
 
 def apply(conn: Connection, written: Written) -> bool:
@@ -87,14 +95,15 @@ def apply(conn: Connection, written: Written) -> bool:
         version=head.version + 1,
     )
     values = dict(zip(CASE_COLUMNS[1:], row[1:], strict=True))
-    done = conn.execute(
-        update(cases)
-        .where(cases.c.id == written.case_id, cases.c.version == head.version)
-        .values(values)
-    )
-    if done.rowcount != 1:
+    values["at_id"] = written.case_id
+    values["at_version"] = head.version
+    if conn.execute(_UPDATE_CASE, values).rowcount != 1:
         return False
-    conn.execute(written.statement)
+    table, added = written.added
+    statement = _INSERTS.get(table.name)
+    if statement is None:
+        statement = _INSERTS[table.name] = insert(table)
+    conn.execute(statement, added)
     queries.write_limits(
         conn, written.case_id, written.definition, written.evaluation, replace=True
     )
@@ -122,9 +131,9 @@ def write(
         head = queries.head(conn, case_id, lock=lock)
         if expected is not None and head.version != expected:
             raise StaleCaseError(case_id, expected, head.version)
-        legal, statement = change(queries.trail(conn, case_id))
+        legal, added = change(queries.trail(conn, case_id))
         definition = resolve(head.process)
-        return prepare(case_id, head, legal, statement, definition, rejected=rejected)
+        return prepare(case_id, head, legal, added, definition, rejected=rejected)
 
     with reader.begin() as conn:
         written = replayed(conn)
