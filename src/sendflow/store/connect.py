@@ -14,6 +14,9 @@ a URL, file or server the store cannot use raises :class:`StoreError` (see
 
 from __future__ import annotations
 
+import random
+import sqlite3
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,7 +69,7 @@ def open_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engi
         engine = _create(parsed, connect_args={"timeout": busy_timeout})
         in_memory = parsed.database in (None, "", ":memory:")
         event.listen(engine, "connect", _sqlite_connect(in_memory=in_memory, busy=busy_timeout))
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin(where(parsed), busy_timeout))
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -185,9 +188,47 @@ def _sqlite_connect(*, in_memory: bool, busy: float) -> Any:
     return connect
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    writing = connection.get_execution_options().get("sendflow_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+def _sqlite_begin(where: str, busy: float) -> Any:
+    """The ``begin`` hook: ``BEGIN`` to read, ``BEGIN IMMEDIATE`` (the write lock) to write.
+
+    SQLite's own busy handler waits longer and longer between tries (up to 100 ms), so
+    under several writers one of them can lose the lock again and again for seconds.
+    The write lock is therefore asked for here, every 0.2 to 2 ms at random, until the
+    busy timeout: whoever asks first after the lock is released gets it, and the writers
+    all stand the same chance each time.
+    """
+    full = f"PRAGMA busy_timeout={round(busy * 1000)}"
+
+    def begin(connection: Connection) -> None:
+        if not connection.get_execution_options().get("sendflow_write", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            _take_write_lock(driver, where, busy)
+        finally:
+            driver.execute(full)
+
+    return begin
+
+
+def _take_write_lock(driver: Any, where: str, busy: float) -> None:
+    deadline = None
+    while True:
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _SQLITE_BUSY:
+                raise
+        now = time.monotonic()
+        if deadline is None:
+            deadline = now + busy
+        if now >= deadline:
+            raise StoreBusyError(where, busy)
+        time.sleep(min(deadline - now, random.uniform(0.0002, 0.002)))  # noqa: S311
 
 
 def _migrations_folder() -> Path:
