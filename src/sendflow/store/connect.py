@@ -47,6 +47,7 @@ _SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _SQLITE_CANTOPEN = 14
 _SQLITE_NOTADB = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _PG_LOCK_NOT_AVAILABLE = "55P03"
+_CACHE_KIB = 65_536
 
 
 def open_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
@@ -182,6 +183,10 @@ def _sqlite_connect(*, in_memory: bool, busy: float) -> Any:
             # the last commits, and never leaves a case half-written.
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={round(busy * 1000)}")
+        # 64 MiB of page cache (the default is 2 MiB): the time-limit indexes of a large
+        # store are written in due-date order, and a bigger cache keeps an import's
+        # inserts from reading the same pages again and again.
+        cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
