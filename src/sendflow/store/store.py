@@ -209,7 +209,7 @@ class Store:
                     self._append_linked(conn, head.related_case, item)
 
         return writing.write(
-            self._writer, self._engine, case_id, expected_version, change, self.process, then=then
+            self._engine, case_id, expected_version, change, self.process, then=then
         )
 
     def _append_linked(self, conn: Connection, case_id: str, item: LinkedEvent) -> None:
@@ -273,7 +273,6 @@ class Store:
             return legal, (retractions, row)
 
         return writing.write(
-            self._writer,
             self._engine,
             case_id,
             expected_version,

@@ -28,6 +28,7 @@ from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import EventError, SendflowError, StaleCaseError
 from sendflow.store import queries
+from sendflow.store.connect import WRITE
 from sendflow.store.records import StoredEvent
 from sendflow.store.rows import CASE_COLUMNS, case_row
 from sendflow.store.schema import cases
@@ -111,7 +112,6 @@ def apply(conn: Connection, written: Written) -> bool:
 
 
 def write(
-    writer: Engine,
     reader: Engine,
     case_id: str,
     expected: int | None,
@@ -135,22 +135,25 @@ def write(
         definition = resolve(head.process)
         return prepare(case_id, head, legal, added, definition, rejected=rejected)
 
-    with reader.begin() as conn:
-        written = replayed(conn)
-    with writer.begin() as conn:
-        if apply(conn, written):
+    # One connection for both transactions: one check-out from the pool, not two.
+    with reader.connect() as conn:
+        with conn.begin():
+            written = replayed(conn)
+        conn.execution_options(**WRITE)
+        with conn.begin():
+            if apply(conn, written):
+                if then is not None:
+                    then(conn, written.head, written.legal)
+                return int(written.head.version) + 1
+        if expected is not None:
+            with conn.begin():
+                now = conn.execute(select(cases.c.version).where(cases.c.id == case_id)).scalar()
+            raise StaleCaseError(case_id, expected, now)
+        # Another writer got in between: read and replay again under the write lock.
+        with conn.begin():
+            written = replayed(conn, lock=True)
+            if not apply(conn, written):  # pragma: no cover - the case row is locked
+                raise StaleCaseError(case_id, written.head.version, None)
             if then is not None:
                 then(conn, written.head, written.legal)
             return int(written.head.version) + 1
-    if expected is not None:
-        with reader.connect() as conn:
-            now = conn.execute(select(cases.c.version).where(cases.c.id == case_id)).scalar()
-        raise StaleCaseError(case_id, expected, now)
-    # Another writer got in between: read and replay again under the write lock.
-    with writer.begin() as conn:
-        written = replayed(conn, lock=True)
-        if not apply(conn, written):  # pragma: no cover - the case row is locked
-            raise StaleCaseError(case_id, written.head.version, None)
-        if then is not None:
-            then(conn, written.head, written.legal)
-        return int(written.head.version) + 1
