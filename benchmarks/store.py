@@ -5,11 +5,15 @@ Usage::
     python benchmarks/store.py --db sqlite:////tmp/bench.db --cases 100000
     psql -h 127.0.0.1 -U postgres -c 'create database sendflow_bench'
     python benchmarks/store.py --db postgresql+psycopg://postgres@127.0.0.1:5432/sendflow_bench
-    python benchmarks/store.py --db sqlite:////tmp/bench.db --cases 100000 --writers 8
+    python benchmarks/store.py --db sqlite:////tmp/bench.db --existing --writers 8 --replay
 
 With ``--writers N`` it also starts N writer processes recording events into the store
 at once (each into open cases of its own, picked at random) and reports each write's
-latency (p50, p99, max) and the throughput of all of them together.
+latency (p50, p99, max) and the throughput of all of them together. With ``--replay`` it
+reads every case back with ``Store.iter_cases``, alone and evaluating each. With
+``--existing`` the store holds its cases already: nothing is imported and the window
+query is not measured. Rates are given per second of wall clock and per second of the
+benchmark's own processor time (``CPU``), which a busy shared machine affects less.
 
 The database should be empty (a fresh file or database): the benchmark adds its cases.
 Histories of the packaged ``ehc-needs-assessment`` process are generated here: cases
@@ -30,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+import sendflow
 from sendflow.store import Store
 from sendflow.store.claims import window
 from sendflow.store.schema import time_limits
@@ -97,13 +102,36 @@ def generate(count: int, *, first: int = 0, seed: int = 2024) -> Iterator[dict[s
         yield history(rng, number)
 
 
-def bench_import(store: Store, count: int, first: int = 0) -> tuple[int, int, float]:
+def bench_import(store: Store, count: int, first: int = 0) -> tuple[int, int, float, float]:
     cases = list(generate(count, first=first))
     started = time.perf_counter()
+    cpu = time.process_time()
     report = store.import_cases(cases, skip_bad=True)
     took = time.perf_counter() - started
     assert not report.bad, report.bad[:3]
-    return report.cases, report.events, took
+    return report.cases, report.events, took, time.process_time() - cpu
+
+
+def bench_replay(store: Store) -> str:
+    """Every case read back with ``iter_cases``: alone, then evaluated as of one day."""
+    lines = []
+    for evaluating in (False, True):
+        started = time.perf_counter()
+        cpu = time.process_time()
+        events = 0
+        for case in store.iter_cases():
+            if evaluating:
+                sendflow.evaluate(
+                    store.process(case.process), case.events, as_of=TODAY, case_id=case.case_id
+                )
+            events += len(case.events)
+        took = time.perf_counter() - started
+        spent = time.process_time() - cpu
+        lines.append(
+            f"{'read and evaluate' if evaluating else 'read only'}: {events:,} events in "
+            f"{took:.1f} s = {events / took:,.0f} events/s ({events / spent:,.0f} per CPU s)"
+        )
+    return "\n".join(lines)
 
 
 def bench_record(store: Store, samples: int) -> tuple[float, float, float]:
@@ -229,18 +257,17 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2000, help="events to record")
     parser.add_argument("--writers", type=int, default=0, help="writer processes at once")
     parser.add_argument("--writes", type=int, default=250, help="events each writer records")
-    parser.add_argument(
-        "--only-writes", action="store_true", help="the store holds its cases already"
-    )
+    parser.add_argument("--existing", action="store_true", help="the store holds its cases already")
+    parser.add_argument("--replay", action="store_true", help="read every case back")
     args = parser.parse_args()
 
     store = Store(args.db)
     print(f"database: {store._engine.url.render_as_string(hide_password=True)}")
-    if not args.only_writes:
-        cases, events, took = bench_import(store, args.cases)
+    if not args.existing:
+        cases, events, took, cpu = bench_import(store, args.cases)
         print(
             f"import: {cases:,} cases, {events:,} events in {took:.1f} s = "
-            f"{events / took:,.0f} events/s ({cases / took:,.0f} cases/s)"
+            f"{events / took:,.0f} events/s ({events / cpu:,.0f} per CPU s)"
         )
 
     p50, p99, mean = bench_record(store, args.samples)
@@ -250,7 +277,9 @@ def main() -> None:
     )
     if args.writers:
         print(bench_writers(store, args.writers, args.writes))
-    if args.only_writes:
+    if args.replay:
+        print(bench_replay(store))
+    if args.existing:
         return
 
     total = count_limits(store)
