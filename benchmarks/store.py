@@ -5,6 +5,15 @@ Usage::
     python benchmarks/store.py --db sqlite:////tmp/bench.db --cases 100000
     psql -h 127.0.0.1 -U postgres -c 'create database sendflow_bench'
     python benchmarks/store.py --db postgresql+psycopg://postgres@127.0.0.1:5432/sendflow_bench
+    python benchmarks/store.py --db sqlite:////tmp/bench.db --existing --writers 8 --replay
+
+With ``--writers N`` it also starts N writer processes recording events into the store
+at once (each into open cases of its own, picked at random) and reports each write's
+latency (p50, p99, max) and the throughput of all of them together. With ``--replay`` it
+reads every case back with ``Store.iter_cases``, alone and evaluating each. With
+``--existing`` the store holds its cases already: nothing is imported and the window
+query is not measured. Rates are given per second of wall clock and per second of the
+benchmark's own processor time (``CPU``), which a busy shared machine affects less.
 
 The database should be empty (a fresh file or database): the benchmark adds its cases.
 Histories of the packaged ``ehc-needs-assessment`` process are generated here: cases
@@ -15,6 +24,7 @@ so open time limits gather near today, as in a council's live caseload.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import time
@@ -24,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+import sendflow
 from sendflow.store import Store
 from sendflow.store.claims import window
 from sendflow.store.schema import time_limits
@@ -91,13 +102,36 @@ def generate(count: int, *, first: int = 0, seed: int = 2024) -> Iterator[dict[s
         yield history(rng, number)
 
 
-def bench_import(store: Store, count: int, first: int = 0) -> tuple[int, int, float]:
+def bench_import(store: Store, count: int, first: int = 0) -> tuple[int, int, float, float]:
     cases = list(generate(count, first=first))
     started = time.perf_counter()
+    cpu = time.process_time()
     report = store.import_cases(cases, skip_bad=True)
     took = time.perf_counter() - started
     assert not report.bad, report.bad[:3]
-    return report.cases, report.events, took
+    return report.cases, report.events, took, time.process_time() - cpu
+
+
+def bench_replay(store: Store) -> str:
+    """Every case read back with ``iter_cases``: alone, then evaluated as of one day."""
+    lines = []
+    for evaluating in (False, True):
+        started = time.perf_counter()
+        cpu = time.process_time()
+        events = 0
+        for case in store.iter_cases():
+            if evaluating:
+                sendflow.evaluate(
+                    store.process(case.process), case.events, as_of=TODAY, case_id=case.case_id
+                )
+            events += len(case.events)
+        took = time.perf_counter() - started
+        spent = time.process_time() - cpu
+        lines.append(
+            f"{'read and evaluate' if evaluating else 'read only'}: {events:,} events in "
+            f"{took:.1f} s = {events / took:,.0f} events/s ({events / spent:,.0f} per CPU s)"
+        )
+    return "\n".join(lines)
 
 
 def bench_record(store: Store, samples: int) -> tuple[float, float, float]:
@@ -118,6 +152,52 @@ def bench_record(store: Store, samples: int) -> tuple[float, float, float]:
     p50 = statistics.median(timings)
     p99 = timings[int(len(timings) * 0.99) - 1]
     return p50 * 1000, p99 * 1000, statistics.mean(timings) * 1000
+
+
+def _writer(url: str, case_ids: list[str], days: list[date], seed: int) -> list[float]:
+    """Record one event in each case, in a random order; the latency of each write."""
+    rng = random.Random(seed)
+    order = list(range(len(case_ids)))
+    rng.shuffle(order)
+    timings = []
+    with Store(url) as store:
+        for i in order:
+            started = time.perf_counter()
+            store.record(
+                case_ids[i],
+                "exception_recorded",
+                on=days[i],
+                data={"reason": "exceptional-personal-circumstances"},
+            )
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def bench_writers(store: Store, writers: int, each: int) -> str:
+    """``writers`` processes recording ``each`` events at once; latencies and throughput."""
+    open_cases = [c for c in store.cases() if not c.final]
+    random.Random(11).shuffle(open_cases)
+    shares = [open_cases[w * each : (w + 1) * each] for w in range(writers)]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(writers) as pool:
+        pool.apply(time.sleep, (0,))  # the workers have started and imported sendflow
+        started = time.perf_counter()
+        results = pool.starmap(
+            _writer,
+            [
+                (store.url, [c.case_id for c in share], [c.last_event_on for c in share], w)
+                for w, share in enumerate(shares)
+            ],
+        )
+        took = time.perf_counter() - started
+    timings = sorted(t for result in results for t in result)
+    p50 = statistics.median(timings) * 1000
+    p99 = timings[int(len(timings) * 0.99) - 1] * 1000
+    return (
+        f"{writers} writer processes, {len(timings):,} writes in {took:.1f} s = "
+        f"{len(timings) / took:,.0f} writes/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+        f"max {timings[-1] * 1000:.0f} ms"
+    )
 
 
 def bench_window(store: Store, runs: int) -> tuple[float, float, int, int]:
@@ -175,21 +255,32 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000, help="cases to import")
     parser.add_argument("--limit-rows", type=int, default=1_000_000, help="time-limit rows")
     parser.add_argument("--samples", type=int, default=2000, help="events to record")
+    parser.add_argument("--writers", type=int, default=0, help="writer processes at once")
+    parser.add_argument("--writes", type=int, default=250, help="events each writer records")
+    parser.add_argument("--existing", action="store_true", help="the store holds its cases already")
+    parser.add_argument("--replay", action="store_true", help="read every case back")
     args = parser.parse_args()
 
     store = Store(args.db)
     print(f"database: {store._engine.url.render_as_string(hide_password=True)}")
-    cases, events, took = bench_import(store, args.cases)
-    print(
-        f"import: {cases:,} cases, {events:,} events in {took:.1f} s = "
-        f"{events / took:,.0f} events/s ({cases / took:,.0f} cases/s)"
-    )
+    if not args.existing:
+        cases, events, took, cpu = bench_import(store, args.cases)
+        print(
+            f"import: {cases:,} cases, {events:,} events in {took:.1f} s = "
+            f"{events / took:,.0f} events/s ({events / cpu:,.0f} per CPU s)"
+        )
 
     p50, p99, mean = bench_record(store, args.samples)
     print(
-        f"record one event ({args.cases:,} cases stored): p50 {p50:.2f} ms, "
+        f"record one event ({len(store.cases()):,} cases stored): p50 {p50:.2f} ms, "
         f"p99 {p99:.2f} ms, mean {mean:.2f} ms"
     )
+    if args.writers:
+        print(bench_writers(store, args.writers, args.writes))
+    if args.replay:
+        print(bench_replay(store))
+    if args.existing:
+        return
 
     total = count_limits(store)
     first = args.cases

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 import sendflow
-from sendflow.compliance import calendar_year, iter_cases, measure_store
+from sendflow.compliance import calendar_year, measure_store
 from sendflow.compliance.measuring import appeal_stages
 from sendflow.compliance.sen2 import COLUMNS, read_sen2, sen2_rows
 from tests.compliance.caseload import CASELOAD
@@ -18,8 +18,8 @@ END = date(2024, 12, 31)
 
 
 def _export(store: sendflow.Store) -> dict[str, dict[str, str]]:
-    mediation, tribunal = appeal_stages(iter_cases(store, process="appeal"), as_of=END)
-    rows = sen2_rows(iter_cases(store), mediation=mediation, tribunal=tribunal)
+    mediation, tribunal = appeal_stages(store.iter_cases(process="appeal"), as_of=END)
+    rows = sen2_rows(store.iter_cases(), mediation=mediation, tribunal=tribunal)
     return {row["case_id"]: row for row in rows}
 
 

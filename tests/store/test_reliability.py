@@ -52,6 +52,23 @@ def test_concurrent_writers_lose_nothing(store_url: str) -> None:
             assert len(advice) == WORKERS * PER_CASE
 
 
+def test_unpinned_writers_on_one_case_never_see_a_stale_case(store_url: str) -> None:
+    """Without expected_version, writers racing on one case all succeed: none is refused."""
+    with Store(store_url) as store:
+        open_assessing(store, "U1")
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(WORKERS) as pool:
+        done = pool.starmap(
+            workers.record_unpinned, [(store_url, w, "U1", PER_CASE * 2) for w in range(WORKERS)]
+        )
+    assert done == [PER_CASE * 2] * WORKERS
+    with Store(store_url) as store:
+        trail = store.history("U1")
+        assert len(trail) == 2 + WORKERS * PER_CASE * 2
+        assert len({s.event.data.get("party") for s in trail[2:]}) == WORKERS * PER_CASE * 2
+        assert store.version("U1") == len(trail)
+
+
 def test_killed_import_leaves_cases_whole_or_absent(store_url: str, tmp_path: Path) -> None:
     """An import killed with SIGKILL part-way leaves each case with all its rows or none."""
     ready = tmp_path / "ready"

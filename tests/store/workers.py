@@ -63,3 +63,18 @@ def slow_import(url: str, count: int, ready_file: str) -> None:
     with Store(url) as store:
         store.import_cases(cases(), skip_bad=True, batch_size=7)
     os._exit(0)
+
+
+def record_unpinned(url: str, worker: int, case_id: str, count: int) -> int:
+    """Record ``count`` advice requests without a pinned version; return how many went in."""
+    done = 0
+    with Store(url) as store:
+        for number in range(count):
+            store.record(
+                case_id,
+                "advice_requested",
+                on=date(2024, 2, 13),
+                data={"party": f"w{worker}-p{number}"},
+            )
+            done += 1
+    return done

@@ -10,7 +10,7 @@ import argparse
 import json
 from typing import Any
 
-from sendflow.cli.database import add_db, database_url
+from sendflow.cli.database import add_db, open_store
 from sendflow.cli.output import emit, table
 from sendflow.store.records import StoredEvent
 
@@ -60,9 +60,7 @@ def _sequence(text: str) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print the case's audit trail."""
-    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
-
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         trail = store.history(args.case_id)
     from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
 
@@ -89,9 +87,7 @@ def _retracted(retraction: dict[str, Any]) -> str:
 
 def run_retract(args: argparse.Namespace) -> int:
     """Retract one event and say where the case now stands."""
-    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
-
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         version = store.retract(
             args.case_id,
             args.sequence,

@@ -12,7 +12,7 @@ from typing import IO
 
 import attrs
 
-from sendflow.cli.database import database_url
+from sendflow.cli.database import database_url, open_store
 from sendflow.cli.output import emit, warn
 from sendflow.cli.report_running import report_period, write_report
 from sendflow.compliance import (
@@ -21,7 +21,6 @@ from sendflow.compliance import (
     StoredCase,
     TransferPlan,
     calendar_year,
-    iter_cases,
     measure_store,
 )
 from sendflow.compliance.measuring import appeal_stages
@@ -56,7 +55,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         prefix=args.prefix,
     )
     started = time.perf_counter()
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         report = simulate(store, council)
     seconds = time.perf_counter() - started
     emit(f"simulated {report.cases:,} case(s), {report.events:,} event(s) in {seconds:.1f} s")
@@ -134,7 +133,7 @@ def run_sen2_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise SendflowError(f"{args.path}: cannot read the extract: {exc.strerror}.") from exc
     sources = list(read_sen2(lines, where=str(args.path)))
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         report = store.import_cases(sources, skip_bad=args.skip_bad)
     for bad in report.bad:
         warn(f"sendflow sen2-import: skipped {bad}")
@@ -145,12 +144,12 @@ def run_sen2_import(args: argparse.Namespace) -> int:
 def run_sen2_export(args: argparse.Namespace) -> int:
     """Write the stored assessments as an SEN2-style extract, one row at a time."""
     written = 0
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         period, as_of, _ = report_period(args, store)
-        mediation, tribunal = appeal_stages(iter_cases(store, process="appeal"), as_of=as_of)
+        mediation, tribunal = appeal_stages(store.iter_cases(process="appeal"), as_of=as_of)
         cases = (
             _cut(case, as_of)
-            for case in iter_cases(store)
+            for case in store.iter_cases()
             if case.process == "ehc-needs-assessment" and case.events[0].on <= as_of
         )
         rows = sen2_rows(cases, mediation=mediation, tribunal=tribunal)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sendflow.cli.arguments import day_count, legal_day
-from sendflow.cli.database import add_db, database_url
+from sendflow.cli.database import add_db, open_store
 from sendflow.cli.definition_commands import local_marks
 from sendflow.cli.output import emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
@@ -108,11 +108,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_import(args: argparse.Namespace) -> int:
     """Import every case the paths hold."""
-    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
-
     files = list(case_files(args.paths))
     progress = Progress(sum(f.stat().st_size for f in files), sys.stderr)
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         try:
             sources = read_case_sources(files, advance=progress.advance)
             report = store.import_cases(sources, skip_bad=args.skip_bad)
@@ -161,10 +159,8 @@ class Progress:
 
 def run_record(args: argparse.Namespace) -> int:
     """Record one event (opening the case with --process)."""
-    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
-
     data = dict(_field(item) for item in args.data)
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         if args.process is not None:
             event = {"event": args.event, "on": args.on, "data": data, "actor": args.actor}
             version = store.open_case(
@@ -213,9 +209,7 @@ def _field(item: str) -> tuple[str, Any]:
 
 def run_due(args: argparse.Namespace) -> int:
     """Print the time limits due in the window, and overdue ones."""
-    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
-
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         items = store.due(
             as_of=args.as_of,
             within_days=args.within,
@@ -239,9 +233,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write every case as one JSON line."""
-    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
-
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         for case in store.export():
             emit(json.dumps(case, ensure_ascii=False))
     return 0
@@ -249,9 +241,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_cases(args: argparse.Namespace) -> int:
     """List the stored cases."""
-    from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
-
-    with Store(database_url(args.db)) as store:
+    with open_store(args) as store:
         found = store.cases(process=args.process, state=args.state)
         if args.with_event is not None:
             wanted = dict(_field(item) for item in args.event_data)

@@ -32,8 +32,8 @@ from sendflow.compliance.periods import (
     financial_year,
     rolling_12_months,
 )
-from sendflow.compliance.source import StoredCase, iter_cases
 from sendflow.compliance.transfers import TransferPlan, read_transfer_plan
+from sendflow.store.records import StoredCase
 
 __all__ = [
     "Rate",
@@ -47,7 +47,6 @@ __all__ = [
     "calendar_year",
     "duty_holder",
     "financial_year",
-    "iter_cases",
     "measure",
     "measure_store",
     "read_transfer_plan",

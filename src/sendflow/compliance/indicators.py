@@ -28,9 +28,9 @@ from sendflow.compliance.figures import (
     WeeksToIssue,
 )
 from sendflow.compliance.periods import ReportPeriod
-from sendflow.compliance.source import StoredCase
 from sendflow.compliance.transfers import TransferPlan, TransferTally
 from sendflow.engine.results import Evaluation, Status, TimeLimitResult
+from sendflow.store.records import StoredCase
 from sendflow.time.periods import add_months
 
 __all__ = ["ASSESSMENT", "LEFT_OUT_ROUTES", "Tally", "duty_holder", "month_key"]

@@ -10,11 +10,11 @@ import attrs
 from sendflow.compliance.figures import Report
 from sendflow.compliance.indicators import Tally, Trace
 from sendflow.compliance.periods import ReportPeriod
-from sendflow.compliance.source import StoredCase, iter_cases
 from sendflow.compliance.transfers import TransferPlan
 from sendflow.definitions.model import Process
 from sendflow.engine.replay import evaluate
 from sendflow.store import Store
+from sendflow.store.records import StoredCase
 
 __all__ = [
     "MEDIATION",
@@ -111,9 +111,9 @@ def measure_store(
     progress: Callable[[int], None] | None = None,
 ) -> Report:
     """Every indicator over every case in ``store``: appeals read first, then every case."""
-    left_out = went_to_mediation_or_tribunal(iter_cases(store, process="appeal"), as_of=as_of)
+    left_out = went_to_mediation_or_tribunal(store.iter_cases(process="appeal"), as_of=as_of)
     return measure(
-        iter_cases(store),
+        store.iter_cases(),
         process=store.process,
         period=period,
         as_of=as_of,

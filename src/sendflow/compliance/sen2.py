@@ -20,9 +20,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sendflow.compliance.periods import read_day
-from sendflow.compliance.source import StoredCase
 from sendflow.engine.casefiles import CaseSource
 from sendflow.errors import SendflowError
+from sendflow.store.records import StoredCase
 
 __all__ = ["COLUMNS", "read_sen2", "sen2_rows"]
 

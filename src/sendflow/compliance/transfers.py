@@ -22,9 +22,9 @@ import attrs
 
 from sendflow.compliance.figures import TraceRow, Transfers
 from sendflow.compliance.periods import read_day
-from sendflow.compliance.source import StoredCase
 from sendflow.engine.results import Evaluation
 from sendflow.errors import SendflowError
+from sendflow.store.records import StoredCase
 
 __all__ = ["RECENT_WEEKS", "TransferPlan", "TransferTally", "read_transfer_plan"]
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from sendflow.store.errors import CaseExistsError, CaseNotFoundError, ImportRejectedError
+from sendflow.store.errors import (
+    CaseExistsError,
+    CaseNotFoundError,
+    ImportRejectedError,
+    StoreBusyError,
+    StoreError,
+)
 from sendflow.store.records import (
     BadCase,
     CaseSummary,
     DueItem,
     ImportReport,
     Retraction,
+    StoredCase,
     StoredEvent,
 )
 
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
     from sendflow.store.store import Store
 
 __all__ = [
+    "BUSY_TIMEOUT_SECONDS",
     "DEFAULT_URL",
     "BadCase",
     "CaseExistsError",
@@ -36,11 +44,17 @@ __all__ = [
     "Retraction",
     "Sourced",
     "Store",
+    "StoreBusyError",
+    "StoreError",
+    "StoredCase",
     "StoredEvent",
 ]
 
 DEFAULT_URL = "sqlite:///sendflow.db"
 """The store a command opens without ``--db`` or ``SENDFLOW_DB``."""
+
+BUSY_TIMEOUT_SECONDS = 30.0
+"""How long a write waits for another writer's lock before :class:`StoreBusyError`."""
 
 _LAZY = {"Sourced": "sendflow.store.importing", "Store": "sendflow.store.store"}
 

@@ -5,46 +5,174 @@ that writers queue instead of failing. Python's ``sqlite3`` begins transactions 
 and only before writes; the store takes that over and begins every transaction itself:
 ``BEGIN IMMEDIATE`` for writes (the write lock is taken up front, so a read-then-write
 never fails half-way) and a plain ``BEGIN`` for reads (one consistent snapshot).
+
+PostgreSQL gets the same busy timeout as its ``lock_timeout``. A write that waits longer
+for a lock, on either database, raises :class:`StoreBusyError` having written nothing;
+a URL, file or server the store cannot use raises :class:`StoreError` (see
+:func:`translate`).
 """
 
 from __future__ import annotations
 
+import random
+import sqlite3
+import time
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from sendflow.store import BUSY_TIMEOUT_SECONDS
+from sendflow.store.errors import StoreBusyError, StoreError
 from sendflow.store.migrations import HEAD
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["WRITE", "migrate", "open_engine"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "WRITE", "migrate", "open_engine", "where"]
 
 WRITE = {"sendflow_write": True}
 """Execution options for a connection that will write (``BEGIN IMMEDIATE`` on SQLite)."""
 
-BUSY_TIMEOUT_SECONDS = 30.0
+
 _MIGRATION_LOCK = 7_301_562_019  # any constant; shared by every sendflow process
+_URL_HELP = (
+    "Write sqlite:///cases.db for a file in the current folder (sqlite:////srv/cases.db "
+    "for an absolute path), or postgresql+psycopg://user@host/dbname for a server."
+)
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_CANTOPEN = 14
+_SQLITE_NOTADB = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+_CACHE_KIB = 65_536
 
 
-def open_engine(url: str) -> Engine:
-    """An engine for ``url``, set up for the store's transactions."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+def open_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
+    """An engine for ``url``, set up for the store's transactions.
+
+    Raises:
+        StoreError: ``url`` is not a database URL sendflow can use, or names a SQLite
+            file in a folder that does not exist; or ``busy_timeout`` is negative.
+    """
+    if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, int | float):
+        raise StoreError(f"busy_timeout must be a number of seconds, not {busy_timeout!r}.")
+    if not 0 <= busy_timeout <= 86_400:
+        raise StoreError(
+            f"busy_timeout must be from 0 to 86400 seconds (a day), not {busy_timeout!r}."
+        )
+    parsed = _parse(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        _check_sqlite_file(parsed)
+        engine = _create(parsed, connect_args={"timeout": busy_timeout})
         in_memory = parsed.database in (None, "", ":memory:")
-        event.listen(engine, "connect", _sqlite_connect(in_memory=in_memory))
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+        event.listen(engine, "connect", _sqlite_connect(in_memory=in_memory, busy=busy_timeout))
+        event.listen(engine, "begin", _sqlite_begin(where(parsed), busy_timeout))
+    elif backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        # lock_timeout 0 would mean "wait for ever": the shortest wait is 1 ms.
+        lock = f"-c lock_timeout={max(1, round(busy_timeout * 1000))}"
+        given = parsed.query.get("options")
+        options = f"{given} {lock}" if isinstance(given, str) else lock
+        engine = _create(parsed, pool_pre_ping=True, connect_args={"options": options})
+    else:
+        raise StoreError(
+            f"the store URL {_shown(parsed)!r} names a {backend} database; sendflow keeps "
+            f"cases in SQLite or PostgreSQL. {_URL_HELP}"
+        )
+    event.listen(engine, "handle_error", _translator(where(parsed), busy_timeout))
+    return engine
 
 
-def _sqlite_connect(*, in_memory: bool) -> Any:
+def where(url: URL) -> str:
+    """How messages name the store: its file for SQLite, else its URL without a password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or "(in memory)"
+    return _shown(url)
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _parse(url: str) -> URL:
+    if not isinstance(url, str) or not url.strip():
+        raise StoreError(f"the store URL must be a database URL, not {url!r}. {_URL_HELP}")
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise StoreError(f"{url!r} is not a database URL. {_URL_HELP}") from None
+
+
+def _check_sqlite_file(url: URL) -> None:
+    database = url.database
+    if database in (None, "", ":memory:") or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"cannot open the store {database}: the folder {path.parent} does not exist. "
+            "Create the folder first, or give a path in an existing one."
+        )
+    if path.is_dir():
+        raise StoreError(
+            f"cannot open the store {database}: it is a folder. Name a file inside it, "
+            f"such as {path / 'cases.db'}."
+        )
+
+
+def _create(url: URL, **options: Any) -> Engine:
+    try:
+        return create_engine(url, **options)
+    except NoSuchModuleError:
+        raise StoreError(
+            f"the store URL {_shown(url)!r} names a database driver that is not installed "
+            f"or not known ({url.drivername}). {_URL_HELP}"
+        ) from None
+    except ImportError as exc:
+        raise StoreError(
+            f"the store URL {_shown(url)!r} needs the {exc.name or 'database'} driver, which "
+            "is not installed: pip install 'sendflow[postgresql]'."
+        ) from None
+
+
+def _translator(where: str, busy_timeout: float) -> Any:
+    """An ``handle_error`` hook raising the store's own errors in place of the driver's."""
+
+    def translate(context: ExceptionContext) -> None:
+        original = context.original_exception
+        code = getattr(original, "sqlite_errorcode", None)
+        primary = None if code is None else code & 0xFF
+        if primary in _SQLITE_BUSY or getattr(original, "sqlstate", None) == (
+            _PG_LOCK_NOT_AVAILABLE
+        ):
+            raise StoreBusyError(where, busy_timeout) from original
+        if primary in _SQLITE_NOTADB:
+            raise StoreError(
+                f"the store {where} is not a SQLite database (or is damaged). Point the "
+                "store at a sendflow database, or at a new file to start one."
+            ) from original
+        if primary == _SQLITE_CANTOPEN:
+            raise StoreError(
+                f"cannot open the store {where}: {original}. Check that the file and its "
+                "folder can be written by this user."
+            ) from original
+        if context.connection is None:
+            first = str(original).strip().splitlines()[0] if str(original).strip() else ""
+            raise StoreError(
+                f"cannot connect to the store {where}: {first or type(original).__name__}. "
+                "Check that the server is running and that the URL's host, port, user and "
+                "database name are right."
+            ) from original
+
+    return translate
+
+
+def _sqlite_connect(*, in_memory: bool, busy: float) -> Any:
     def connect(dbapi_connection: Any, _record: Any) -> None:
         # Autocommit at the driver level: the "begin" hook below starts transactions.
         dbapi_connection.isolation_level = None
@@ -54,16 +182,58 @@ def _sqlite_connect(*, in_memory: bool) -> Any:
             # In WAL mode NORMAL survives a killed process; only a power cut can lose
             # the last commits, and never leaves a case half-written.
             cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy * 1000)}")
+        # 64 MiB of page cache (the default is 2 MiB): the time-limit indexes of a large
+        # store are written in due-date order, and a bigger cache keeps an import's
+        # inserts from reading the same pages again and again.
+        cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     return connect
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    writing = connection.get_execution_options().get("sendflow_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+def _sqlite_begin(where: str, busy: float) -> Any:
+    """The ``begin`` hook: ``BEGIN`` to read, ``BEGIN IMMEDIATE`` (the write lock) to write.
+
+    SQLite's own busy handler waits longer and longer between tries (up to 100 ms), so
+    under several writers one of them can lose the lock again and again for seconds.
+    The write lock is therefore asked for here, every 0.2 to 2 ms at random, until the
+    busy timeout: whoever asks first after the lock is released gets it, and the writers
+    all stand the same chance each time.
+    """
+    full = f"PRAGMA busy_timeout={round(busy * 1000)}"
+
+    def begin(connection: Connection) -> None:
+        if not connection.get_execution_options().get("sendflow_write", False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            _take_write_lock(driver, where, busy)
+        finally:
+            driver.execute(full)
+
+    return begin
+
+
+def _take_write_lock(driver: Any, where: str, busy: float) -> None:
+    deadline = None
+    while True:
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _SQLITE_BUSY:
+                raise
+        now = time.monotonic()
+        if deadline is None:
+            deadline = now + busy
+        if now >= deadline:
+            raise StoreBusyError(where, busy)
+        time.sleep(min(deadline - now, random.uniform(0.0002, 0.002)))  # noqa: S311
 
 
 def _migrations_folder() -> Path:

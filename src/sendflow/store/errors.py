@@ -3,6 +3,8 @@
 ::
 
     SendflowError
+    ├── StoreError            the store cannot be opened or used (its URL, file or server)
+    │   └── StoreBusyError    another writer held the lock past the busy timeout; retry
     ├── CaseNotFoundError     no stored case has that id (also a LookupError)
     ├── CaseExistsError       a case with that id is already stored (also a ValueError)
     └── CaseFileError
@@ -14,9 +16,42 @@ from __future__ import annotations
 from sendflow.errors import CaseFileError, SendflowError
 from sendflow.store.records import ImportReport
 
-__all__ = ["CaseExistsError", "CaseNotFoundError", "ImportRejectedError"]
+__all__ = [
+    "CaseExistsError",
+    "CaseNotFoundError",
+    "ImportRejectedError",
+    "StoreBusyError",
+    "StoreError",
+]
 
 _LISTED = 20
+
+
+class StoreError(SendflowError):
+    """The store cannot be opened or used; nothing was written.
+
+    Its URL is not one sendflow can use, it names a folder that does not exist or a file
+    that is not a database, or its server cannot be reached.
+    """
+
+
+class StoreBusyError(StoreError):
+    """Another writer held the store's lock for longer than the busy timeout.
+
+    Nothing was written: the write can simply be tried again.
+
+    Attributes:
+        timeout: The busy timeout that ran out, in seconds.
+    """
+
+    def __init__(self, where: str, timeout: float) -> None:
+        self.timeout = timeout
+        super().__init__(
+            f"the store {where} is busy: another writer held its lock for longer than the "
+            f"busy timeout of {timeout:g} s. Nothing was written; try the write again, or "
+            "allow a longer wait with busy_timeout= (--busy-timeout SECONDS, or "
+            "$SENDFLOW_BUSY_TIMEOUT)."
+        )
 
 
 class CaseNotFoundError(SendflowError, LookupError):

@@ -10,22 +10,50 @@ from sendflow.definitions.model import Process
 from sendflow.engine.results import Evaluation
 from sendflow.store.errors import CaseNotFoundError
 from sendflow.store.records import CaseSummary, Retraction, StoredEvent
-from sendflow.store.rows import event_from_row, limit_values, utc
+from sendflow.store.rows import LIMIT_COLUMNS, event_from_row, limit_rows, utc, values
 from sendflow.store.schema import cases, retractions, time_limits
 from sendflow.store.schema import events as event_log
 
 __all__ = ["head", "summary", "trail", "write_limits"]
 
 
-def head(conn: Connection, case_id: str) -> Row[Any, Any, Any]:
-    """The case's process, related case and version.
+# Built once: recording an event runs these every time, and building a statement costs
+# more than SQLite takes to run it.
+_HEAD = select(cases.c.process, cases.c.related_case, cases.c.version).where(
+    cases.c.id == bindparam("case_id")
+)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_TRAIL = (
+    select(event_log, retractions.c.retracted_by, retractions.c.reason, retractions.c.retracted_at)
+    .outerjoin(
+        retractions,
+        and_(
+            retractions.c.case_id == event_log.c.case_id,
+            retractions.c.sequence == event_log.c.sequence,
+        ),
+    )
+    .where(event_log.c.case_id == bindparam("case_id"))
+    .order_by(event_log.c.sequence)
+)
+_LIMITS = select(time_limits).where(time_limits.c.case_id == bindparam("case_id")).with_for_update()
+_LIMIT_UPDATE = update(time_limits).where(
+    time_limits.c.case_id == bindparam("at_case"),
+    time_limits.c.position == bindparam("at_position"),
+)
+_LIMIT_DELETE = delete(time_limits).where(
+    time_limits.c.case_id == bindparam("case_id"),
+    time_limits.c.position.in_(bindparam("positions", expanding=True)),
+)
+_LIMIT_INSERT = insert(time_limits)
+
+
+def head(conn: Connection, case_id: str, *, lock: bool = False) -> Row[Any, Any, Any]:
+    """The case's process, related case and version; with ``lock``, its row locked.
 
     Raises:
         CaseNotFoundError: No such case.
     """
-    row = conn.execute(
-        select(cases.c.process, cases.c.related_case, cases.c.version).where(cases.c.id == case_id)
-    ).first()
+    row = conn.execute(_HEAD_LOCKED if lock else _HEAD, {"case_id": case_id}).first()
     if row is None:
         raise CaseNotFoundError(case_id)
     return row
@@ -33,22 +61,8 @@ def head(conn: Connection, case_id: str) -> Row[Any, Any, Any]:
 
 def trail(conn: Connection, case_id: str) -> list[StoredEvent]:
     """Every event of the case in the order recorded, each with its retraction if any."""
-    query = (
-        select(
-            event_log, retractions.c.retracted_by, retractions.c.reason, retractions.c.retracted_at
-        )
-        .outerjoin(
-            retractions,
-            and_(
-                retractions.c.case_id == event_log.c.case_id,
-                retractions.c.sequence == event_log.c.sequence,
-            ),
-        )
-        .where(event_log.c.case_id == case_id)
-        .order_by(event_log.c.sequence)
-    )
     trail = []
-    for row in conn.execute(query):
+    for row in conn.execute(_TRAIL, {"case_id": case_id}):
         retraction = None
         if row.retracted_by is not None:
             at = utc(row.retracted_at)
@@ -68,40 +82,29 @@ def write_limits(
 ) -> None:
     """Write the case's ``time_limits`` rows; with ``replace``, only those that changed."""
     if not replace:
-        rows = limit_values(case_id, process, evaluation)
+        rows = [values(LIMIT_COLUMNS, row) for row in limit_rows(case_id, process, evaluation)]
         if rows:
-            conn.execute(insert(time_limits), rows)
+            conn.execute(_LIMIT_INSERT, rows)
         return
     # Locking the rows waits for a worker that is claiming them, so its claim is seen.
-    query = select(time_limits).where(time_limits.c.case_id == case_id).with_for_update()
-    old = {row.position: dict(row._mapping) for row in conn.execute(query)}
+    old = {row.position: dict(row._mapping) for row in conn.execute(_LIMITS, {"case_id": case_id})}
     held = {
         (r["rule"], r["key"], r["started_on"], r["due_on"]): (r["claimed_by"], r["claimed_at"])
         for r in old.values()
         if r["claimed_by"] is not None
     }
-    rows = limit_values(case_id, process, evaluation, held)
+    rows = [values(LIMIT_COLUMNS, row) for row in limit_rows(case_id, process, evaluation, held)]
     # An event changes few clocks: writing only those keeps the indexes (and the pages a
     # commit writes, and so the WAL checkpoints) small.
     changed = [r for r in rows if r["position"] in old and old[r["position"]] != r]
     added = [r for r in rows if r["position"] not in old]
     gone = old.keys() - {r["position"] for r in rows}
     if gone:
-        conn.execute(
-            delete(time_limits).where(
-                time_limits.c.case_id == case_id, time_limits.c.position.in_(gone)
-            )
-        )
+        conn.execute(_LIMIT_DELETE, {"case_id": case_id, "positions": sorted(gone)})
     if changed:
-        conn.execute(
-            update(time_limits).where(
-                time_limits.c.case_id == bindparam("at_case"),
-                time_limits.c.position == bindparam("at_position"),
-            ),
-            [_update_values(r) for r in changed],
-        )
+        conn.execute(_LIMIT_UPDATE, [_update_values(r) for r in changed])
     if added:
-        conn.execute(insert(time_limits), added)
+        conn.execute(_LIMIT_INSERT, added)
 
 
 def _update_values(row: dict[str, Any]) -> dict[str, Any]:

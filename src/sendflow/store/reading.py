@@ -1,24 +1,36 @@
-"""Reading many cases: by an event in their history, as summaries, and as an export.
+"""Reading many cases: by an event in their history, as summaries, and streamed whole.
 
-Each function takes an open connection; retracted events are never part of a legal
-history, so none of them is found or exported.
+Retracted events are never part of a legal history, so none of them is found or read.
+
+:func:`iter_cases` streams every case with its legal history in keyset batches (cases by
+id after the last one read), each batch one short read transaction; memory stays flat in
+the number of cases, and no transaction is held open while the caller works. Rows are
+decoded cheaply: the store checked every event before writing it, so events are built
+from the stored columns without checking them again, and each event's data is decoded
+from JSON once.
 """
 
 from __future__ import annotations
 
-import itertools
+import json
 from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, select
+from sqlalchemy import ColumnElement, Connection, Engine, TextClause, exists, select, text
 
+from sendflow.engine.events import Event
+from sendflow.engine.machine import ordered
 from sendflow.store import queries
-from sendflow.store.records import CaseSummary
-from sendflow.store.rows import event_from_row
+from sendflow.store.records import CaseSummary, StoredCase
+from sendflow.store.rows import stored_event
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
-__all__ = ["cases_with", "export", "summaries"]
+__all__ = ["ITER_BATCH", "cases_with", "iter_cases", "summaries"]
+
+ITER_BATCH = 2000
+"""Cases per read transaction of :func:`iter_cases`."""
 
 
 def _legal() -> ColumnElement[bool]:
@@ -59,20 +71,141 @@ def summaries(conn: Connection, *, process: str | None, state: str | None) -> li
     return [queries.summary(row) for row in conn.execute(query)]
 
 
-def export(conn: Connection) -> Iterator[dict[str, Any]]:
-    """Every case in case-file form with its legal history, by id, streamed."""
-    query = (
-        select(cases.c.id, cases.c.process, cases.c.related_case, event_log)
-        .join(event_log, event_log.c.case_id == cases.c.id)
-        .where(_legal())
-        .order_by(cases.c.id, event_log.c.sequence)
-        .execution_options(yield_per=2000)
+_HEADS = """
+SELECT id, process, process_version, state, version, related_case FROM cases
+WHERE id > :after {process} ORDER BY id LIMIT :limit
+"""
+_EVENTS = """
+SELECT e.case_id, e."sequence", e.name, e.occurred_on, e.recorded_at, e.actor, e.data
+FROM events e {join} WHERE e.case_id >= :first AND e.case_id <= :last {process}
+ORDER BY e.case_id, e."sequence"
+"""
+_RETRACTED = """
+SELECT case_id, "sequence" FROM retractions WHERE case_id >= :first AND case_id <= :last
+"""
+
+
+def iter_cases(engine: Engine, *, process: str | None, batch_size: int) -> Iterator[StoredCase]:
+    """Every case (optionally of one process) with its legal history, by id, streamed.
+
+    Each batch of cases is read in one transaction (``REPEATABLE READ`` on PostgreSQL),
+    so every case comes whole and consistent with its version; cases written while the
+    stream runs are seen if their id is still ahead of it.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be 1 or more, not {batch_size}.")
+    only = "" if process is None else "AND process = :process"
+    heads_sql = text(_HEADS.format(process=only))
+    events_sql = text(
+        _EVENTS.format(join="", process="")
+        if process is None
+        else _EVENTS.format(
+            join="JOIN cases c ON c.id = e.case_id", process="AND c.process = :process"
+        )
     )
-    rows = conn.execute(query)
-    for case_id, group in itertools.groupby(rows, key=lambda r: r.id):
-        found = list(group)
-        out: dict[str, Any] = {"process": found[0].process, "case_id": case_id}
-        if found[0].related_case is not None:
-            out["related_case"] = found[0].related_case
-        out["events"] = [event_from_row(r).to_dict() for r in found]
-        yield out
+    retracted_sql = text(_RETRACTED)
+    decode = _Decoder()
+    after = ""
+    while True:
+        params: dict[str, Any] = {"after": after, "limit": batch_size, "process": process}
+        with engine.connect() as opened:
+            conn = opened
+            if conn.dialect.name == "postgresql":
+                conn = opened.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                heads = _fetch(conn, heads_sql, params)
+                if not heads:
+                    return
+                params.update(first=heads[0][0], last=heads[-1][0])
+                rows = _fetch(conn, events_sql, params)
+                retracted = set(_fetch(conn, retracted_sql, params))
+        yield from decode.cases(heads, rows, retracted)
+        after = heads[-1][0]
+
+
+def _fetch(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Every row of ``query`` as the driver's own tuples (no result objects built)."""
+    compiled = query.compile(dialect=conn.dialect)
+    names = compiled.positiontup
+    given = [params[name] for name in names] if names is not None else params
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.string, given)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows
+
+
+class _Decoder:
+    """Turns stored rows into events; dates, times and data are decoded once per value.
+
+    The same texts come back again and again (legal dates, an import's one recorded-at
+    time, data such as ``{"party": "health"}``), so each is decoded once and looked up
+    after that; the look-ups are bounded, so memory stays flat.
+    """
+
+    def __init__(self) -> None:
+        self.days: dict[Any, date] = {}
+        self.moments: dict[Any, datetime | None] = {None: None}
+        self.data: dict[str, dict[str, Any]] = {}
+
+    def cases(self, heads: Any, rows: Any, retracted: set[tuple[Any, ...]]) -> Iterator[StoredCase]:
+        """The cases of one batch: their heads, event rows and retracted events."""
+        by_case: dict[str, list[Event]] = {head[0]: [] for head in heads}
+        days, moments, known = self.days, self.moments, self.data
+        make = stored_event
+        for case_id, sequence, name, on, recorded_at, actor, stored in rows:
+            if retracted and (case_id, sequence) in retracted:
+                continue
+            day = days.get(on)
+            if day is None:
+                day = self._day(on)
+            moment = moments.get(recorded_at, _UNSEEN)
+            if moment is _UNSEEN:
+                moment = self._moment(recorded_at)
+            if stored is None:
+                data: dict[str, Any] = {}
+            elif type(stored) is str:
+                found = known.get(stored)
+                data = self._data(stored) if found is None else found.copy()
+            else:
+                data = stored  # PostgreSQL's driver decoded it
+            by_case[case_id].append(make(name, day, data, actor, moment))
+        for case_id, process, version_of, state, version, related in heads:
+            events = by_case[case_id]
+            yield StoredCase(
+                case_id, process, version_of, state, version, related, tuple(ordered(events))
+            )
+
+    def _day(self, value: str | date) -> date:
+        day = value if isinstance(value, date) else date.fromisoformat(value)
+        if len(self.days) < _REMEMBERED:
+            self.days[value] = day
+        return day
+
+    def _moment(self, value: str | datetime) -> datetime:
+        if isinstance(value, str):
+            moment = datetime.fromisoformat(value).replace(tzinfo=UTC)  # SQLite: naive UTC
+        elif value.tzinfo is None:
+            moment = value.replace(tzinfo=UTC)
+        else:
+            moment = value if value.utcoffset() == _ZERO else value.astimezone(UTC)
+        if len(self.moments) < _REMEMBERED:
+            self.moments[value] = moment
+        return moment
+
+    def _data(self, text: str) -> dict[str, Any]:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            return {}  # JSON null
+        # Only flat data is kept for reuse (each event gets its own copy of the mapping).
+        if len(self.data) < _REMEMBERED and all(type(v) in _FLAT for v in data.values()):
+            self.data[text] = data.copy()
+        return data
+
+
+_REMEMBERED = 100_000  # every legal date fits: 1900 to 2199
+_FLAT = frozenset({str, int, float, bool, type(None)})
+_UNSEEN: Any = object()
+_ZERO = UTC.utcoffset(None)

@@ -6,12 +6,21 @@ Their JSON forms are in :mod:`sendflow.contracts` (``docs/contracts.md``).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import attrs
 
 from sendflow.engine.events import Event
 
-__all__ = ["BadCase", "CaseSummary", "DueItem", "ImportReport", "Retraction", "StoredEvent"]
+__all__ = [
+    "BadCase",
+    "CaseSummary",
+    "DueItem",
+    "ImportReport",
+    "Retraction",
+    "StoredCase",
+    "StoredEvent",
+]
 
 
 @attrs.frozen
@@ -39,6 +48,40 @@ class CaseSummary:
     opened_on: date
     closed_on: date | None
     last_event_on: date
+
+
+@attrs.frozen
+class StoredCase:
+    """One stored case with its legal history, as :meth:`Store.iter_cases` reads it.
+
+    ``events`` is ready for :func:`sendflow.evaluate`: retracted events are left out and
+    the rest are in legal order (by date; same-day events in the order recorded).
+
+    Attributes:
+        case_id: The case's id.
+        process: The process id (``store.process(case.process)`` is its definition).
+        process_version: The version of the definition the case runs under.
+        state: Its state after its latest event, as stored.
+        version: The number of records (events and retractions) in its history.
+        related_case: The case it is about (an appeal's assessment case), if any.
+        events: The legal history.
+    """
+
+    case_id: str
+    process: str
+    process_version: str
+    state: str
+    version: int
+    related_case: str | None
+    events: tuple[Event, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case-file form (with each event's actor and recorded-at time)."""
+        out: dict[str, Any] = {"process": self.process, "case_id": self.case_id}
+        if self.related_case is not None:
+            out["related_case"] = self.related_case
+        out["events"] = [event.to_dict() for event in self.events]
+        return out
 
 
 @attrs.frozen

@@ -18,7 +18,6 @@ from typing import Any
 import attrs
 from sqlalchemy import (
     Connection,
-    Executable,
     Row,
     insert,
 )
@@ -33,12 +32,12 @@ from sendflow.engine.related import LinkedEvent, linked_events
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, EventError, StaleCaseError
-from sendflow.store import DEFAULT_URL, importing, queries, reading, writing
+from sendflow.store import BUSY_TIMEOUT_SECONDS, DEFAULT_URL, importing, queries, reading, writing
 from sendflow.store import claims as claiming
 from sendflow.store.connect import WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
-from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredEvent
-from sendflow.store.rows import case_values, event_values
+from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredCase, StoredEvent
+from sendflow.store.rows import CASE_COLUMNS, EVENT_COLUMNS, case_row, event_row, values
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
@@ -71,6 +70,14 @@ class Store:
         processes: Process definitions that are not packaged, found by their id.
         process_dirs: Folders of process and overlay files, found by their id (default:
             those of :func:`sendflow.definitions.catalogue.process_dirs`).
+        busy_timeout: Seconds a write waits for another writer's lock (SQLite's busy
+            timeout, PostgreSQL's ``lock_timeout``) before :class:`StoreBusyError`, with
+            nothing written.
+
+    Raises:
+        StoreError: ``url`` is not a database URL sendflow can use, names a folder that
+            does not exist or a file that is not a database, or its server cannot be
+            reached.
     """
 
     def __init__(
@@ -79,10 +86,12 @@ class Store:
         *,
         processes: Iterable[Process] = (),
         process_dirs: Iterable[str | os.PathLike[str]] | None = None,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         self.url = url
+        self.busy_timeout = busy_timeout
         self._process_dirs = None if process_dirs is None else tuple(process_dirs)
-        self._engine = open_engine(url)
+        self._engine = open_engine(url, busy_timeout=busy_timeout)
         self._writer = self._engine.execution_options(**WRITE)
         self._processes: dict[str, Process] = {p.id: p for p in processes}
         migrate(self._engine)
@@ -135,19 +144,23 @@ class Store:
             try:
                 conn.execute(
                     insert(cases),
-                    case_values(
-                        case_id,
-                        definition,
-                        evaluation,
-                        history,
-                        related_case=related_case,
-                        version=len(history),
+                    values(
+                        CASE_COLUMNS,
+                        case_row(
+                            case_id,
+                            definition,
+                            evaluation,
+                            history,
+                            related_case=related_case,
+                            version=len(history),
+                        ),
                     ),
                 )
             except IntegrityError as exc:
                 raise CaseExistsError(case_id) from exc
             conn.execute(
-                insert(event_log), [event_values(case_id, i, e) for i, e in enumerate(history, 1)]
+                insert(event_log),
+                [values(EVENT_COLUMNS, event_row(case_id, i, e)) for i, e in enumerate(history, 1)],
             )
             queries.write_limits(conn, case_id, definition, evaluation)
         return len(history)
@@ -184,11 +197,9 @@ class Store:
         """
         new = _stamped(Event(event, on, data=dict(data or {}), actor=actor))
 
-        def change(trail: list[StoredEvent]) -> tuple[list[Event], Executable]:
+        def change(trail: list[StoredEvent]) -> tuple[list[Event], writing.Added]:
             legal = [s.event for s in trail if s.retraction is None]
-            return [*legal, new], insert(event_log).values(
-                event_values(case_id, len(trail) + 1, new)
-            )
+            return [*legal, new], _appended(case_id, len(trail) + 1, new)
 
         then = None
         if apply_links:
@@ -205,12 +216,12 @@ class Store:
                     self._append_linked(conn, head.related_case, item)
 
         return writing.write(
-            self._writer, self._engine, case_id, expected_version, change, self.process, then=then
+            self._engine, case_id, expected_version, change, self.process, then=then
         )
 
     def _append_linked(self, conn: Connection, case_id: str, item: LinkedEvent) -> None:
         """Append a linked event to ``case_id`` inside the caller's transaction."""
-        head = queries.head(conn, case_id)
+        head = queries.head(conn, case_id, lock=True)
         if head.process != item.process:
             raise CaseFileError(
                 f"{item.title}: it records {item.event.name} in a case of {item.process!r}, "
@@ -219,8 +230,9 @@ class Store:
         trail = queries.trail(conn, case_id)
         event = _stamped(item.event)
         legal = [*(s.event for s in trail if s.retraction is None), event]
-        statement = insert(event_log).values(event_values(case_id, len(trail) + 1, event))
-        if not writing.commit(conn, case_id, head, legal, statement, self.process(head.process)):
+        statement = _appended(case_id, len(trail) + 1, event)
+        written = writing.prepare(case_id, head, legal, statement, self.process(head.process))
+        if not writing.apply(conn, written):
             raise StaleCaseError(case_id, head.version, None)
 
     def retract(
@@ -243,7 +255,7 @@ class Store:
             StaleCaseError: The case is no longer at ``expected_version``.
         """
 
-        def change(trail: list[StoredEvent]) -> tuple[list[Event], Executable]:
+        def change(trail: list[StoredEvent]) -> tuple[list[Event], writing.Added]:
             target = next((s for s in trail if s.sequence == sequence), None)
             if target is None or target.retraction is not None:
                 state = "was already retracted" if target else "does not exist"
@@ -265,10 +277,9 @@ class Store:
                 "reason": reason,
                 "retracted_at": datetime.now(UTC),
             }
-            return legal, insert(retractions).values(row)
+            return legal, (retractions, row)
 
         return writing.write(
-            self._writer,
             self._engine,
             case_id,
             expected_version,
@@ -327,13 +338,29 @@ class Store:
         with self._engine.begin() as conn:
             return reading.summaries(conn, process=process, state=state)
 
+    def iter_cases(
+        self, *, process: str | None = None, batch_size: int = reading.ITER_BATCH
+    ) -> Iterator[StoredCase]:
+        """Every stored case (optionally of one process) with its legal history, by id.
+
+        Streamed in batches of ``batch_size`` cases, each read in one short transaction:
+        memory stays flat however many cases the store holds. Each case's ``events`` are
+        ready for :func:`sendflow.evaluate` (retracted ones left out, in legal order)::
+
+            for case in store.iter_cases():
+                result = sendflow.evaluate(
+                    store.process(case.process), case.events, as_of=day, case_id=case.case_id
+                )
+        """
+        return reading.iter_cases(self._engine, process=process, batch_size=batch_size)
+
     def export(self) -> Iterator[dict[str, Any]]:
         """Every case in case-file form, by id; :meth:`import_cases` reads them back.
 
-        Retracted events are left out: the export is the legal history.
+        Retracted events are left out: the export is the legal history, in legal order.
         """
-        with self._engine.begin() as conn:
-            yield from reading.export(conn)
+        for case in self.iter_cases():
+            yield case.to_dict()
 
     # Time limits -------------------------------------------------------------------------
 
@@ -394,6 +421,10 @@ class Store:
             self._processes.setdefault(process.id, process)
             return process
         return self.process(process)
+
+
+def _appended(case_id: str, sequence: int, event: Event) -> writing.Added:
+    return event_log, values(EVENT_COLUMNS, event_row(case_id, sequence, event))
 
 
 def _stamped(event: Event) -> Event:

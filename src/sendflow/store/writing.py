@@ -1,9 +1,17 @@
 """Writing a change to one stored case: replayed in full, then written only if unchanged.
 
 A change reads the case's audit trail and gives the new legal history and the row to add
-(an event, or a retraction). The history is replayed before anything is written; the
-case row is updated only if its ``version`` is still the one read, so a writer that
-loses a race writes nothing and tries again (or, with a pinned version, fails).
+(an event, or a retraction). The history is replayed before anything is written, and
+the write lock is held only while the rows are written:
+
+1. the case is read and its new history replayed outside any write transaction;
+2. a short write transaction (``BEGIN IMMEDIATE`` on SQLite) updates the case row only
+   if its ``version`` is still the one read (a compare-and-set), appends the row, and
+   rewrites the time-limit rows that changed;
+3. if another writer got in between, nothing was written: with a pinned version that is
+   :class:`StaleCaseError`; without one the write is done again with the case read and
+   replayed inside the write transaction (the case row locked on PostgreSQL), which no
+   other writer can get in between.
 """
 
 from __future__ import annotations
@@ -11,38 +19,58 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, Row, select, update
+import attrs
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, insert, select, update
 
 from sendflow.definitions.model import Process
 from sendflow.engine.events import Event
 from sendflow.engine.replay import evaluate
+from sendflow.engine.results import Evaluation
 from sendflow.errors import EventError, SendflowError, StaleCaseError
 from sendflow.store import queries
+from sendflow.store.connect import WRITE
 from sendflow.store.records import StoredEvent
-from sendflow.store.rows import case_values
+from sendflow.store.rows import CASE_COLUMNS, case_row
 from sendflow.store.schema import cases
 
-__all__ = ["Change", "Then", "commit", "write"]
+__all__ = ["Added", "Change", "Then", "Written", "apply", "prepare", "write"]
 
-RETRIES = 5  # attempts when the caller did not pin a version
+# Built once: building a statement costs more than SQLite takes to run it.
+_UPDATE_CASE = update(cases).where(
+    cases.c.id == bindparam("at_id"), cases.c.version == bindparam("at_version")
+)
+_INSERTS: dict[str, Any] = {}
 
-Change = Callable[[list[StoredEvent]], tuple[list[Event], Executable]]
+Added = tuple[Table, dict[str, Any]]
+"""The row a write adds: an event, or a retraction."""
+Change = Callable[[list[StoredEvent]], tuple[list[Event], Added]]
 """What a write does: from the audit trail, the new legal history and the row to add."""
 Then = Callable[[Connection, "Row[Any, Any, Any]", list[Event]], None]
 """What else a write does in the same transaction, once the case itself is written."""
 
 
-def commit(
-    conn: Connection,
+@attrs.frozen
+class Written:
+    """A change replayed and ready to write: the case as it was read, and its new rows."""
+
+    case_id: str
+    head: Row[Any, Any, Any]
+    legal: list[Event]
+    added: Added
+    definition: Process
+    evaluation: Evaluation
+
+
+def prepare(
     case_id: str,
     head: Row[Any, Any, Any],
     legal: list[Event],
-    statement: Executable,
+    added: Added,
     definition: Process,
     *,
     rejected: str = "",
-) -> bool:
-    """Write the case's new legal history in ``conn``; ``False`` if another writer won.
+) -> Written:
+    """Replay the case's new legal history; nothing is written.
 
     Raises:
         EventError: The new history is not valid (with ``rejected`` saying what was tried).
@@ -53,27 +81,37 @@ def commit(
         if not rejected:
             raise
         raise EventError(f"{rejected}: {exc} Nothing was written.", case_id=case_id) from exc
-    values = case_values(
-        case_id,
-        definition,
-        evaluation,
-        legal,
+    return Written(case_id, head, legal, added, definition, evaluation)
+
+
+def apply(conn: Connection, written: Written) -> bool:
+    """Write a prepared change in ``conn``; ``False`` (nothing written) if the case moved on."""
+    head = written.head
+    row = case_row(
+        written.case_id,
+        written.definition,
+        written.evaluation,
+        written.legal,
         related_case=head.related_case,
         version=head.version + 1,
     )
-    del values["id"]
-    done = conn.execute(
-        update(cases).where(cases.c.id == case_id, cases.c.version == head.version).values(values)
-    )
-    if done.rowcount != 1:
+    values = dict(zip(CASE_COLUMNS[1:], row[1:], strict=True))
+    values["at_id"] = written.case_id
+    values["at_version"] = head.version
+    if conn.execute(_UPDATE_CASE, values).rowcount != 1:
         return False
-    conn.execute(statement)
-    queries.write_limits(conn, case_id, definition, evaluation, replace=True)
+    table, added = written.added
+    statement = _INSERTS.get(table.name)
+    if statement is None:
+        statement = _INSERTS[table.name] = insert(table)
+    conn.execute(statement, added)
+    queries.write_limits(
+        conn, written.case_id, written.definition, written.evaluation, replace=True
+    )
     return True
 
 
 def write(
-    writer: Engine,
     reader: Engine,
     case_id: str,
     expected: int | None,
@@ -83,28 +121,39 @@ def write(
     rejected: str = "",
     then: Then | None = None,
 ) -> int:
-    """Apply ``change`` to the case in one transaction; return its new version.
+    """Apply ``change`` to the case, in one short write transaction; return its new version.
 
     Raises:
-        StaleCaseError: The case is not at ``expected``, or other writers kept winning.
+        StaleCaseError: The case is not at ``expected``.
     """
-    attempts = 1 if expected is not None else RETRIES
-    for attempt in range(attempts):
-        with writer.begin() as conn:
-            head = queries.head(conn, case_id)
-            if expected is not None and head.version != expected:
-                raise StaleCaseError(case_id, expected, head.version)
-            trail = queries.trail(conn, case_id)
-            legal, statement = change(trail)
-            definition = resolve(head.process)
-            if commit(conn, case_id, head, legal, statement, definition, rejected=rejected):
+
+    def replayed(conn: Connection, *, lock: bool = False) -> Written:
+        head = queries.head(conn, case_id, lock=lock)
+        if expected is not None and head.version != expected:
+            raise StaleCaseError(case_id, expected, head.version)
+        legal, added = change(queries.trail(conn, case_id))
+        definition = resolve(head.process)
+        return prepare(case_id, head, legal, added, definition, rejected=rejected)
+
+    # One connection for both transactions: one check-out from the pool, not two.
+    with reader.connect() as conn:
+        with conn.begin():
+            written = replayed(conn)
+        conn.execution_options(**WRITE)
+        with conn.begin():
+            if apply(conn, written):
                 if then is not None:
-                    then(conn, head, legal)
-                written: int = head.version + 1
-                return written
-        if attempt + 1 == attempts:
-            with reader.connect() as conn:
-                now = conn.execute(select(cases.c.version).where(cases.c.id == case_id))
-                lost = expected if expected is not None else head.version
-                raise StaleCaseError(case_id, lost, now.scalar())
-    raise AssertionError("unreachable")  # pragma: no cover
+                    then(conn, written.head, written.legal)
+                return int(written.head.version) + 1
+        if expected is not None:
+            with conn.begin():
+                now = conn.execute(select(cases.c.version).where(cases.c.id == case_id)).scalar()
+            raise StaleCaseError(case_id, expected, now)
+        # Another writer got in between: read and replay again under the write lock.
+        with conn.begin():
+            written = replayed(conn, lock=True)
+            if not apply(conn, written):  # pragma: no cover - the case row is locked
+                raise StaleCaseError(case_id, written.head.version, None)
+            if then is not None:
+                then(conn, written.head, written.legal)
+            return int(written.head.version) + 1

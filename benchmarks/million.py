@@ -1,0 +1,174 @@
+"""A million cases through the store: import, replay from the store, and what falls due.
+
+Usage::
+
+    python benchmarks/million.py --db sqlite:////tmp/million.db               # 1,000,000
+    python benchmarks/million.py --db sqlite:////tmp/small.db --cases 50000
+
+The database should be empty (a fresh file): the benchmark adds its cases. The caseload
+mixes all six packaged processes in turn: realistic EHC needs assessments
+(``ehc_histories.py``) and seeded random walks through the other five definitions
+(``walks.py``), imported as case-file mappings (what ``sendflow import`` reads from JSON
+Lines). Cases are generated in chunks, outside the timings, so that memory stays flat.
+
+Each step reports its time and the peak resident memory it reached (the peak is reset
+between steps through ``/proc/self/clear_refs``), and the replay reports the resident
+memory as it goes, to show it flat in the number of cases:
+
+1. import: ``Store.import_cases`` (batches of 1,000 cases), events per second;
+2. replay: every case read back with ``Store.iter_cases`` and evaluated with
+   ``sendflow.evaluate`` as of one date, events per second end to end;
+3. due: ``Store.due`` for the next 28 days, with and without overdue limits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sendflow
+from ehc_histories import ehc_histories
+from sendflow.store import Store
+from walks import walks
+
+CHUNK = 50_000
+AS_OF = date(2027, 1, 1)  # after every generated event
+DUE_AS_OF = date(2024, 6, 3)
+
+
+def mixed(count: int) -> Iterator[dict[str, Any]]:
+    """``count`` case-file mappings, the six processes in turn."""
+    processes = [sendflow.load_process(p) for p in sendflow.packaged_processes()]
+    share = -(-count // len(processes))
+    streams = [
+        ehc_histories(share) if p.id == "ehc-needs-assessment" else walks(p, share, seed=i)
+        for i, p in enumerate(processes)
+    ]
+    number = 0
+    for histories in zip(*streams, strict=False):
+        for process, history in zip(processes, histories, strict=True):
+            if number == count:
+                return
+            yield {
+                "process": process.id,
+                "case_id": f"M{number:07d}",
+                "events": [event.to_dict() for event in history],
+            }
+            number += 1
+
+
+def _status(field: str) -> float:
+    """A ``/proc/self/status`` memory figure in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak() -> None:
+    # Not on Linux, or not allowed: the peaks then include the earlier steps.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def step(name: str, run: Callable[[], str]) -> None:
+    """Run one step and print its time and peak memory."""
+    _reset_peak()
+    started = time.perf_counter()
+    cpu = time.process_time()
+    said = run()
+    took = time.perf_counter() - started
+    print(
+        f"{name}: {said}; {took:,.1f} s ({time.process_time() - cpu:,.1f} s CPU), "
+        f"peak RSS {_status('VmHWM'):,.0f} MiB",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="sqlite:///million.db", help="database URL (empty)")
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}; {args.cases:,} cases; {args.db}", flush=True)
+    store = Store(args.db)
+
+    def run_import() -> str:
+        cases = events = 0
+        seconds = generating = 0.0
+        source = mixed(args.cases)
+        while True:
+            started = time.perf_counter()
+            chunk = list(itertools.islice(source, CHUNK))
+            generating += time.perf_counter() - started
+            if not chunk:
+                break
+            started = time.perf_counter()
+            report = store.import_cases(chunk, skip_bad=True)
+            seconds += time.perf_counter() - started
+            assert not report.bad, report.bad[:3]
+            cases += report.cases
+            events += report.events
+        return (
+            f"{cases:,} cases, {events:,} events in {seconds:,.1f} s = "
+            f"{events / seconds:,.0f} events/s (generating them, untimed: {generating:,.0f} s)"
+        )
+
+    def run_replay() -> str:
+        events = cases = 0
+        evaluate = sendflow.evaluate
+        process = store.process
+        checkpoints = {args.cases // 10, args.cases // 2}
+        memory = []
+        for case in store.iter_cases():
+            evaluate(process(case.process), case.events, as_of=AS_OF, case_id=case.case_id)
+            events += len(case.events)
+            cases += 1
+            if cases in checkpoints:
+                memory.append(f"{_status('VmRSS'):,.0f} MiB after {cases:,}")
+        memory.append(f"{_status('VmRSS'):,.0f} MiB after {cases:,}")
+        return f"{cases:,} cases, {events:,} events; RSS {', '.join(memory)}"
+
+    def replay_rate() -> None:
+        # The replay step again, timed alone, for the events per second.
+        started = time.perf_counter()
+        events = 0
+        for case in store.iter_cases():
+            sendflow.evaluate(
+                store.process(case.process), case.events, as_of=AS_OF, case_id=case.case_id
+            )
+            events += len(case.events)
+        took = time.perf_counter() - started
+        print(f"replay again: {events / took:,.0f} events/s in {took:,.1f} s", flush=True)
+
+    def run_read() -> str:
+        events = sum(len(case.events) for case in store.iter_cases())
+        return f"{events:,} events read and decoded"
+
+    def run_due() -> str:
+        timings = []
+        for overdue in (False, True):
+            started = time.perf_counter()
+            items = store.due(as_of=DUE_AS_OF, within_days=28, include_overdue=overdue)
+            timings.append(f"{len(items):,} items in {time.perf_counter() - started:.2f} s")
+        return f"next 28 days {timings[0]}; with overdue {timings[1]}"
+
+    step("import", run_import)
+    step("replay (iter_cases + evaluate)", run_replay)
+    replay_rate()
+    step("read only (iter_cases)", run_read)
+    step("due", run_due)
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
