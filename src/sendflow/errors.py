@@ -12,9 +12,12 @@ says where the problem is, what is wrong, what is allowed, and how to fix it.
     ├── EventError           an event cannot be recorded now (also a ValueError)
     └── StaleCaseError       another writer changed the case first; reload and retry
 
-The store adds three of its own (``sendflow.store.errors``): ``CaseNotFoundError`` (also a
-LookupError), ``CaseExistsError`` (also a ValueError) and ``ImportRejectedError`` (a
-CaseFileError). The file reader adds two (``sendflow.files``), which its callers mostly
+The store adds its own (``sendflow.store.errors``): ``CaseNotFoundError`` (also a
+LookupError), ``CaseExistsError`` (also a ValueError), ``ImportRejectedError`` (a
+CaseFileError), and ``StoreError`` (a store that cannot be opened: not a URL, a missing
+folder, a file that is not a database, a server out of reach) with ``StoreBusyError``
+below it (another writer held the lock past the busy timeout; nothing was written and
+the write can be retried). The file reader adds two (``sendflow.files``), which its callers mostly
 turn into the errors above: ``FileAccessError`` (also an OSError: a file cannot be opened)
 and ``FileContentError`` (also a ValueError: too big, not UTF-8, not valid, or hostile).
 """

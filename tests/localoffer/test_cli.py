@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sendflow.cli import main
-from sendflow.cli.localoffer_commands import _Progress
+from sendflow.cli.output import Progress
 from sendflow.localoffer import check_feed
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "local-offer"
@@ -117,9 +117,10 @@ def test_progress_is_reported_as_the_feed_is_read(tmp_path: Path) -> None:
     size = (EXAMPLE / "feed.json").stat().st_size
     assert seen[-1] == (size, size)
     stream = io.StringIO()
-    bar = _Progress(stream)
+    bar = Progress(1, stream, label="reading feed")
+    bar.active = True  # as on a terminal
     for done in (0, 50, 50, 100):
-        bar(done, 100)
+        bar.reach(done, 100)
     bar.close()
     assert stream.getvalue().count("\r") == 3
-    assert stream.getvalue().endswith("[#########################] 100%\n")
+    assert stream.getvalue().endswith("] 100%\n")

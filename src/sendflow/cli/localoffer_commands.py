@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from typing import TextIO
 
 from sendflow.cli.arguments import legal_day
+from sendflow.cli.output import Progress
 
 __all__ = ["register"]
 
@@ -62,27 +62,6 @@ def _percent(text: str) -> float:
     return value
 
 
-class _Progress:
-    """A progress bar on stderr while a large feed is read (only on a terminal)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.shown = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = 100 * done // total if total else 100
-        if percent == self.shown:
-            return
-        self.shown = percent
-        bar = "#" * (percent // 4)
-        self.stream.write(f"\rreading feed [{bar:<25}] {percent:3d}%")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown >= 0:
-            self.stream.write("\n")
-
-
 def _run(args: argparse.Namespace) -> int:
     # The checker and its converter load only when the command runs (start-up time).
     from sendflow.localoffer import (  # noqa: PLC0415
@@ -103,14 +82,17 @@ def _run(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     manifest = load_manifest(args.manifest) if args.manifest else None
     mapping = load_taxonomy_map(args.taxonomy_map, packaged_topics()) if args.taxonomy_map else None
-    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    progress = Progress(1, sys.stderr, label="reading feed")
     try:
         report = check_feed(
-            args.feed, as_of=as_of, manifest=manifest, taxonomy_map=mapping, on_progress=progress
+            args.feed,
+            as_of=as_of,
+            manifest=manifest,
+            taxonomy_map=mapping,
+            on_progress=progress.reach if progress.active else None,
         )
     finally:
-        if progress is not None:
-            progress.close()
+        progress.close()
     sys.stdout.write(renderers[args.format](report))
     if args.fail_under is not None and report.score < args.fail_under:
         print(

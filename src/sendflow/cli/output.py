@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["emit", "table", "warn"]
+__all__ = ["Progress", "emit", "table", "warn"]
 
 
 def emit(text: str) -> None:
@@ -34,3 +34,42 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
             for line in lines
         )
     )
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when the stream is not one."""
+
+    def __init__(
+        self, total: int, stream: IO[str], *, width: int = 30, label: str = "importing"
+    ) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self.stream = stream
+        self.width = width
+        self.shown = -1
+        self.active = stream.isatty()
+        self.label = label
+
+    def reach(self, done: int, total: int) -> None:
+        """Set how many of ``total`` units are done (for readers that report both)."""
+        self.total = max(total, 1)
+        self.advance(done - self.done)
+
+    def advance(self, amount: int) -> None:
+        """Count ``amount`` more units done, redrawing when the bar moves."""
+        self.done += amount
+        if not self.active:
+            return
+        percent = min(100, self.done * 100 // self.total)
+        if percent != self.shown:
+            self.shown = percent
+            filled = self.width * percent // 100
+            bar = "#" * filled + "-" * (self.width - filled)
+            self.stream.write(f"\r{self.label} [{bar}] {percent:3d}%")
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the bar's line, so later messages start on their own."""
+        if self.active and self.shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from sendflow.cli.database import database_url
-from sendflow.cli.output import emit
-from sendflow.cli.store_commands import Progress
+from sendflow.cli.output import Progress, emit
 from sendflow.compliance import (
     ReportPeriod,
     measure_store,

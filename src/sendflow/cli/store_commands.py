@@ -10,12 +10,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sendflow.cli.arguments import day_count, legal_day
 from sendflow.cli.database import add_db, open_store
 from sendflow.cli.definition_commands import local_marks
-from sendflow.cli.output import emit, table, warn
+from sendflow.cli.output import Progress, emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.errors import CaseFileError
 from sendflow.store.records import CaseSummary, DueItem
@@ -121,40 +121,6 @@ def run_import(args: argparse.Namespace) -> int:
     skipped = f"; skipped {len(report.bad)} bad case(s)" if report.bad else ""
     emit(f"imported {report.cases} case(s), {report.events} event(s){skipped}")
     return 0
-
-
-class Progress:
-    """A one-line progress bar on a terminal; silent when the stream is not one."""
-
-    def __init__(
-        self, total: int, stream: IO[str], *, width: int = 30, label: str = "importing"
-    ) -> None:
-        self.total = max(total, 1)
-        self.done = 0
-        self.stream = stream
-        self.width = width
-        self.shown = -1
-        self.active = stream.isatty()
-        self.label = label
-
-    def advance(self, amount: int) -> None:
-        """Count ``amount`` more units done, redrawing when the bar moves."""
-        self.done += amount
-        if not self.active:
-            return
-        percent = min(100, self.done * 100 // self.total)
-        if percent != self.shown:
-            self.shown = percent
-            filled = self.width * percent // 100
-            bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {percent:3d}%")
-            self.stream.flush()
-
-    def close(self) -> None:
-        """End the bar's line, so later messages start on their own."""
-        if self.active and self.shown >= 0:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def run_record(args: argparse.Namespace) -> int:
