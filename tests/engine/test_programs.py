@@ -367,14 +367,30 @@ def test_an_as_of_inside_the_history_uses_the_shape_of_what_had_happened() -> No
     assert outcome(compiled, history, as_of) == shorter
 
 
-def test_changing_the_list_given_later_does_not_change_an_evaluation() -> None:
-    """Results are made when first read, from the evaluation's own copy of the events."""
+def _warm_assessment() -> tuple[sendflow.definitions.Process, CompiledProcess]:
+    """The EHC process, compiled with the program of :func:`_assessment`'s shape recorded."""
     process = sendflow.load_process("ehc-needs-assessment")
     compiled = CompiledProcess(process)
     for start in (date(2024, 1, 8), date(2024, 3, 4)):
         sendflow.evaluate(compiled, _assessment(start))
+    return process, compiled
+
+
+def test_changing_the_list_given_later_does_not_change_an_evaluation() -> None:
+    """Results are made when first read, from the evaluation's own copy of the events."""
+    process, compiled = _warm_assessment()
     history = _assessment(date(2023, 5, 2))
     evaluation = sendflow.evaluate(compiled, history)  # replayed by the program
     expected = outcome(CompiledProcess(process), _assessment(date(2023, 5, 2)))
     history[:] = _assessment(date(2020, 1, 6))
     assert evaluation.to_dict() == expected
+
+
+def test_data_given_to_an_event_that_takes_none_is_refused_by_a_program_too() -> None:
+    """An event declaring no data, given some, is refused even when its shape has a program."""
+    process, compiled = _warm_assessment()
+    history = _assessment(date(2023, 5, 2))
+    history[1] = attrs.evolve(history[1], data={"sorce": "parent"})
+    expected = outcome(CompiledProcess(process), history)
+    assert expected[0] == "EventError"  # type: ignore[index]
+    assert outcome(compiled, history) == expected

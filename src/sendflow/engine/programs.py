@@ -19,7 +19,7 @@ from typing import Any
 
 from sendflow.definitions.model import FieldType, Kind
 from sendflow.engine.clocks import CLOCK_ORDER, Clock
-from sendflow.engine.events import Event
+from sendflow.engine.events import Event, ReadEvents, data_at
 from sendflow.engine.explanations import explain
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.results import Standing, Status, TimeLimitResult
@@ -103,72 +103,85 @@ class _Step:
         closed = self.closed_at != _UNSET
         return _GENERIC if closed or self.plan.conditional else _RUNNING
 
-    def settle(self, events: Sequence[Event], as_of: date) -> Settled:
-        """This step's due date and verdict for ``events``, as of ``as_of``, from a clock.
+    def settle(self, events: Sequence[Event], ons: Sequence[date], as_of: date) -> Settled:
+        """This step's due date and verdict for ``events`` (dated ``ons``), from a clock.
 
         :meth:`Program.run` settles most steps itself (deadlines met, running or void,
         minimum periods whose guarded event came); the rest are replayed into a clock and
         asked. The property tests and the scenario files prove the two agree.
         """
-        clock = self.replay(events)
+        clock = self.replay(events, ons)
         status, days_late = clock.verdict(as_of)
         return clock.due_on, clock.met_on, status, days_late
 
-    def result(self, events: Sequence[Event], settled: Settled, as_of: date) -> TimeLimitResult:
+    def result(
+        self, events: Sequence[Event], ons: Sequence[date], settled: Settled, as_of: date
+    ) -> TimeLimitResult:
         """The result of this step's clock, settled for ``as_of``."""
         due_on, met_on, status, days_late = settled
-        start = events[self.start_at]
+        at = self.start_at
         per = self.per
         return _make_result(
             TimeLimitResult,
             (
                 self.rule,
-                None if per is None else str(start.data[per]),
+                None if per is None else str(data_at(events, at)[per]),
                 self.kind_name,
                 self.duty,
-                start.on,
+                ons[at],
                 due_on,
                 met_on,
                 status,
                 days_late,
                 self.reasons,
                 self.reference,
-                partial(self.explain, events, status, days_late, as_of),
+                partial(self.explain, events, ons, status, days_late, as_of),
             ),
         )
 
-    def explain(self, events: Sequence[Event], status: Status, days_late: int, as_of: date) -> str:
+    def explain(
+        self,
+        events: Sequence[Event],
+        ons: Sequence[date],
+        status: Status,
+        days_late: int,
+        as_of: date,
+    ) -> str:
         """The explanation of this step's clock in ``events``."""
-        return explain(self.replay(events), status, days_late, as_of)
+        return explain(self.replay(events, ons), status, days_late, as_of)
 
-    def _rare(self, clock: Clock, events: Sequence[Event]) -> None:
+    def _rare(self, clock: Clock, ons: Sequence[date]) -> None:
         """What few clocks have: closing with the case, a reopened case, exceptions."""
         if self.closed_at != _UNSET:
             clock.closed_at = self.closed_at
-            clock.closed_on = events[self.closed_at].on
+            clock.closed_on = ons[self.closed_at]
             clock.superseded = self.superseded
         if self.reopened_by is not None:
             clock.reopened_by = self.reopened_by
             clock.reopened_at = self.reopened_at
-            clock.reopened_on = events[self.reopened_at].on
+            clock.reopened_on = ons[self.reopened_at]
         if self.exception_at:
             clock.exceptions = tuple(
-                (reason, events[at].on)
+                (reason, ons[at])
                 for reason, at in zip(self.exceptions, self.exception_at, strict=True)
             )
             clock.exception_at = self.exception_at
 
-    def replay(self, events: Sequence[Event]) -> Clock:
-        """The clock this step gives for ``events`` (a history of the program's shape)."""
-        start = events[self.start_at]
-        data = start.data
+    def replay(self, events: Sequence[Event], ons: Sequence[date]) -> Clock:
+        """The clock this step gives for ``events`` (a history of the program's shape).
+
+        Dates are read from ``ons`` and data by :func:`data_at`: replaying makes no event
+        of a history read from mappings.
+        """
+        start_on = ons[self.start_at]
+        data = data_at(events, self.start_at)
         per = self.per
         clock = Clock(
             self.plan,
             self.version,
             None if per is None else str(data[per]),
             self.start_event,
-            start.on,
+            start_on,
             data,
             self.start_at,
         )
@@ -179,25 +192,25 @@ class _Step:
                 clock.voided = True
                 clock.void_event = self.void_event
             else:
-                clock.met_on = events[end_at].on
+                clock.met_on = ons[end_at]
                 clock.met_by = self.met_by
         if self.rare:
-            self._rare(clock, events)
+            self._rare(clock, ons)
         if self.offset is not None:
-            clock.due_on = start.on + self.offset
+            clock.due_on = start_on + self.offset
         elif self.lead:
             if self.anchor_at != _UNSET:
                 clock.anchor_at = self.anchor_at
-                clock.anchor = events[self.anchor_at].on
+                clock.anchor = ons[self.anchor_at]
                 period = self.version.due.period
                 assert period is not None
                 clock.due_on = self.plan.anchor_due(clock.anchor, period)
         else:
             seen: Mapping[str, date] = {}
             if self.parts_at:
-                seen = {name: events[at].on for name, at in self.parts_at}
+                seen = {name: ons[at] for name, at in self.parts_at}
                 clock.parts_at = dict(self.parts_at)
-            clock.due_on = self.plan.due(self.version, start.on, data, seen)
+            clock.due_on = self.plan.due(self.version, start_on, data, seen)
         return clock
 
 
@@ -221,50 +234,54 @@ class Program:
     def run(
         self,
         compiled: CompiledProcess,
-        history: list[Event],
+        history: Sequence[Event],
+        ons: Sequence[date],
         positions: Sequence[int],
         case_id: str | None,
         as_of: date,
     ) -> Callable[[], list[TimeLimitResult]]:
-        """Replay this program on ``history``: what makes every result.
+        """Replay this program on ``history``, whose events are dated ``ons``.
 
         Every due date and verdict is settled here (deadlines met or running inline, the
         rest by their step); the result objects are made when the returned function is
         called.
         """
         if self.checks:
-            history = list(history)  # the caller's list is left as it was
+            # The caller's list is left as it was; events read from mappings stay unmade.
+            checked = history.copy() if isinstance(history, ReadEvents) else list(history)
             plans = compiled.plans
             for at in self.checks:
-                event = history[at]
-                history[at] = plans[event.name].check(
+                event = checked[at]
+                checked[at] = plans[event.name].check(
                     event, positions[at], case_id, self.states[at]
                 )
+            history = checked
         settled: list[Settled] = []
         add = settled.append
         for how, start_at, end_at, offset, late, overdue, step in self.steps:
             if how == _MET:
-                due = history[start_at].on + offset
-                met = history[end_at].on
+                due = ons[start_at] + offset
+                met = ons[end_at]
                 add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
             elif how == _RUNNING:
-                due = history[start_at].on + offset
+                due = ons[start_at] + offset
                 add(
                     (due, None, _PENDING, 0)
                     if as_of <= due
                     else (due, None, overdue, (as_of - due).days)
                 )
             elif how == _VOID:
-                add((history[start_at].on + offset, None, _VOIDED, 0))
+                add((ons[start_at] + offset, None, _VOIDED, 0))
             elif how == _GUARDED:
-                due = history[start_at].on + offset
-                met = history[end_at].on
+                due = ons[start_at] + offset
+                met = ons[end_at]
                 add((due, met, _EARLY if met < due else _WAITED, 0))
             else:
-                add(step.settle(history, as_of))
+                add(step.settle(history, ons, as_of))
         steps = self.steps
         return lambda: [
-            row[-1].result(history, done, as_of) for row, done in zip(steps, settled, strict=True)
+            row[-1].result(history, ons, done, as_of)
+            for row, done in zip(steps, settled, strict=True)
         ]
 
 
