@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sendflow
+from caseload import caseload
 from ehc_histories import ehc_histories
 from sendflow.definitions.model import Process
 from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
@@ -65,6 +66,10 @@ def mixed_cases(count: int) -> Iterator[Case]:
     share = -(-count // len(processes))
     streams = [zip(itertools.repeat(p), walks(p, share, seed=i)) for i, p in enumerate(processes)]
     yield from itertools.islice(itertools.chain.from_iterable(zip(*streams, strict=False)), count)
+
+
+def realistic_cases(count: int) -> Iterator[Case]:
+    yield from caseload(count)
 
 
 def baseline(chunk: list[Case]) -> int:
@@ -180,8 +185,10 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; {args.cases:,} cases per caseload")
     print("EHC needs assessments:")
     measure(ehc_cases, args.cases)
-    print("All six processes, mixed:")
+    print("All six processes, random walks:")
     measure(mixed_cases, args.cases)
+    print("All six processes, a realistic caseload:")
+    measure(realistic_cases, args.cases)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {rss:.0f} MiB (histories generated and timed in chunks of {CHUNK:,})")
 

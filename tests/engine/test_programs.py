@@ -394,3 +394,31 @@ def test_data_given_to_an_event_that_takes_none_is_refused_by_a_program_too() ->
     expected = outcome(CompiledProcess(process), history)
     assert expected[0] == "EventError"  # type: ignore[index]
     assert outcome(compiled, history) == expected
+
+
+def _review(start: date, notice_days: int, report_days: int) -> list[Event]:
+    meeting = start + timedelta(days=330)
+    return [
+        sendflow.Event("plan_issued", start),
+        sendflow.Event("review_meeting_notice_sent", meeting - timedelta(days=notice_days)),
+        sendflow.Event("review_meeting_held", meeting),
+        sendflow.Event("review_report_sent", meeting + timedelta(days=report_days)),
+    ]
+
+
+@pytest.mark.parametrize("later", [0, 1, 45, 400])
+def test_lead_times_and_months_replay_without_a_clock_as_a_full_fold_does(later: int) -> None:
+    """Lead times and periods counted in months are settled by the program, exactly."""
+    process = sendflow.load_process("annual-review")
+    compiled = CompiledProcess(process)
+    for start in (date(2023, 1, 31), date(2023, 6, 15)):
+        sendflow.evaluate(compiled, _review(start, 20, 5))
+    [program] = compiled.programs.programs.values()
+    ways = {step.how for *_, step in program.steps}
+    assert {programs._LEAD, programs._COUNTED} <= ways
+    for start, notice, report in [(date(2024, 2, 29), 10, 20), (date(2022, 8, 31), 14, 14)]:
+        history = _review(start, notice, report)
+        as_of = history[-1].on + timedelta(days=later)
+        expected = outcome(CompiledProcess(process), history, as_of)
+        assert outcome(compiled, history, as_of) == expected
+    assert compiled.programs.replayed == 2

@@ -146,15 +146,7 @@ class LimitPlan:
         due = version.due
         mode = due.mode
         if mode is DueMode.PERIOD:
-            # A period's end depends only on the version and the start: counting working
-            # days or months is remembered by start day, as cases share start days.
-            known = self._ends.get((id(version), start))
-            if known is None:
-                known = self._period_due(due, start)
-                if len(self._ends) >= _MAX_REMEMBERED:
-                    self._ends.clear()
-                self._ends[(id(version), start)] = known
-            return known
+            return self.period_due(version, start)
         if mode is DueMode.FIXED:
             return due.fixed
         if mode is DueMode.FROM_DATA:
@@ -175,6 +167,20 @@ class LimitPlan:
         if not dates:
             return None
         return self._move(max(dates) if mode is DueMode.LATER_OF else min(dates))
+
+    def period_due(self, version: LimitVersion, start: date) -> date | None:
+        """The due date of ``version``'s period counted from ``start``.
+
+        A period's end depends only on the version and the start: counting working days
+        or months is remembered by start day, as cases share start days.
+        """
+        known = self._ends.get((id(version), start))
+        if known is None:
+            known = self._period_due(version.due, start)
+            if len(self._ends) >= _MAX_REMEMBERED:
+                self._ends.clear()
+            self._ends[(id(version), start)] = known
+        return known
 
     def _period_due(self, due: Due, start: date) -> date | None:
         assert due.period is not None

@@ -17,22 +17,24 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from sendflow.definitions.model import FieldType, Kind
+from sendflow.definitions.model import DueMode, FieldType, Kind
 from sendflow.engine.clocks import CLOCK_ORDER, Clock
 from sendflow.engine.events import Event, ReadEvents, data_at
 from sendflow.engine.explanations import explain
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.results import Standing, Status, TimeLimitResult
 from sendflow.engine.shapes import ShapeReader
+from sendflow.time.periods import Unit
 
 __all__ = ["Program", "ProgramCache", "record_program"]
 
 _UNSET = -1
 _MAX_PROGRAMS = 2_000
 
-_GENERIC, _MET, _RUNNING, _VOID, _GUARDED = range(5)
-"""How a step settles its verdict: through a clock; as a deadline met, running or void; as a
-minimum period whose guarded event came."""
+_MET, _RUNNING, _VOID, _GUARDED, _COUNTED, _LEAD, _GENERIC = range(7)
+"""How a step settles its verdict: as a deadline met, running or void, or a minimum period
+whose guarded event came, a fixed distance from its start; as one of those whose period is
+counted on a calendar (months, working days); as a lead time; through a clock."""
 
 # The result record's own constructor, without the keyword handling of a named tuple's.
 _make_result = tuple.__new__
@@ -50,9 +52,10 @@ class _Step:
 
     __slots__ = (
         "anchor_at", "closed_at", "duty", "end_at", "exception_at", "exceptions", "how",
-        "kind_name", "late", "lead", "met_by", "offset", "overdue", "parts_at", "per", "plan",
-        "rare", "reasons", "reference", "reopened_at", "reopened_by", "rule", "start_at",
-        "start_event", "superseded", "version", "void_event", "voided",
+        "kind_name", "late", "lead", "lead_offset", "met_by", "offset", "overdue", "parts_at",
+        "per", "plan", "rare", "reasons", "reference", "reopened_at", "reopened_by", "rule",
+        "start_at",
+        "start_event", "sub", "superseded", "version", "void_event", "voided",
     )  # fmt: skip
 
     def __init__(self, clock: Clock) -> None:
@@ -84,14 +87,33 @@ class _Step:
         self.rule = plan.rule
         self.kind_name = plan.kind_name
         self.duty = plan.limit.duty
+        self.lead_offset = self._lead_offset()
+        self.sub = self._settled_as()
         self.how = self._how()
         self.late = Status.EXCUSED if self.exceptions else Status.LATE
         self.overdue = Status.EXCUSED if self.exceptions else Status.OVERDUE
 
     def _how(self) -> int:
         """Whether this step's verdict can be settled without a clock (most of them)."""
+        if self.lead:
+            return _LEAD
+        if self.offset is not None or self.sub == _GENERIC:
+            return self.sub
+        due = self.version.due
+        # A period counted on a calendar from the start alone (months, working days).
+        return _COUNTED if due.mode is DueMode.PERIOD and not self.parts_at else _GENERIC
+
+    def _lead_offset(self) -> timedelta | None:
+        """How long before its anchor a lead time falls due, when it is a fixed distance."""
+        period = self.version.due.period
+        if not self.lead or period is None or period.unit not in (Unit.DAYS, Unit.WEEKS):
+            return None
+        return timedelta(days=period.amount * (7 if period.unit is Unit.WEEKS else 1))
+
+    def _settled_as(self) -> int:
+        """How the verdict follows from the due date, whatever the due date is."""
         kind = self.plan.kind
-        if self.offset is None or kind is Kind.LEAD_TIME:
+        if kind is Kind.LEAD_TIME:
             return _GENERIC
         ended = self.end_at != _UNSET
         if kind is Kind.MINIMUM:
@@ -102,6 +124,29 @@ class _Step:
             return _MET
         closed = self.closed_at != _UNSET
         return _GENERIC if closed or self.plan.conditional else _RUNNING
+
+    def counted_due(self, start_on: date) -> date:
+        """The due date of a period counted on a calendar from ``start_on``."""
+        due = self.plan.period_due(self.version, start_on)
+        assert due is not None  # a deadline's or minimum period's end is always a day
+        return due
+
+    def lead_time(self, ons: Sequence[date]) -> Settled:
+        """The due date and verdict of a lead time (as its clock gives them)."""
+        met = ons[self.end_at] if self.end_at != _UNSET and not self.voided else None
+        if self.anchor_at == _UNSET:
+            closed = self.closed_at != _UNSET or self.voided
+            return None, met, _VOIDED if closed else _PENDING, 0
+        anchor = ons[self.anchor_at]
+        if self.lead_offset is not None:
+            due = anchor - self.lead_offset
+        else:
+            period = self.version.due.period
+            assert period is not None
+            due = self.plan.anchor_due(anchor, period)
+        if met is not None and met <= due:
+            return due, met, _IN_TIME, 0
+        return due, met, self.late, ((met or anchor) - due).days
 
     def settle(self, events: Sequence[Event], ons: Sequence[date], as_of: date) -> Settled:
         """This step's due date and verdict for ``events`` (dated ``ons``), from a clock.
@@ -258,26 +303,33 @@ class Program:
             history = checked
         settled: list[Settled] = []
         add = settled.append
-        for how, start_at, end_at, offset, late, overdue, step in self.steps:
-            if how == _MET:
+        for way, start_at, end_at, offset, late, overdue, step in self.steps:
+            how = way
+            if how <= _GUARDED:
                 due = ons[start_at] + offset
+            elif how == _COUNTED:
+                due = step.counted_due(ons[start_at])
+                how = step.sub
+            elif how == _LEAD:
+                add(step.lead_time(ons))
+                continue
+            else:
+                add(step.settle(history, ons, as_of))
+                continue
+            if how == _MET:
                 met = ons[end_at]
                 add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
             elif how == _RUNNING:
-                due = ons[start_at] + offset
                 add(
                     (due, None, _PENDING, 0)
                     if as_of <= due
                     else (due, None, overdue, (as_of - due).days)
                 )
             elif how == _VOID:
-                add((ons[start_at] + offset, None, _VOIDED, 0))
-            elif how == _GUARDED:
-                due = ons[start_at] + offset
+                add((due, None, _VOIDED, 0))
+            else:  # _GUARDED
                 met = ons[end_at]
                 add((due, met, _EARLY if met < due else _WAITED, 0))
-            else:
-                add(step.settle(history, ons, as_of))
         steps = self.steps
         return lambda: [
             row[-1].result(history, ons, done, as_of)
