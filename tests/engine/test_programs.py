@@ -422,3 +422,27 @@ def test_lead_times_and_months_replay_without_a_clock_as_a_full_fold_does(later:
         expected = outcome(CompiledProcess(process), history, as_of)
         assert outcome(compiled, history, as_of) == expected
     assert compiled.programs.replayed == 2
+
+
+def _unanswered(start: date, final_after: int) -> list[Event]:
+    consulted = start + timedelta(days=100)
+    return [
+        *_assessment(start - timedelta(days=60)),
+        sendflow.Event("draft_plan_issued", consulted),
+        sendflow.Event("institution_consulted", consulted, data={"institution": "Hill Academy"}),
+        sendflow.Event("final_plan_issued", consulted + timedelta(days=final_after)),
+    ]
+
+
+@pytest.mark.parametrize("final_after", [10, 14, 15, 40])
+def test_a_deadline_closed_with_the_case_replays_as_a_full_fold_does(final_after: int) -> None:
+    """A consultation never answered before the case closed: void, or overdue if closed late."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    for start in (date(2023, 1, 31), date(2023, 6, 15)):
+        sendflow.evaluate(compiled, _unanswered(start, 30))
+    [program] = compiled.programs.programs.values()
+    assert programs._CLOSED in {step.how for *_, step in program.steps}
+    history = _unanswered(date(2024, 2, 29), final_after)
+    assert outcome(compiled, history) == outcome(CompiledProcess(process), history)
+    assert compiled.programs.replayed == 1

@@ -31,10 +31,11 @@ __all__ = ["Program", "ProgramCache", "record_program"]
 _UNSET = -1
 _MAX_PROGRAMS = 2_000
 
-_MET, _RUNNING, _VOID, _GUARDED, _COUNTED, _LEAD, _GENERIC = range(7)
-"""How a step settles its verdict: as a deadline met, running or void, or a minimum period
-whose guarded event came, a fixed distance from its start; as one of those whose period is
-counted on a calendar (months, working days); as a lead time; through a clock."""
+_MET, _RUNNING, _VOID, _GUARDED, _CLOSED, _WAITING, _COUNTED, _LEAD, _GENERIC = range(9)
+"""How a step settles its verdict: as a deadline met, running, void, closed with the case or
+waiting on a condition, or a minimum period whose guarded event came, due a fixed distance
+from its start; as one of those whose period is counted on a calendar (months, working
+days); as a lead time; through a clock."""
 
 # The result record's own constructor, without the keyword handling of a named tuple's.
 _make_result = tuple.__new__
@@ -122,8 +123,10 @@ class _Step:
             return _VOID
         if ended:
             return _MET
-        closed = self.closed_at != _UNSET
-        return _GENERIC if closed or self.plan.conditional else _RUNNING
+        if self.closed_at != _UNSET:
+            # Closed with the case before it was met: void, or overdue when closed late.
+            return _VOID if self.plan.conditional else _CLOSED
+        return _WAITING if self.plan.conditional else _RUNNING
 
     def counted_due(self, start_on: date) -> date:
         """The due date of a period counted on a calendar from ``start_on``."""
@@ -305,7 +308,7 @@ class Program:
         add = settled.append
         for way, start_at, end_at, offset, late, overdue, step in self.steps:
             how = way
-            if how <= _GUARDED:
+            if how <= _WAITING:
                 due = ons[start_at] + offset
             elif how == _COUNTED:
                 due = step.counted_due(ons[start_at])
@@ -327,6 +330,15 @@ class Program:
                 )
             elif how == _VOID:
                 add((due, None, _VOIDED, 0))
+            elif how == _CLOSED:
+                stop = ons[step.closed_at]
+                add(
+                    (due, None, _VOIDED, 0)
+                    if stop <= due
+                    else (due, None, overdue, (stop - due).days)
+                )
+            elif how == _WAITING:
+                add((due, None, _PENDING, 0))
             else:  # _GUARDED
                 met = ons[end_at]
                 add((due, met, _EARLY if met < due else _WAITED, 0))
