@@ -15,12 +15,13 @@ each chunk is timed five ways over the same event sequences:
   made from the events before timing.
 
 A history whose shape (``sendflow.engine.programs``) has been folded twice is replayed by a
-recorded program; the run reports how many were. The EHC caseload repeats a few hundred
-shapes; the mixed one is random walks, most of whose shapes occur once, so it mostly
-measures the full fold.
+recorded program; the run reports how many were.
 
-Two caseloads: realistic EHC needs assessments, and a mix of all six packaged processes
-(random walks through each definition).
+Three caseloads: realistic EHC needs assessments (``ehc_histories``); all six packaged
+processes as random walks through each definition (``walks``), most of whose shapes occur
+once, so it mostly measures the full fold; and all six as a realistic caseload
+(``caseload``), cases following each process's usual course with branches, whose shapes
+repeat as a council's do.
 
 Run: ``python benchmarks/replay.py --cases 100000``
 """
@@ -159,17 +160,20 @@ def measure(cases: Callable[[int], Iterator[Case]], total: int) -> dict[str, flo
 def memory(total: int) -> None:
     """Peak memory as the number of cases grows: bounded when nothing is held.
 
-    The compiled process keeps bounded caches (replay programs, period ends), so memory
-    grows while they fill and then stays put however many cases follow.
+    The compiled process keeps bounded caches (replay programs, period ends) and legal
+    days are remembered by their text up to a bound, so memory grows while they fill and
+    then stays put however many cases follow.
     """
     checkpoints = sorted({1_000, total // 8, total // 4, total // 2, total} - {0})
     rss = {}
     for count, (process, history) in enumerate(ehc_cases(total), 1):
         sendflow.evaluate(process, history).time_limits  # noqa: B018 - results made
+        mapped = [event.to_dict() for event in history]  # and as case-file mappings
+        sendflow.evaluate(process, mapped).time_limits  # noqa: B018 - results made
         if count in checkpoints:
             rss[count] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     shown = ", ".join(f"{rss[n]:.1f} MiB after {n:,}" for n in checkpoints)
-    print(f"EHC cases streamed through evaluate, peak RSS: {shown}")
+    print(f"EHC cases streamed through evaluate, as Events and mappings, peak RSS: {shown}")
 
 
 def main() -> None:

@@ -95,6 +95,9 @@ def parse_day(value: Any, *, what: str, index: int | None = None) -> date:
             return day
         raise EventError(f"{what}: {problem}.", index=index)
     if isinstance(value, str):
+        known = legal_day_given(value)  # exactly YYYY-MM-DD, and remembered
+        if known is not None:
+            return known
         try:
             return read_legal_day(value.strip())
         except ValueError as exc:
