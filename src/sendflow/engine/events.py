@@ -13,7 +13,7 @@ from sendflow.time.days import legal_day_problem, read_legal_day
 
 __all__ = [
     "EMPTY", "LEGAL_DAYS", "Event", "ReadEvents", "data_at", "legal_day_given", "parse_day",
-    "to_event",
+    "to_event", "with_data",
 ]  # fmt: skip
 
 _EMPTY: Mapping[str, Any] = {}
@@ -181,6 +181,17 @@ _SET_NAME, _SET_ON, _SET_DATA, _SET_ACTOR = _SLOTS.values()
 _SET_RECORDED_AT = Event.__dict__["recorded_at"].__set__
 
 
+def with_data(event: Event, data: Mapping[str, Any]) -> Event:
+    """``event`` with ``data`` in place of its own (already checked: nothing is checked again)."""
+    changed: Event = Event.__new__(Event)
+    _SET_NAME(changed, event.name)
+    _SET_ON(changed, event.on)
+    _SET_DATA(changed, data)
+    _SET_ACTOR(changed, event.actor)
+    _SET_RECORDED_AT(changed, event.recorded_at)
+    return changed
+
+
 def _made(name: str, on: date, data: Mapping[str, Any]) -> Event:
     """An :class:`Event` of values already checked, without checking them again."""
     event: Event = Event.__new__(Event)
@@ -247,7 +258,16 @@ class ReadEvents(Sequence[Event]):
         return len(self._ons)
 
     def __iter__(self) -> Iterator[Event]:
-        return (self[at] for at in range(len(self._ons)))
+        made = self._made if self._made is not None else self._making()
+        names, ons, datas = self._names, self._ons, self._datas
+        assert names is not None
+        made[:] = [
+            _made(names[at], ons[at], {} if datas[at] is _EMPTY else datas[at])
+            if event is None
+            else event
+            for at, event in enumerate(made)
+        ]
+        return iter(made)  # type: ignore[arg-type]  # every one made
 
     def data(self, at: int) -> Mapping[str, Any]:
         """The data of the event at ``at``, without making the event."""
