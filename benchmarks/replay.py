@@ -1,7 +1,7 @@
 """Replay speed: ``sendflow.evaluate`` against a bare ``transitions`` machine.
 
 Histories are generated lazily in chunks (memory stays flat in the number of cases) and
-each chunk is timed three ways over the same event sequences:
+each chunk is timed five ways over the same event sequences:
 
 - baseline: one shared ``transitions`` machine per process with no time limits, one model
   reset per case, each event fired with ``machine.events[name].trigger(model, data)``
@@ -9,15 +9,19 @@ each chunk is timed three ways over the same event sequences:
 - evaluate: ``sendflow.evaluate(process, events)``, which validates every event and works
   out every time limit's due date and verdict;
 - + results: the same, then reading every ``TimeLimitResult`` (result objects are made on
-  first read).
+  first read);
+- mappings, mappings + results: the same two, given each history as case-file mappings
+  (``{"event": ..., "on": "YYYY-MM-DD", "data": {...}}``, what a JSON or YAML reader gives),
+  made from the events before timing.
 
 A history whose shape (``sendflow.engine.programs``) has been folded twice is replayed by a
-recorded program; the run reports how many were. The EHC caseload repeats a few hundred
-shapes; the mixed one is random walks, most of whose shapes occur once, so it mostly
-measures the full fold.
+recorded program; the run reports how many were.
 
-Two caseloads: realistic EHC needs assessments, and a mix of all six packaged processes
-(random walks through each definition).
+Three caseloads: realistic EHC needs assessments (``ehc_histories``); all six packaged
+processes as random walks through each definition (``walks``), most of whose shapes occur
+once, so it mostly measures the full fold; and all six as a realistic caseload
+(``caseload``), cases following each process's usual course with branches, whose shapes
+repeat as a council's do.
 
 Run: ``python benchmarks/replay.py --cases 100000``
 """
@@ -36,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sendflow
+from caseload import caseload
 from ehc_histories import ehc_histories
 from sendflow.definitions.model import Process
 from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
@@ -64,6 +69,10 @@ def mixed_cases(count: int) -> Iterator[Case]:
     yield from itertools.islice(itertools.chain.from_iterable(zip(*streams, strict=False)), count)
 
 
+def realistic_cases(count: int) -> Iterator[Case]:
+    yield from caseload(count)
+
+
 def baseline(chunk: list[Case]) -> int:
     model = Model()
     for process, history in chunk:
@@ -86,47 +95,64 @@ def own(way: str, process: Process) -> CompiledProcess:
     return found
 
 
-def with_evaluate(chunk: list[Case]) -> int:
+def with_evaluate(way: str, chunk: list[Case]) -> int:
     evaluate = sendflow.evaluate
     for process, history in chunk:
-        evaluate(own("evaluate", process), history)
+        evaluate(own(way, process), history)
     return 0
 
 
-def with_results(chunk: list[Case]) -> int:
+def with_results(way: str, chunk: list[Case]) -> int:
     evaluate = sendflow.evaluate
-    return sum(
-        len(evaluate(own("results", process), history).time_limits) for process, history in chunk
-    )
+    return sum(len(evaluate(own(way, process), history).time_limits) for process, history in chunk)
+
+
+def as_mappings(chunk: list[Case]) -> list[Case]:
+    """The same histories as case-file mappings (``{"event", "on": "YYYY-MM-DD", "data"}``)."""
+    return [(process, [event.to_dict() for event in history]) for process, history in chunk]  # type: ignore[misc]
+
+
+# Each way: how it evaluates a chunk, and whether it is given the histories as mappings.
+WAYS: dict[str, tuple[Callable[[str, list[Case]], int], bool]] = {
+    "evaluate": (with_evaluate, False),
+    "+ results": (with_results, False),
+    "mappings": (with_evaluate, True),
+    "mappings + results": (with_results, True),
+}
 
 
 def measure(cases: Callable[[int], Iterator[Case]], total: int) -> dict[str, float]:
     """Events per second for each way, over the same chunks."""
-    ways = {"baseline": baseline, "evaluate": with_evaluate, "+ results": with_results}
-    seconds = dict.fromkeys(ways, 0.0)
+    seconds = dict.fromkeys(["baseline", *WAYS], 0.0)
     events = results = 0
     source = cases(total)
     while chunk := list(itertools.islice(source, CHUNK)):
         events += sum(len(h) for _, h in chunk)
-        for name, way in ways.items():
+        mapped = as_mappings(chunk)  # made before timing: what a JSON or YAML reader gives
+        gc.collect()
+        start = time.perf_counter()
+        baseline(chunk)
+        seconds["baseline"] += time.perf_counter() - start
+        for name, (way, given_mappings) in WAYS.items():
             gc.collect()
             start = time.perf_counter()
-            results += way(chunk)
+            results += way(name, mapped if given_mappings else chunk)
             seconds[name] += time.perf_counter() - start
     rates = {name: events / s for name, s in seconds.items()}
     for name, rate in rates.items():
         ratio = rate / rates["baseline"]
         print(
-            f"  {name:<10} {seconds[name]:7.2f} s {rate:>11,.0f} events/s  {ratio:4.1f}x baseline"
+            f"  {name:<18} {seconds[name]:7.2f} s {rate:>11,.0f} events/s  {ratio:4.1f}x baseline"
         )
     print(f"  {events:,} events; {results:,} time-limit results read")
-    caches = [c.programs for (way, _), c in _OWN.items() if way == "evaluate" and c.programs]
-    replayed = sum(c.replayed for c in caches)
-    folded = sum(c.folded for c in caches)
-    print(
-        f"  evaluate: {replayed:,} histories replayed by a program, {folded:,} "
-        f"({folded / (replayed + folded):.0%}) folded in full"
-    )
+    for way in ("evaluate", "mappings"):
+        caches = [c.programs for (w, _), c in _OWN.items() if w == way and c.programs]
+        replayed = sum(c.replayed for c in caches)
+        folded = sum(c.folded for c in caches)
+        print(
+            f"  {way}: {replayed:,} histories replayed by a program, {folded:,} "
+            f"({folded / (replayed + folded):.0%}) folded in full"
+        )
     _OWN.clear()
     return rates
 
@@ -134,17 +160,20 @@ def measure(cases: Callable[[int], Iterator[Case]], total: int) -> dict[str, flo
 def memory(total: int) -> None:
     """Peak memory as the number of cases grows: bounded when nothing is held.
 
-    The compiled process keeps bounded caches (replay programs, period ends), so memory
-    grows while they fill and then stays put however many cases follow.
+    The compiled process keeps bounded caches (replay programs, period ends) and legal
+    days are remembered by their text up to a bound, so memory grows while they fill and
+    then stays put however many cases follow.
     """
     checkpoints = sorted({1_000, total // 8, total // 4, total // 2, total} - {0})
     rss = {}
     for count, (process, history) in enumerate(ehc_cases(total), 1):
         sendflow.evaluate(process, history).time_limits  # noqa: B018 - results made
+        mapped = [event.to_dict() for event in history]  # and as case-file mappings
+        sendflow.evaluate(process, mapped).time_limits  # noqa: B018 - results made
         if count in checkpoints:
             rss[count] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     shown = ", ".join(f"{rss[n]:.1f} MiB after {n:,}" for n in checkpoints)
-    print(f"EHC cases streamed through evaluate, peak RSS: {shown}")
+    print(f"EHC cases streamed through evaluate, as Events and mappings, peak RSS: {shown}")
 
 
 def main() -> None:
@@ -160,8 +189,10 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; {args.cases:,} cases per caseload")
     print("EHC needs assessments:")
     measure(ehc_cases, args.cases)
-    print("All six processes, mixed:")
+    print("All six processes, random walks:")
     measure(mixed_cases, args.cases)
+    print("All six processes, a realistic caseload:")
+    measure(realistic_cases, args.cases)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {rss:.0f} MiB (histories generated and timed in chunks of {CHUNK:,})")
 

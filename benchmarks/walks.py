@@ -9,7 +9,7 @@ combination of data) are dropped and walked again.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -69,13 +69,24 @@ def walk(process: Process, rng: random.Random, *, max_events: int = 12) -> list[
 
 def walks(process: Process, count: int, *, seed: int = 2014) -> Iterator[list[sendflow.Event]]:
     """``count`` valid walks, generated lazily."""
+    return accepted(process, lambda rng: walk(process, rng), count, seed=seed)
+
+
+def accepted(
+    process: Process,
+    make: Callable[[random.Random], list[sendflow.Event]],
+    count: int,
+    *,
+    seed: int,
+) -> Iterator[list[sendflow.Event]]:
+    """``count`` histories made by ``make`` that replay accepts, generated lazily."""
     rng = random.Random(seed)
-    # A compiled process of its own, so that checking the walks does not warm the replay
-    # programs of the process being measured.
+    # A compiled process of its own, so that checking the histories does not warm the
+    # replay programs of the process being measured.
     checker = CompiledProcess(process)
     made = 0
     while made < count:
-        events = walk(process, rng)
+        events = make(rng)
         try:
             sendflow.evaluate(checker, events)
         except sendflow.SendflowError:

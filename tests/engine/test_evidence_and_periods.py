@@ -8,6 +8,7 @@ import pytest
 
 import sendflow
 from sendflow.definitions.model import Evidence
+from sendflow.engine.machine import CompiledProcess
 
 EHC = sendflow.load_process("ehc-needs-assessment")
 APPEAL = sendflow.load_process("appeal")
@@ -83,3 +84,18 @@ def test_a_directed_period_leaves_the_earlier_steps_of_an_order_alone() -> None:
     evaluation = sendflow.evaluate(APPEAL, events)
     assert evaluation.result("order-assess-notify").due_on == date(2024, 6, 17)
     assert evaluation.result("order-assess-final-plan").due_on == date(2024, 10, 21)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "other"),
+    [("8 weeks", "30 working days"), ("30 working days", "2 months"), ("8 weeks", "9 weeks")],
+)
+def test_a_recorded_program_keeps_each_history_s_own_directed_period(recorded, other) -> None:
+    """Histories alike but for the period directed replay to their own due dates."""
+    warm = CompiledProcess(APPEAL)
+    first = registered_then({"order": "amend", "directed_period": recorded})
+    sendflow.evaluate(warm, first)
+    sendflow.evaluate(warm, first)  # a shape folded twice has its program recorded
+    second = registered_then({"order": "amend", "directed_period": other})
+    by_program = sendflow.evaluate(warm, second).to_dict()
+    assert by_program == sendflow.evaluate(CompiledProcess(APPEAL), second).to_dict()

@@ -367,14 +367,102 @@ def test_an_as_of_inside_the_history_uses_the_shape_of_what_had_happened() -> No
     assert outcome(compiled, history, as_of) == shorter
 
 
-def test_changing_the_list_given_later_does_not_change_an_evaluation() -> None:
-    """Results are made when first read, from the evaluation's own copy of the events."""
+def _warm_assessment() -> tuple[sendflow.definitions.Process, CompiledProcess]:
+    """The EHC process, compiled with the program of :func:`_assessment`'s shape recorded."""
     process = sendflow.load_process("ehc-needs-assessment")
     compiled = CompiledProcess(process)
     for start in (date(2024, 1, 8), date(2024, 3, 4)):
         sendflow.evaluate(compiled, _assessment(start))
+    return process, compiled
+
+
+def test_changing_the_list_given_later_does_not_change_an_evaluation() -> None:
+    """Results are made when first read, from the evaluation's own copy of the events."""
+    process, compiled = _warm_assessment()
     history = _assessment(date(2023, 5, 2))
     evaluation = sendflow.evaluate(compiled, history)  # replayed by the program
     expected = outcome(CompiledProcess(process), _assessment(date(2023, 5, 2)))
     history[:] = _assessment(date(2020, 1, 6))
     assert evaluation.to_dict() == expected
+
+
+def test_data_given_to_an_event_that_takes_none_is_refused_by_a_program_too() -> None:
+    """An event declaring no data, given some, is refused even when its shape has a program."""
+    process, compiled = _warm_assessment()
+    history = _assessment(date(2023, 5, 2))
+    history[1] = attrs.evolve(history[1], data={"sorce": "parent"})
+    expected = outcome(CompiledProcess(process), history)
+    assert expected[0] == "EventError"  # type: ignore[index]
+    assert outcome(compiled, history) == expected
+
+
+def _review(start: date, notice_days: int, report_days: int) -> list[Event]:
+    meeting = start + timedelta(days=330)
+    return [
+        sendflow.Event("plan_issued", start),
+        sendflow.Event("review_meeting_notice_sent", meeting - timedelta(days=notice_days)),
+        sendflow.Event("review_meeting_held", meeting),
+        sendflow.Event("review_report_sent", meeting + timedelta(days=report_days)),
+    ]
+
+
+def _direct_payments(started: date, reviewed_after: int) -> list[Event]:
+    requested = started - timedelta(days=75)
+    return [
+        sendflow.Event("budget_requested", requested, data={"stage": "review"}),
+        sendflow.Event("budget_prepared", requested + timedelta(days=19)),
+        sendflow.Event("direct_payments_requested", requested + timedelta(days=20)),
+        sendflow.Event("direct_payments_agreed", started - timedelta(days=10)),
+        sendflow.Event("direct_payments_started", started),
+        sendflow.Event("direct_payments_reviewed", started + timedelta(days=reviewed_after)),
+    ]
+
+
+@pytest.mark.parametrize("later", [0, 1, 45, 400])
+def test_lead_times_and_months_replay_without_a_clock_as_a_full_fold_does(later: int) -> None:
+    """Lead times and periods counted in months are settled by the program, exactly."""
+    cases = [
+        # Two weeks' notice before a review meeting (lead times).
+        ("annual-review", _review, (date(2023, 1, 31), 20, 5), (date(2023, 6, 15), 20, 5)),
+        # Three months of direct payments, counted to the corresponding date.
+        ("personal-budget", _direct_payments, (date(2023, 11, 30), 60), (date(2024, 1, 15), 60)),
+    ]
+    ways: set[int] = set()
+    for pid, make, *starts in cases:
+        process = sendflow.load_process(pid)
+        compiled = CompiledProcess(process)
+        for start in starts:
+            sendflow.evaluate(compiled, make(*start))
+        [program] = compiled.programs.programs.values()
+        ways |= {step.how for *_, step in program.steps}
+        for varied in [(date(2024, 2, 29), 10), (date(2022, 8, 31), 95)]:
+            history = make(*varied, *starts[0][2:])
+            as_of = history[-1].on + timedelta(days=later)
+            expected = outcome(CompiledProcess(process), history, as_of)
+            assert outcome(compiled, history, as_of) == expected
+        assert compiled.programs.replayed == 2
+    assert {programs._LEAD, programs._COUNTED} <= ways
+
+
+def _unanswered(start: date, final_after: int) -> list[Event]:
+    consulted = start + timedelta(days=100)
+    return [
+        *_assessment(start - timedelta(days=60)),
+        sendflow.Event("draft_plan_issued", consulted),
+        sendflow.Event("institution_consulted", consulted, data={"institution": "Hill Academy"}),
+        sendflow.Event("final_plan_issued", consulted + timedelta(days=final_after)),
+    ]
+
+
+@pytest.mark.parametrize("final_after", [10, 14, 15, 40])
+def test_a_deadline_closed_with_the_case_replays_as_a_full_fold_does(final_after: int) -> None:
+    """A consultation never answered before the case closed: void, or overdue if closed late."""
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    for start in (date(2023, 1, 31), date(2023, 6, 15)):
+        sendflow.evaluate(compiled, _unanswered(start, 30))
+    [program] = compiled.programs.programs.values()
+    assert programs._CLOSED in {step.how for *_, step in program.steps}
+    history = _unanswered(date(2024, 2, 29), final_after)
+    assert outcome(compiled, history) == outcome(CompiledProcess(process), history)
+    assert compiled.programs.replayed == 1

@@ -156,15 +156,7 @@ class LimitPlan:
         due = version.due
         mode = due.mode
         if mode is DueMode.PERIOD:
-            # A period's end depends only on the version and the start: counting working
-            # days or months is remembered by start day, as cases share start days.
-            known = self._ends.get((id(version), start))
-            if known is None:
-                known = self._period_due(due, start)
-                if len(self._ends) >= _MAX_REMEMBERED:
-                    self._ends.clear()
-                self._ends[(id(version), start)] = known
-            return known
+            return self.period_due(version, start)
         if mode is DueMode.FIXED:
             return due.fixed
         if mode is DueMode.FROM_DATA:
@@ -194,6 +186,20 @@ class LimitPlan:
         """The period in the starting event's ``period_from`` field, if it carries one."""
         text = data.get(self.period_from or "")
         return Period.parse(text) if isinstance(text, str) and text.strip() else None
+
+    def period_due(self, version: LimitVersion, start: date) -> date | None:
+        """The due date of ``version``'s period counted from ``start``.
+
+        A period's end depends only on the version and the start: counting working days
+        or months is remembered by start day, as cases share start days.
+        """
+        known = self._ends.get((id(version), start))
+        if known is None:
+            known = self._period_due(version.due, start)
+            if len(self._ends) >= _MAX_REMEMBERED:
+                self._ends.clear()
+            self._ends[(id(version), start)] = known
+        return known
 
     def _period_due(self, due: Due, start: date) -> date | None:
         assert due.period is not None

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
 from sendflow.errors import EventError
 from sendflow.time.days import legal_day_problem, read_legal_day
 
-__all__ = ["Event", "parse_day", "to_event"]
+__all__ = [
+    "EMPTY", "LEGAL_DAYS", "Event", "ReadEvents", "data_at", "legal_day_given", "parse_day",
+    "to_event", "with_data",
+]  # fmt: skip
 
 _EMPTY: Mapping[str, Any] = {}
+EMPTY = _EMPTY
+"""No data: shared, never changed, and never handed out as an event's own data."""
 _EVENT_KEYS = ("event", "on", "data", "actor", "recorded_at")
 _KEY_SET = frozenset(_EVENT_KEYS)
+_MAX_DAYS = 40_000  # legal days remembered by their text (about a century of days)
+
+LEGAL_DAYS: dict[str, date] = {}
+"""Texts already read as legal days, and the days they name: cases share their dates, so
+most dates of a caseload are read once. Only text exactly ``YYYY-MM-DD`` within the legal
+range is kept, so a look-up that finds a day gives :func:`read_legal_day`'s verdict."""
 
 
 @attrs.frozen(slots=True)
@@ -89,6 +100,9 @@ def parse_day(value: Any, *, what: str, index: int | None = None) -> date:
             return day
         raise EventError(f"{what}: {problem}.", index=index)
     if isinstance(value, str):
+        known = legal_day_given(value)  # exactly YYYY-MM-DD, and remembered
+        if known is not None:
+            return known
         try:
             return read_legal_day(value.strip())
         except ValueError as exc:
@@ -133,3 +147,152 @@ def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> E
     return Event(
         name, on, data=dict(data), actor=None if actor is None else str(actor), recorded_at=recorded
     )
+
+
+def legal_day_given(text: object) -> date | None:
+    """The legal day ``text`` is or names exactly, else ``None``.
+
+    A ``date`` (not a ``datetime``) within the legal range is itself; text gets the
+    verdicts of :func:`~sendflow.time.days.read_legal_day` as it is (without stripping
+    spaces), and days read are remembered in :data:`LEGAL_DAYS`. ``None`` sends the
+    caller to :func:`parse_day`, which accepts or refuses the value with its reasons.
+    """
+    if text.__class__ is not str:
+        if text.__class__ is date and legal_day_problem(text) is None:
+            return text
+        return None
+    day = LEGAL_DAYS.get(text)
+    if day is None:
+        try:
+            day = read_legal_day(text)
+        except ValueError:
+            return None
+        if len(LEGAL_DAYS) >= _MAX_DAYS:
+            LEGAL_DAYS.clear()
+        LEGAL_DAYS[text] = day
+    return day
+
+
+_SLOTS = {name: Event.__dict__[name].__set__ for name in ("name", "on", "data", "actor")}
+_SET_NAME, _SET_ON, _SET_DATA, _SET_ACTOR = _SLOTS.values()
+_SET_RECORDED_AT = Event.__dict__["recorded_at"].__set__
+
+
+def with_data(event: Event, data: Mapping[str, Any]) -> Event:
+    """``event`` with ``data`` in place of its own (already checked: nothing is checked again)."""
+    changed: Event = Event.__new__(Event)
+    _SET_NAME(changed, event.name)
+    _SET_ON(changed, event.on)
+    _SET_DATA(changed, data)
+    _SET_ACTOR(changed, event.actor)
+    _SET_RECORDED_AT(changed, event.recorded_at)
+    return changed
+
+
+def _made(name: str, on: date, data: Mapping[str, Any]) -> Event:
+    """An :class:`Event` of values already checked, without checking them again."""
+    event: Event = Event.__new__(Event)
+    _SET_NAME(event, name)
+    _SET_ON(event, on)
+    _SET_DATA(event, data)
+    _SET_ACTOR(event, None)
+    _SET_RECORDED_AT(event, None)
+    return event
+
+
+class ReadEvents(Sequence[Event]):
+    """A history read from case-file mappings, each :class:`Event` made when first needed.
+
+    Replaying a history by its program reads only the dates of most events; the events
+    themselves are made for the checks, results and explanations that ask for them. The
+    names are read back from the history's shape (each name followed by a known number
+    of codes, ``codes[name]``) when the first event is made.
+    """
+
+    __slots__ = ("_codes", "_datas", "_made", "_names", "_ons", "_shape")
+
+    def __init__(
+        self,
+        shape: tuple[Any, ...],
+        codes: Mapping[str, int],
+        ons: list[date],
+        datas: list[Mapping[str, Any]],
+    ) -> None:
+        self._shape = shape
+        self._codes = codes
+        self._ons = ons
+        self._datas = datas
+        self._names: list[str] | None = None
+        self._made: list[Event | None] | None = None
+
+    @overload
+    def __getitem__(self, at: int) -> Event: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[Event]: ...
+    def __getitem__(self, at: int | slice) -> Event | list[Event]:
+        if isinstance(at, slice):
+            return [self[i] for i in range(len(self._ons))[at]]
+        made = self._made if self._made is not None else self._making()
+        event = made[at]
+        if event is None:
+            assert self._names is not None
+            data = self._datas[at]
+            event = made[at] = _made(self._names[at], self._ons[at], {} if data is _EMPTY else data)
+        return event
+
+    def __setitem__(self, at: int, event: Event) -> None:
+        made = self._made if self._made is not None else self._making()
+        made[at] = event
+
+    def _making(self) -> list[Event | None]:
+        """Start making events: read the names from the shape, and keep what is made."""
+        self._names = _names(self._shape, self._codes)
+        made: list[Event | None] = [None] * len(self._ons)
+        self._made = made
+        return made
+
+    def __len__(self) -> int:
+        return len(self._ons)
+
+    def __iter__(self) -> Iterator[Event]:
+        made = self._made if self._made is not None else self._making()
+        names, ons, datas = self._names, self._ons, self._datas
+        assert names is not None
+        made[:] = [
+            _made(names[at], ons[at], {} if datas[at] is _EMPTY else datas[at])
+            if event is None
+            else event
+            for at, event in enumerate(made)
+        ]
+        return iter(made)  # type: ignore[arg-type]  # every one made
+
+    def data(self, at: int) -> Mapping[str, Any]:
+        """The data of the event at ``at``, without making the event."""
+        made = self._made
+        event = None if made is None else made[at]
+        return self._datas[at] if event is None else event.data
+
+    def copy(self) -> ReadEvents:
+        """A copy to change, its events still made when first needed."""
+        copied = ReadEvents(self._shape, self._codes, self._ons, self._datas)
+        copied._names = self._names
+        copied._made = None if self._made is None else list(self._made)
+        return copied
+
+
+def _names(shape: tuple[Any, ...], codes: Mapping[str, int]) -> list[str]:
+    """The event names in a shape: each is followed by ``codes[name]`` codes."""
+    names: list[str] = []
+    at = 0
+    while at < len(shape):
+        name = shape[at]
+        names.append(name)
+        at += 1 + codes[name]
+    return names
+
+
+def data_at(history: Sequence[Event], at: int) -> Mapping[str, Any]:
+    """The data of ``history[at]``; a history read from mappings makes no event for it."""
+    if history.__class__ is ReadEvents:
+        return history.data(at)
+    return history[at].data

@@ -17,22 +17,25 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from sendflow.definitions.model import FieldType, Kind
+from sendflow.definitions.model import DueMode, FieldType, Kind
 from sendflow.engine.clocks import CLOCK_ORDER, Clock
-from sendflow.engine.events import Event
+from sendflow.engine.events import Event, ReadEvents, data_at
 from sendflow.engine.explanations import explain
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.results import Standing, Status, TimeLimitResult
 from sendflow.engine.shapes import ShapeReader
+from sendflow.time.periods import Unit
 
 __all__ = ["Program", "ProgramCache", "record_program"]
 
 _UNSET = -1
 _MAX_PROGRAMS = 2_000
 
-_GENERIC, _MET, _RUNNING, _VOID, _GUARDED = range(5)
-"""How a step settles its verdict: through a clock; as a deadline met, running or void; as a
-minimum period whose guarded event came."""
+_MET, _RUNNING, _VOID, _GUARDED, _CLOSED, _WAITING, _COUNTED, _LEAD, _GENERIC = range(9)
+"""How a step settles its verdict: as a deadline met, running, void, closed with the case or
+waiting on a condition, or a minimum period whose guarded event came, due a fixed distance
+from its start; as one of those whose period is counted on a calendar (months, working
+days); as a lead time; through a clock."""
 
 # The result record's own constructor, without the keyword handling of a named tuple's.
 _make_result = tuple.__new__
@@ -50,9 +53,10 @@ class _Step:
 
     __slots__ = (
         "anchor_at", "closed_at", "duty", "end_at", "exception_at", "exceptions", "how",
-        "kind_name", "late", "lead", "met_by", "offset", "overdue", "parts_at", "per", "plan",
-        "rare", "reasons", "reference", "reopened_at", "reopened_by", "rule", "start_at",
-        "start_event", "superseded", "version", "void_event", "voided",
+        "kind_name", "late", "lead", "lead_offset", "met_by", "offset", "overdue", "parts_at",
+        "per", "plan", "rare", "reasons", "reference", "reopened_at", "reopened_by", "rule",
+        "start_at",
+        "start_event", "sub", "superseded", "version", "void_event", "voided",
     )  # fmt: skip
 
     def __init__(self, clock: Clock) -> None:
@@ -84,14 +88,35 @@ class _Step:
         self.rule = plan.rule
         self.kind_name = plan.kind_name
         self.duty = plan.limit.duty
+        self.lead_offset = self._lead_offset()
+        self.sub = self._settled_as()
         self.how = self._how()
         self.late = Status.EXCUSED if self.exceptions else Status.LATE
         self.overdue = Status.EXCUSED if self.exceptions else Status.OVERDUE
 
     def _how(self) -> int:
         """Whether this step's verdict can be settled without a clock (most of them)."""
+        if self.lead:
+            return _LEAD
+        if self.offset is not None or self.sub == _GENERIC:
+            return self.sub
+        due = self.version.due
+        # A period counted on a calendar from the start alone (months, working days); a
+        # period the starting event carries (a tribunal's directed period) needs its clock.
+        counted = due.mode is DueMode.PERIOD and not self.parts_at and not self.plan.period_from
+        return _COUNTED if counted else _GENERIC
+
+    def _lead_offset(self) -> timedelta | None:
+        """How long before its anchor a lead time falls due, when it is a fixed distance."""
+        period = self.version.due.period
+        if not self.lead or period is None or period.unit not in (Unit.DAYS, Unit.WEEKS):
+            return None
+        return timedelta(days=period.amount * (7 if period.unit is Unit.WEEKS else 1))
+
+    def _settled_as(self) -> int:
+        """How the verdict follows from the due date, whatever the due date is."""
         kind = self.plan.kind
-        if self.offset is None or kind is Kind.LEAD_TIME:
+        if kind is Kind.LEAD_TIME:
             return _GENERIC
         ended = self.end_at != _UNSET
         if kind is Kind.MINIMUM:
@@ -100,77 +125,115 @@ class _Step:
             return _VOID
         if ended:
             return _MET
-        closed = self.closed_at != _UNSET
-        return _GENERIC if closed or self.plan.conditional else _RUNNING
+        if self.closed_at != _UNSET:
+            # Closed with the case before it was met: void, or overdue when closed late.
+            return _VOID if self.plan.conditional else _CLOSED
+        return _WAITING if self.plan.conditional else _RUNNING
 
-    def settle(self, events: Sequence[Event], as_of: date) -> Settled:
-        """This step's due date and verdict for ``events``, as of ``as_of``, from a clock.
+    def counted_due(self, start_on: date) -> date:
+        """The due date of a period counted on a calendar from ``start_on``."""
+        due = self.plan.period_due(self.version, start_on)
+        assert due is not None  # a deadline's or minimum period's end is always a day
+        return due
+
+    def lead_time(self, ons: Sequence[date]) -> Settled:
+        """The due date and verdict of a lead time (as its clock gives them)."""
+        met = ons[self.end_at] if self.end_at != _UNSET and not self.voided else None
+        if self.anchor_at == _UNSET:
+            closed = self.closed_at != _UNSET or self.voided
+            return None, met, _VOIDED if closed else _PENDING, 0
+        anchor = ons[self.anchor_at]
+        if self.lead_offset is not None:
+            due = anchor - self.lead_offset
+        else:
+            period = self.version.due.period
+            assert period is not None
+            due = self.plan.anchor_due(anchor, period)
+        if met is not None and met <= due:
+            return due, met, _IN_TIME, 0
+        return due, met, self.late, ((met or anchor) - due).days
+
+    def settle(self, events: Sequence[Event], ons: Sequence[date], as_of: date) -> Settled:
+        """This step's due date and verdict for ``events`` (dated ``ons``), from a clock.
 
         :meth:`Program.run` settles most steps itself (deadlines met, running or void,
         minimum periods whose guarded event came); the rest are replayed into a clock and
         asked. The property tests and the scenario files prove the two agree.
         """
-        clock = self.replay(events)
+        clock = self.replay(events, ons)
         status, days_late = clock.verdict(as_of)
         return clock.due_on, clock.met_on, status, days_late
 
-    def result(self, events: Sequence[Event], settled: Settled, as_of: date) -> TimeLimitResult:
+    def result(
+        self, events: Sequence[Event], ons: Sequence[date], settled: Settled, as_of: date
+    ) -> TimeLimitResult:
         """The result of this step's clock, settled for ``as_of``."""
         due_on, met_on, status, days_late = settled
-        start = events[self.start_at]
+        at = self.start_at
         per = self.per
         return _make_result(
             TimeLimitResult,
             (
                 self.rule,
-                None if per is None else str(start.data[per]),
+                None if per is None else str(data_at(events, at)[per]),
                 self.kind_name,
                 self.duty,
-                start.on,
+                ons[at],
                 due_on,
                 met_on,
                 status,
                 days_late,
                 self.reasons,
                 self.reference,
-                partial(self.explain, events, status, days_late, as_of),
+                partial(self.explain, events, ons, status, days_late, as_of),
                 self.plan.limit.local,
                 self.plan.limit.target_of,
             ),
         )
 
-    def explain(self, events: Sequence[Event], status: Status, days_late: int, as_of: date) -> str:
+    def explain(
+        self,
+        events: Sequence[Event],
+        ons: Sequence[date],
+        status: Status,
+        days_late: int,
+        as_of: date,
+    ) -> str:
         """The explanation of this step's clock in ``events``."""
-        return explain(self.replay(events), status, days_late, as_of)
+        return explain(self.replay(events, ons), status, days_late, as_of)
 
-    def _rare(self, clock: Clock, events: Sequence[Event]) -> None:
+    def _rare(self, clock: Clock, ons: Sequence[date]) -> None:
         """What few clocks have: closing with the case, a reopened case, exceptions."""
         if self.closed_at != _UNSET:
             clock.closed_at = self.closed_at
-            clock.closed_on = events[self.closed_at].on
+            clock.closed_on = ons[self.closed_at]
             clock.superseded = self.superseded
         if self.reopened_by is not None:
             clock.reopened_by = self.reopened_by
             clock.reopened_at = self.reopened_at
-            clock.reopened_on = events[self.reopened_at].on
+            clock.reopened_on = ons[self.reopened_at]
         if self.exception_at:
             clock.exceptions = tuple(
-                (reason, events[at].on)
+                (reason, ons[at])
                 for reason, at in zip(self.exceptions, self.exception_at, strict=True)
             )
             clock.exception_at = self.exception_at
 
-    def replay(self, events: Sequence[Event]) -> Clock:
-        """The clock this step gives for ``events`` (a history of the program's shape)."""
-        start = events[self.start_at]
-        data = start.data
+    def replay(self, events: Sequence[Event], ons: Sequence[date]) -> Clock:
+        """The clock this step gives for ``events`` (a history of the program's shape).
+
+        Dates are read from ``ons`` and data by :func:`data_at`: replaying makes no event
+        of a history read from mappings.
+        """
+        start_on = ons[self.start_at]
+        data = data_at(events, self.start_at)
         per = self.per
         clock = Clock(
             self.plan,
             self.version,
             None if per is None else str(data[per]),
             self.start_event,
-            start.on,
+            start_on,
             data,
             self.start_at,
         )
@@ -181,25 +244,25 @@ class _Step:
                 clock.voided = True
                 clock.void_event = self.void_event
             else:
-                clock.met_on = events[end_at].on
+                clock.met_on = ons[end_at]
                 clock.met_by = self.met_by
         if self.rare:
-            self._rare(clock, events)
+            self._rare(clock, ons)
         if self.offset is not None:
-            clock.due_on = start.on + self.offset
+            clock.due_on = start_on + self.offset
         elif self.lead:
             if self.anchor_at != _UNSET:
                 clock.anchor_at = self.anchor_at
-                clock.anchor = events[self.anchor_at].on
+                clock.anchor = ons[self.anchor_at]
                 period = self.version.due.period
                 assert period is not None
                 clock.due_on = self.plan.anchor_due(clock.anchor, period)
         else:
             seen: Mapping[str, date] = {}
             if self.parts_at:
-                seen = {name: events[at].on for name, at in self.parts_at}
+                seen = {name: ons[at] for name, at in self.parts_at}
                 clock.parts_at = dict(self.parts_at)
-            clock.due_on = self.plan.due(self.version, start.on, data, seen)
+            clock.due_on = self.plan.due(self.version, start_on, data, seen)
         return clock
 
 
@@ -223,50 +286,70 @@ class Program:
     def run(
         self,
         compiled: CompiledProcess,
-        history: list[Event],
+        history: Sequence[Event],
+        ons: Sequence[date],
         positions: Sequence[int],
         case_id: str | None,
         as_of: date,
     ) -> Callable[[], list[TimeLimitResult]]:
-        """Replay this program on ``history``: what makes every result.
+        """Replay this program on ``history``, whose events are dated ``ons``.
 
         Every due date and verdict is settled here (deadlines met or running inline, the
         rest by their step); the result objects are made when the returned function is
         called.
         """
         if self.checks:
-            history = list(history)  # the caller's list is left as it was
+            # The caller's list is left as it was; events read from mappings stay unmade.
+            checked = history.copy() if isinstance(history, ReadEvents) else list(history)
             plans = compiled.plans
             for at in self.checks:
-                event = history[at]
-                history[at] = plans[event.name].check(
+                event = checked[at]
+                checked[at] = plans[event.name].check(
                     event, positions[at], case_id, self.states[at]
                 )
+            history = checked
         settled: list[Settled] = []
         add = settled.append
-        for how, start_at, end_at, offset, late, overdue, step in self.steps:
+        for way, start_at, end_at, offset, late, overdue, step in self.steps:
+            how = way
+            if how <= _WAITING:
+                due = ons[start_at] + offset
+            elif how == _COUNTED:
+                due = step.counted_due(ons[start_at])
+                how = step.sub
+            elif how == _LEAD:
+                add(step.lead_time(ons))
+                continue
+            else:
+                add(step.settle(history, ons, as_of))
+                continue
             if how == _MET:
-                due = history[start_at].on + offset
-                met = history[end_at].on
+                met = ons[end_at]
                 add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
             elif how == _RUNNING:
-                due = history[start_at].on + offset
                 add(
                     (due, None, _PENDING, 0)
                     if as_of <= due
                     else (due, None, overdue, (as_of - due).days)
                 )
             elif how == _VOID:
-                add((history[start_at].on + offset, None, _VOIDED, 0))
-            elif how == _GUARDED:
-                due = history[start_at].on + offset
-                met = history[end_at].on
+                add((due, None, _VOIDED, 0))
+            elif how == _CLOSED:
+                stop = ons[step.closed_at]
+                add(
+                    (due, None, _VOIDED, 0)
+                    if stop <= due
+                    else (due, None, overdue, (stop - due).days)
+                )
+            elif how == _WAITING:
+                add((due, None, _PENDING, 0))
+            else:  # _GUARDED
+                met = ons[end_at]
                 add((due, met, _EARLY if met < due else _WAITED, 0))
-            else:
-                add(step.settle(history, as_of))
         steps = self.steps
         return lambda: [
-            row[-1].result(history, done, as_of) for row, done in zip(steps, settled, strict=True)
+            row[-1].result(history, ons, done, as_of)
+            for row, done in zip(steps, settled, strict=True)
         ]
 
 

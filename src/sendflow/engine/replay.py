@@ -64,13 +64,19 @@ def evaluate(
     if cache is None:
         cache = compiled.programs = ProgramCache(compiled)
     given = list(events)
-    # Most histories are Events in legal order, evaluated as of their last day or later:
-    # their shape is read as given, and nothing needs reading, sorting or cutting.
-    shape = cache.reader.shape(given) if given else None
-    if shape is not None and (as_of is None or as_of >= given[-1].on):  # type: ignore[union-attr]
-        history: list[Event] = given  # type: ignore[assignment]  # only Events have a shape
-        positions: Sequence[int] = range(len(history))
-        as_of = history[-1].on if as_of is None else as_of
+    # Most histories are Events or plain case-file mappings in legal order, evaluated as of
+    # their last day or later: their shape is read as given (mappings read and checked in
+    # the same pass), and nothing needs sorting or cutting.
+    read = cache.reader.read(given) if given else None
+    shape: Hashable | None
+    ons: Sequence[date] | None
+    if read is not None and (as_of is None or as_of >= read[1][-1]):
+        shape, ons, mapped = read
+        # Only Events and mappings have a shape, and mappings are read into ``mapped``.
+        history: Sequence[Event] = given if mapped is None else mapped  # type: ignore[assignment]
+        positions: Sequence[int] = range(len(ons))
+        as_of = ons[-1] if as_of is None else as_of
+        first = shape[0]
     else:
         recorded = _as_events(given)
         history = ordered(recorded)
@@ -88,18 +94,21 @@ def evaluate(
             )
         if history[-1].on > as_of:
             history = [event for event in history if event.on <= as_of]
-        if history is not given:
-            shape = cache.reader.shape(history)  # events read, put in order or cut at as_of
-    if history[0].name not in compiled.process.start:
+        # Events read, put in order or cut at as_of: their shape, if they have one.
+        read = cache.reader.read(history) if history is not given else read
+        shape, ons = (None, None) if read is None else read[:2]
+        first = history[0].name
+    if first not in compiled.process.start:
         _check_start(compiled, history, case_id, positions[0])
-    standing, results = _replay(compiled, cache, history, positions, case_id, as_of, shape)
+    standing, results = _replay(compiled, cache, history, ons, positions, case_id, as_of, shape)
     return Evaluation(standing, case_id, as_of, results)
 
 
 def _replay(
     compiled: CompiledProcess,
     cache: ProgramCache,
-    history: list[Event],
+    history: Sequence[Event],
+    ons: Sequence[date] | None,
     positions: Sequence[int],
     case_id: str | None,
     as_of: date,
@@ -107,19 +116,20 @@ def _replay(
 ) -> tuple[Standing, Callable[[], list[TimeLimitResult]]]:
     """Fold ``history``: by its shape's recorded program if there is one, else in full.
 
-    ``history`` is in legal order and cut at ``as_of``; ``shape`` is its shape, if it has
-    one. Returns where the case stands and what makes the results; every due date and
-    verdict is settled before it returns.
+    ``history`` is in legal order and cut at ``as_of``; ``shape`` is its shape and ``ons``
+    its events' dates, if it has one. Returns where the case stands and what makes the
+    results; every due date and verdict is settled before it returns.
     """
-    if shape is not None:
+    if shape is not None and ons is not None:
         program = cache.programs.get(shape)
         if program is not None:
             cache.replayed += 1
-            return program.standing, program.run(compiled, history, positions, case_id, as_of)
+            return program.standing, program.run(compiled, history, ons, positions, case_id, as_of)
     cache.folded += 1
-    state, states, clocks = fold(compiled, history, positions, case_id)
+    events = history if isinstance(history, list) else list(history)
+    state, states, clocks = fold(compiled, events, positions, case_id)
     if shape is not None and cache.wanted(shape):
-        cache.record(shape, history, state, states, clocks)
+        cache.record(shape, events, state, states, clocks)
     clocks.sort(key=CLOCK_ORDER)
     for clock in clocks:
         clock.status, clock.days_late = clock.verdict(as_of)
@@ -146,7 +156,7 @@ def _positions(recorded: list[Event], history: list[Event]) -> Sequence[int]:
 
 
 def _check_start(
-    compiled: CompiledProcess, history: list[Event], case_id: str | None, index: int
+    compiled: CompiledProcess, history: Sequence[Event], case_id: str | None, index: int
 ) -> None:
     first = history[0]
     starts = compiled.process.start

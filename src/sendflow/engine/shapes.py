@@ -15,21 +15,22 @@ in legal order, and for each declared data field:
 
 A history has no shape when a shape cannot settle how it folds: an exception with a
 validity window or a fact check, an unknown event or data field, a value that cannot be
-hashed, events out of legal order, or anything but :class:`Event` objects. Replay
+hashed, events out of legal order, or anything but :class:`Event` objects and plain
+case-file mappings (see :meth:`ShapeReader.read`). Replay
 programs (``sendflow.engine.programs``) are kept by shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sendflow.definitions.model import DataField, FieldType, LimitVersion
-from sendflow.engine.events import Event
+from sendflow.engine.events import EMPTY, LEGAL_DAYS, Event, ReadEvents, legal_day_given
 from sendflow.engine.machine import ANCHOR, LEAD_OPEN, START, CompiledProcess
 
-__all__ = ["ShapeReader", "steering_fields"]
+__all__ = ["Reading", "ShapeReader", "steering_fields"]
 
 _PRESENCE, _REPEAT, _VALUE, _MEMBER = range(4)
 """How a data field counts in a shape: whether it is given; by repetition; by its value;
@@ -76,6 +77,7 @@ def _presence(value: Any) -> str:
 
 
 _EARLIEST = date.min
+_NO_DATA = EMPTY
 _NO_SHAPE = object()
 """What :func:`_encode` gives for a value that cannot be part of a shape."""
 _ALLOWED = object()
@@ -123,7 +125,9 @@ class _EventShape:
     they are.
     """
 
-    __slots__ = ("fields", "name", "names", "plain", "single", "uncacheable", "versioned")
+    __slots__ = (
+        "count", "fields", "name", "names", "plain", "single", "uncacheable", "versioned",
+    )  # fmt: skip
 
     def __init__(self, compiled: CompiledProcess, name: str, steering: set[str]) -> None:
         spec = compiled.process.events[name]
@@ -148,6 +152,7 @@ class _EventShape:
             and (r.clock_ran_from is not None or r.clock_ran_to is not None or r.check)
         )
         self.plain = not self.fields and not self.versioned
+        self.count = len(self.fields) + len(self.versioned)  # codes after the name
         # Most events with data declare one field that counts: a quicker path for them.
         self.single = (
             self.fields[0]
@@ -155,9 +160,17 @@ class _EventShape:
             else None
         )
 
-    def codes(self, event: Event, repeats: dict[str, int], append: Callable[[Any], None]) -> bool:
-        """Append this event's codes to a shape; ``False`` if it cannot be part of one."""
-        data = event.data
+    def codes(
+        self,
+        on: date,
+        data: Mapping[str, Any],
+        repeats: dict[str, int],
+        append: Callable[[Any], None],
+    ) -> bool:
+        """Append the codes of this event on ``on`` with ``data`` to a shape.
+
+        Returns ``False`` if it cannot be part of one.
+        """
         if not data.keys() <= self.names:
             return False  # unknown fields: the full fold rejects the event
         if self.uncacheable and data.get("reason") in self.uncacheable:
@@ -168,7 +181,7 @@ class _EventShape:
                 return False
             append(code)
         for plan in self.versioned:
-            version = plan.limit.version_for(event.on, data)
+            version = plan.limit.version_for(on, data)
             append(-1 if version is None else plan.limit.versions.index(version))
         return True
 
@@ -179,6 +192,11 @@ def _dated(versions: Sequence[LimitVersion]) -> bool:
     )
 
 
+Reading = tuple[tuple[Hashable, ...], list[date], ReadEvents | None]
+"""A history's shape, the date of each event, and the events read from case-file mappings
+(``None`` when the history was given as :class:`Event` objects)."""
+
+
 class ShapeReader:
     """Reads the shape of histories of one process."""
 
@@ -187,53 +205,104 @@ class ShapeReader:
         self._shapes = {
             name: _EventShape(compiled, name, steering) for name in compiled.process.events
         }
+        # How many codes follow each event's name in a shape.
+        self._codes = {name: found.count for name, found in self._shapes.items()}
 
     def shape(self, history: Sequence[Any]) -> tuple[Hashable, ...] | None:
-        """The shape of ``history``, or ``None`` if it has none.
+        """The shape of ``history``, or ``None`` if it has none (see :meth:`read`)."""
+        found = self.read(history)
+        return None if found is None else found[0]
 
-        A history has no shape unless it is a sequence of :class:`Event` objects in legal
-        order (by date) of this process's events with shapeable data. The common events
-        (no data that counts, or one field) are read inline: this runs once for every
-        evaluation.
+    def read(self, history: Sequence[Any]) -> Reading | None:  # noqa: PLR0915 (one pass, inline)
+        """The shape of ``history`` and its events' dates, or ``None`` if it has none.
+
+        A history has a shape when it is a sequence of :class:`Event` objects, or of
+        plain case-file mappings, in legal order (by date), of this process's events with
+        shapeable data. A mapping is read and checked here in the same pass, and must be
+        exactly what :func:`~sendflow.engine.events.to_event` accepts: a ``dict`` with
+        ``"event"``, ``"on"`` (a legal ``YYYY-MM-DD`` text as it is, or a ``date``) and
+        perhaps ``"data"`` (a dict), nothing else. Anything else (``actor``, a date to
+        correct, Events and mappings mixed) gives ``None``, and the caller reads the
+        history through ``to_event``, which accepts or refuses it with its reasons. Data
+        read from mappings is copied, as ``to_event`` copies it.
+
+        The common events (no data that counts, or one field) are read inline: this runs
+        once for every evaluation.
         """
         shapes = self._shapes
+        days = LEGAL_DAYS
         repeats: dict[str, int] = {}
         parts: list[Hashable] = []
         append = parts.append
+        ons: list[date] = []
+        datas: list[Mapping[str, Any]] = []  # the data of mappings read, copied
         previous = _EARLIEST
-        for event in history:
-            if event.__class__ is not Event:
-                return None
-            on = event.on
-            if on < previous:
-                return None
-            previous = on
-            name = event.name
-            found = shapes.get(name)
-            if found is None:
-                return None
-            append(name)
-            if found.plain:
-                continue
-            single = found.single
-            data = event.data
-            if single is not None:
-                if not data:
-                    append(None)
+        try:
+            for event in history:
+                if event.__class__ is Event:
+                    name = event.name
+                    on = event.on
+                    data = event.data
+                elif event.__class__ is dict:
+                    size = len(event)
+                    if size == 2:
+                        data = _NO_DATA
+                    elif size == 3:
+                        data = event["data"]  # a KeyError if it is another field
+                        if data.__class__ is not dict:
+                            return None  # to_event reads every empty value as no data
+                        data = data.copy()
+                    else:
+                        return None
+                    name = event["event"]  # a KeyError when missing: to_event says so
+                    text = event["on"]
+                    try:
+                        on = days[text]  # a TypeError if it cannot be a date
+                    except KeyError:
+                        found_on = legal_day_given(text)
+                        if found_on is None:
+                            return None
+                        on = found_on
+                    datas.append(data)
+                else:
+                    return None
+                if on < previous:
+                    return None
+                previous = on
+                ons.append(on)
+                found = shapes.get(name)
+                if found is None:
+                    return None
+                append(name)
+                if found.plain:
+                    if data:
+                        return None  # data for an event that takes none: the fold refuses it
                     continue
-                field, mode, allowed = single
-                if len(data) == 1 and field in data:
-                    value = data[field]
-                    if value.__class__ is str and value:
-                        if mode == _REPEAT:
-                            append(repeats.setdefault(value, len(repeats)))
-                            continue
-                        if mode == _VALUE:
-                            append(value)
-                            continue
-                        if mode == _MEMBER and value in allowed:
-                            append(_ALLOWED)
-                            continue
-            if not found.codes(event, repeats, append):
-                return None
-        return tuple(parts)
+                single = found.single
+                if single is not None:
+                    if not data:
+                        append(None)
+                        continue
+                    field, mode, allowed = single
+                    if len(data) == 1 and field in data:
+                        value = data[field]
+                        if value.__class__ is str and value:
+                            if mode == _REPEAT:
+                                append(repeats.setdefault(value, len(repeats)))
+                                continue
+                            if mode == _VALUE:
+                                append(value)
+                                continue
+                            if mode == _MEMBER and value in allowed:
+                                append(_ALLOWED)
+                                continue
+                if not found.codes(on, data, repeats, append):
+                    return None
+        except (KeyError, TypeError):
+            return None  # a mapping without a name or date, or a value not hashable
+        if not datas:
+            return tuple(parts), ons, None
+        if len(datas) != len(ons):
+            return None  # Events and mappings mixed
+        shape = tuple(parts)
+        return shape, ons, ReadEvents(shape, self._codes, ons, datas)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sendflow.definitions.model import EventSpec, FieldType
 from sendflow.definitions.reader import did_you_mean
-from sendflow.engine.events import Event, parse_day
+from sendflow.engine.events import Event, parse_day, with_data
 from sendflow.errors import EventError
 from sendflow.time.periods import Period
 
@@ -152,9 +152,7 @@ class EventPlan:
                         )
         if converted is None:
             return event
-        return Event(
-            event.name, event.on, data=converted, actor=event.actor, recorded_at=event.recorded_at
-        )
+        return with_data(event, converted)  # every value checked above
 
     def _fail(
         self, event: Event, index: int, case_id: str | None, state: str, message: str
