@@ -43,7 +43,7 @@ LINKS = (
     "A case file may name `related_case`: a case of another process. These events of this "
     "process record an event in that case on the same day, once, with "
     "`sendflow.engine.related.apply_to_related`, `Store.record(..., apply_links=True)` or "
-    "`sendflow record ... --apply-to-related` (see docs/linked-cases.md)."
+    "`sendflow record ... --apply-to-related` (see [linked-cases.md](../linked-cases.md))."
 )
 
 
