@@ -43,6 +43,7 @@ LOADER_ONLY = {
     "period-from-not-a-period": "the type of a data field declared elsewhere in the file",
     "period-from-unknown-field": "a data field that must exist",
     "before-year-not-integer": "the type of a field named elsewhere in the file",
+    "note-table-row-short": "a row's length compared with its table's header row",
     "event-from-final-state": "which states are final is data elsewhere in the file",
     "exception-reason-not-from-list": "a field of an exception event, named elsewhere",
     "lead-time-in-working-days": "checked once the period is read",

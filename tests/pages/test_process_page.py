@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = sendflow.load_process("ehc-needs-assessment")
 
 
-def _row(page: str, first_cell: str) -> str:
-    return next(line for line in page.splitlines() if line.startswith(f"| {first_cell} "))
+def _row(page: str, start: str) -> str:
+    return next(line for line in page.splitlines() if line.startswith(f"| {start} "))
 
 
 def test_the_page_has_every_rule_with_its_period_reference_and_grade() -> None:
@@ -36,7 +36,7 @@ def test_the_page_has_every_rule_with_its_period_reference_and_grade() -> None:
     assert "| at least 15 days | beginning with |" in comments
     assert "not before the end: `final_plan_issued`" in comments
     assert "```mermaid\nflowchart TD" in page
-    assert "`no-plan-notice`: Matters only if the case ends" in page
+    assert "`request_withdrawn`. Matters only if the case ends with a decision not" in page
     assert "*local*" not in page
 
 
@@ -104,5 +104,52 @@ def test_writing_and_checking_generated_pages(
 
 
 def test_the_generated_pages_in_docs_are_up_to_date() -> None:
-    """Every page in docs/processes that carries the generated mark matches its definition."""
-    assert stale_pages(ROOT / "docs" / "processes") == []
+    """Every page in docs/processes is exactly what the generator writes from the definitions."""
+    folder = ROOT / "docs" / "processes"
+    stale = stale_pages(folder)
+    assert stale == [], (
+        f"docs/processes is out of date: {', '.join(stale)}. Change the process definition "
+        "(processes/*.yaml), not the page, then run: sendflow docs --write docs/processes"
+    )
+    assert sorted(p.name for p in folder.glob("*.md")) == sorted(expected_pages())
+
+
+def test_a_hand_edited_page_or_a_stray_page_is_stale(tmp_path: Path) -> None:
+    """A page without the generated mark, or one of no packaged process, fails the check."""
+    write_pages(tmp_path)
+    page = tmp_path / "plan-transfer.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(GENERATED + "\n", ""), "utf-8")
+    (tmp_path / "old-process.md").write_text("# An old page\n", encoding="utf-8")
+    assert stale_pages(tmp_path) == ["plan-transfer.md", "old-process.md"]
+
+
+def test_the_generated_pages_hold_no_doctest() -> None:
+    """The pages run as doctests with docs/*.md, so they carry no Python examples."""
+    for name, text in expected_pages().items():
+        assert ">>>" not in text, name
+
+
+def test_notes_become_sections_with_paragraphs_lists_and_tables() -> None:
+    """A definition's notes appear as sections: paragraphs, a list per item, the table last."""
+    page = process_page(BASE, "md")
+    assert "\n## Reversed refusals: what happens\n" in page
+    assert "| `tribunal` | a First-tier Tribunal order to assess, or the LA conceding" in page
+    assert "\n- `final-plan`: a request on Monday 8 January 2024 gives Monday 27 May 2024" in page
+    html_page = process_page(BASE, "html")
+    assert "<ul><li><code>decide-whether-to-assess</code>: a request on Monday" in html_page
+    assert "<h2>Reversed refusals: worked dates</h2>" in html_page
+
+
+def test_rule_notes_say_the_duty_and_what_voids_it() -> None:
+    """Each rule's note names who owes the duty, a per-party clock and what makes it void."""
+    page = process_page(BASE, "md")
+    advice = "`advice`: Duty: the body asked. One clock per `party`. Void by `request_withdrawn`."
+    assert advice in page
+    assert "`no-plan-notice`: Duty: local authority. Conditional:" in page
+
+
+def test_links_are_listed_on_the_page() -> None:
+    """A process with links lists which of its events record what in the related case."""
+    page = process_page(sendflow.load_process("appeal"), "md")
+    row = _row(page, "`mediation_agreement_reached` | `order` is `assess`")
+    assert "`refusal_reversed` in the `ehc-needs-assessment` case (`route`: `mediation`)" in row

@@ -115,7 +115,11 @@ def run_docs(args: argparse.Namespace) -> int:
             return 0
         stale = stale_pages(Path(args.check))
         if stale:
-            warn(f"out of date: {', '.join(stale)}. Run: sendflow docs --write {args.check}")
+            warn(
+                f"out of date: {', '.join(stale)}. Run: sendflow docs --write {args.check} "
+                "(and delete a page that belongs to no packaged process). Put what a page "
+                "should say in the process definition, not in the page."
+            )
             return 1
         emit("the generated pages are up to date")
         return 0

@@ -21,6 +21,7 @@ from sendflow.definitions.model import (
     Source,
     State,
 )
+from sendflow.definitions.notes import read_notes
 from sendflow.definitions.reader import Reader
 from sendflow.definitions.source import Path, read_yaml
 from sendflow.definitions.source import Source as SourceData
@@ -49,6 +50,7 @@ _TOP = (
     "lists",
     "exception_reasons",
     "links",
+    "notes",
 )
 _STATE = ("title", "final", "outcome", "description", "reference")
 _EVENT = (
@@ -166,6 +168,7 @@ class _Builder:
             lists=lists,
             exception_reasons=reasons,
             links=read_links(r, top.get("links"), events),
+            notes=read_notes(r, top.get("notes")),
             file=r.source.file,
         )
 

@@ -25,6 +25,7 @@ __all__ = [
     "Kind",
     "LimitVersion",
     "Link",
+    "Note",
     "Process",
     "Reference",
     "Route",
@@ -316,6 +317,19 @@ class Link:
     data: Mapping[str, Any]
 
 
+@attrs.frozen
+class Note:
+    """A section of explanation for people: what the rules alone do not say.
+
+    ``text`` is plain text in paragraphs separated by blank lines; a paragraph whose lines
+    start with ``- `` is a list. ``table`` is an optional table, its header row first.
+    """
+
+    title: str
+    text: str
+    table: tuple[tuple[str, ...], ...] = ()
+
+
 @attrs.frozen(eq=False)
 class Process:
     """A whole process definition: states, events, time limits and what they cite.
@@ -335,6 +349,7 @@ class Process:
     exception_reasons: Mapping[str, ExceptionReason] = attrs.field(factory=dict)
     links: tuple[Link, ...] = ()
     description: str | None = None
+    notes: tuple[Note, ...] = ()
     file: str | None = attrs.field(default=None, eq=False)
     extends: Process | None = attrs.field(default=None, eq=False, repr=False)
 

@@ -15,6 +15,7 @@ from typing import Any
 from sendflow.definitions.limits import DUTIES, LIMIT_FIELDS
 from sendflow.definitions.loading import CHECKS, FIELDS
 from sendflow.definitions.model import Evidence, FieldType, Kind
+from sendflow.definitions.notes import NOTE_FIELDS
 from sendflow.definitions.overlays import NOTIFICATION_FIELDS, OVERLAY_FIELDS, TARGET_FIELDS
 from sendflow.time.calendars import CALENDAR_NAMES
 from sendflow.time.periods import Counting
@@ -213,6 +214,13 @@ def _parts() -> dict[str, dict[str, Any]]:
     }
 
 
+def _note() -> dict[str, Any]:
+    cell = {"type": ["string", "number"]}
+    rows = {"type": "array", "items": {"type": "array", "items": cell, "minItems": 1}}
+    fields = {"title": _TEXT, "text": _TEXT, "table": {**rows, "minItems": 1}}
+    return _closed({k: fields[k] for k in NOTE_FIELDS}, ("title", "text"))
+
+
 def _process(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     link = _closed(
         {
@@ -241,6 +249,7 @@ def _process(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "lists": _table({"type": "array", "items": _TEXT}),
         "exception_reasons": _table(_closed(parts["reason"], ("title",))),
         "links": {"type": "array", "items": link},
+        "notes": {"type": "array", "items": _note()},
     }
     required = ("id", "title", "version", "start", "states", "events")
     return _closed({k: fields[k] for k in FIELDS["top"]}, required)

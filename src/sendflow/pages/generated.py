@@ -2,8 +2,9 @@
 
 ``sendflow docs --write docs/processes`` writes one Markdown page per packaged process;
 ``sendflow docs --check docs/processes`` (and the test suite) fails when a generated page
-no longer matches its definition. A page without the generated mark on its first line is
-written by hand and left alone by the check until it is generated for the first time.
+no longer matches its definition. Every page there is generated: a page edited by hand,
+and a page that is no packaged process's, fails the check. What a page should say beyond
+the rules belongs in the definition (descriptions, reference notes and ``notes``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sendflow.definitions.registry import load_process, packaged_processes
-from sendflow.pages.process_page import GENERATED, process_page
+from sendflow.pages.process_page import process_page
 
 __all__ = ["expected_pages", "stale_pages", "write_pages"]
 
@@ -34,18 +35,18 @@ def write_pages(folder: Path) -> list[str]:
 
 
 def stale_pages(folder: Path) -> list[str]:
-    """The generated pages in ``folder`` that differ from what their definitions give now.
+    """The pages in ``folder`` that differ from what their definitions give now.
 
-    A page is checked when its first line is the generated mark; a packaged process with
-    no page at all is stale too.
+    A packaged process with no page, or with a page that differs in any way (edited by
+    hand, or written from an older definition), is stale; so is a Markdown page there that
+    belongs to no packaged process.
     """
+    expected = expected_pages()
     stale = []
-    for name, text in expected_pages().items():
+    for name, text in expected.items():
         path = folder / name
-        if not path.is_file():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
-            continue
-        found = path.read_text(encoding="utf-8")
-        if found.startswith(GENERATED) and found != text:
-            stale.append(name)
+    if folder.is_dir():
+        stale += sorted(p.name for p in folder.glob("*.md") if p.name not in expected)
     return stale

@@ -9,10 +9,19 @@ and the sources. An overlay's page says what it extends and marks its local addi
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Mapping
 
 import attrs
 
-from sendflow.definitions.model import Kind, Process, TimeLimit
+from sendflow.definitions.model import (
+    DataField,
+    FieldType,
+    Kind,
+    Process,
+    Reference,
+    TimeLimit,
+)
 from sendflow.pages.diagram import mermaid
 from sendflow.pages.graph import period_words
 from sendflow.pages.svg import svg_diagram
@@ -21,7 +30,21 @@ from sendflow.time.periods import Unit
 __all__ = ["GENERATED", "PAGE_FORMATS", "Section", "page_sections", "process_page"]
 
 PAGE_FORMATS = ("md", "html")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 GENERATED = "<!-- generated from the process definition by `sendflow docs`; do not edit -->"
+EVIDENCE = (
+    "Evidence grades: *primary* (the legislation's text was read), *official* (gov.uk or "
+    "HMCTS guidance), *secondary* (advice services, solicitors, or the text seen only as a "
+    "quotation), *unconfirmed* (best knowledge), *practice* (no legislation sets it; held to "
+    "in practice, so a miss is not a statutory breach). Unless a rule says otherwise, a due "
+    "date that falls on a weekend or bank holiday does not move."
+)
+LINKS = (
+    "A case file may name `related_case`: a case of another process. These events of this "
+    "process record an event in that case on the same day, once, with "
+    "`sendflow.engine.related.apply_to_related`, `Store.record(..., apply_links=True)` or "
+    "`sendflow record ... --apply-to-related` (see [linked-cases.md](../linked-cases.md))."
+)
 
 
 @attrs.frozen
@@ -53,7 +76,7 @@ def _names(names: tuple[str, ...]) -> str:
 
 def page_sections(process: Process) -> list[Section]:
     """The sections of the page, in order, as plain text with Markdown code marks."""
-    intro = [process.description or ""]
+    intro = list(_blocks(process.description or ""))
     if process.extends is not None:
         intro.append(
             f"A local adaptation of `{process.extends.id}` ({process.extends.title}). Its "
@@ -65,18 +88,26 @@ def page_sections(process: Process) -> list[Section]:
         Section("Diagram", diagram=True),
         Section("States", table=_states(process)),
         Section("Events", table=_events(process)),
-        Section("Time limits", table=_rules(process)),
+        Section("Time limits", (EVIDENCE,), table=_rules(process)),
     ]
+    events = [
+        f"`{e.id}`: {_one_line(e.reference.note)}"
+        for e in process.events.values()
+        if e.reference is not None and e.reference.note
+    ]
+    if events:
+        sections.insert(4, Section("Notes on the events", tuple(events)))
     notes = [_notes(limit) for limit in process.time_limits.values()]
     if any(notes):
         sections.append(Section("Notes on the rules", tuple(n for n in notes if n)))
+    sections += [Section(n.title, _blocks(n.text), table=n.table) for n in process.notes]
     if process.exception_reasons:
         rows = [("reason", "meaning", "reference")]
-        rows += [
-            (f"`{r.id}`", r.title, str(r.reference or "-"))
-            for r in process.exception_reasons.values()
-        ]
+        reasons = process.exception_reasons.values()
+        rows += [(f"`{r.id}`", r.title, _with_note(r.reference)) for r in reasons]
         sections.append(Section("Exception reasons", table=tuple(rows)))
+    if process.links:
+        sections.append(Section("Linked cases", (LINKS,), table=_links(process)))
     if process.sources:
         sources = tuple(
             f"{s.citation}: {s.title}" + (f" <{s.url}>" if s.url else "")
@@ -90,7 +121,7 @@ def _states(process: Process) -> tuple[tuple[str, ...], ...]:
     rows = [("state", "meaning", "closes the case")]
     for state in process.states.values():
         tag = " (*local*)" if _local(process, "states", state.id) else ""
-        meaning = state.title + (f". {state.description}" if state.description else "")
+        meaning = state.title + (f". {_one_line(state.description)}" if state.description else "")
         closes = f"yes, outcome `{state.outcome}`" if state.final and state.outcome else ""
         rows.append((f"`{state.id}`{tag}", meaning, closes or ("yes" if state.final else "")))
     return tuple(rows)
@@ -108,12 +139,70 @@ def _events(process: Process) -> tuple[tuple[str, ...], ...]:
         else:
             source = _names(event.sources)
         target = _names(event.targets) if event.targets else "stays"
-        data = "; ".join(
-            f"`{f.name}`" + (" (required)" if f.required else "")
-            for f in event.data.values()
-        )  # fmt: skip
-        rows.append((f"`{event.id}`{tag}", event.title, source, target, data or "-"))
+        data = "; ".join(_field(process, f) for f in event.data.values())
+        meaning = event.title + (f". {_one_line(event.description)}" if event.description else "")
+        if event.reference is not None:
+            meaning += f" ({event.reference})"
+        rows.append((f"`{event.id}`{tag}", meaning, source, target, data or "-"))
     return tuple(rows)
+
+
+def _field(process: Process, field: DataField) -> str:
+    words = [w for w in ("required" if field.required else "", field.description or "") if w]
+    if field.type is not FieldType.TEXT:
+        article = "an" if field.type.value[0] in "aeiou" else "a"
+        words.append(f"{article} {field.type.value}")
+    values = field.one_of or process.lists.get(field.one_of_list or "", ())
+    if field.type is FieldType.BOOLEAN:
+        values = tuple(v.lower() for v in values)
+    if values and field.one_of_list != "exception-reasons":
+        words.append("one of " + ", ".join(f"`{v}`" for v in values))
+    return f"`{field.name}`" + (f" ({'; '.join(words)})" if words else "")
+
+
+def _with_note(reference: Reference | None) -> str:
+    if reference is None:
+        return "-"
+    return str(reference) + (f". {_one_line(reference.note)}" if reference.note else "")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _blocks(text: str) -> tuple[str, ...]:
+    """Paragraphs separated by blank lines; a list keeps one ``- `` item per line."""
+    blocks = []
+    for chunk in text.strip().split("\n\n"):
+        lines = [line.strip() for line in chunk.strip().splitlines()]
+        if lines and lines[0].startswith("- "):
+            items: list[str] = []
+            for line in lines:
+                if line.startswith("- ") or not items:
+                    items.append(line)
+                else:
+                    items[-1] += " " + line
+            blocks.append("\n".join(items))
+        elif lines:
+            blocks.append(" ".join(lines))
+    return tuple(blocks)
+
+
+def _links(process: Process) -> tuple[tuple[str, ...], ...]:
+    rows = [("events", "when", "in a case opened with", "records in the related case")]
+    for link in process.links:
+        when = _conditions(link.when)
+        case_when = _conditions(link.case_when)
+        data = ", ".join(f"`{k}`: `{v}`" for k, v in link.data.items())
+        record = f"`{link.record}` in the `{link.process}` case" + (f" ({data})" if data else "")
+        rows.append((_names(link.on), when or "always", case_when or "any", record))
+    return tuple(rows)
+
+
+def _conditions(values: Mapping[str, tuple[str, ...]]) -> str:
+    return "; ".join(
+        f"`{k}` is " + " or ".join(f"`{v}`" for v in found) for k, found in values.items()
+    )
 
 
 def _rules(process: Process) -> tuple[tuple[str, ...], ...]:
@@ -155,8 +244,26 @@ def _calendar(limit: TimeLimit) -> str:
     return f" ({'; '.join(words)})" if words else ""
 
 
+def _facts(limit: TimeLimit) -> str:
+    """Who owes the duty, and what else the table has no column for."""
+    words = [f"Duty: {limit.duty.replace('-', ' ')}."]
+    if limit.per:
+        words.append(f"One clock per `{limit.per}`.")
+    if limit.when:
+        words.append(f"Starts only when {_conditions(limit.when)}.")
+    if limit.conditional:
+        words.append("Conditional: it counts only if the case ends through its `met_by` event.")
+    if limit.void_by:
+        words.append(f"Void by {_names(limit.void_by)}.")
+    if limit.restart:
+        words.append("Each start restarts the clock.")
+    if limit.period_from:
+        words.append(f"A `{limit.period_from}` given on the starting event replaces the period.")
+    return " ".join(words)
+
+
 def _notes(limit: TimeLimit) -> str:
-    parts = [limit.description or ""]
+    parts = [_facts(limit), limit.description or ""]
     for version in limit.versions:
         if version.reference is not None and version.reference.note:
             parts.append(version.reference.note)
@@ -193,10 +300,18 @@ def _markdown(process: Process, sections: list[Section]) -> str:
 
 def _inline(text: str) -> str:
     """Markdown code marks and emphasis as HTML, everything else escaped."""
-    parts = html.escape(text).split("`")
+    escaped = _LINK.sub(r'<a href="\2">\1</a>', html.escape(text))
+    parts = escaped.split("`")
     marked = "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
     pieces = marked.split("*")
     return "".join(f"<em>{p}</em>" if i % 2 else p for i, p in enumerate(pieces))
+
+
+def _html_block(block: str) -> str:
+    if not block.startswith("- "):
+        return f"<p>{_inline(block)}</p>"
+    items = "".join(f"<li>{_inline(line[2:])}</li>" for line in block.splitlines())
+    return f"<ul>{items}</ul>"
 
 
 def _html(process: Process, sections: list[Section]) -> str:
@@ -218,7 +333,7 @@ def _html(process: Process, sections: list[Section]) -> str:
     for section in sections:
         if section.heading:
             out.append(f"<h2>{html.escape(section.heading)}</h2>")
-        out += [f"<p>{_inline(p)}</p>" for p in section.paragraphs]
+        out += [_html_block(p) for p in section.paragraphs]
         if section.diagram:
             out.append(svg_diagram(process))
         if section.table:
