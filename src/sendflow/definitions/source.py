@@ -17,7 +17,14 @@ import attrs
 import yaml
 
 from sendflow.errors import Problem
-from sendflow.files import DEFINITION_FILE, FileContentError, FileLimits, PlainLoader, compose_yaml
+from sendflow.files import (
+    DEFINITION_FILE,
+    Constructing,
+    FileContentError,
+    FileLimits,
+    PlainLoader,
+    compose_yaml,
+)
 
 __all__ = ["Path", "Source", "format_path", "read_yaml"]
 
@@ -71,7 +78,7 @@ class Source:
 class _Walker:
     """Turns a composed YAML node tree into plain values, recording lines and problems."""
 
-    def __init__(self, loader: PlainLoader, file: str) -> None:
+    def __init__(self, loader: Constructing, file: str) -> None:
         self.loader = loader
         self.file = file
         self.lines: dict[Path, int] = {}

@@ -20,13 +20,14 @@ from sendflow.files.limits import (
     FileLimits,
     read_text,
 )
-from sendflow.files.yaml_reader import PlainLoader, compose_yaml, load_yaml
+from sendflow.files.yaml_reader import Constructing, PlainLoader, compose_yaml, load_yaml
 
 __all__ = [
     "CASE_FILE",
     "CASE_LINE",
     "CLOSURE_FILE",
     "DEFINITION_FILE",
+    "Constructing",
     "FileAccessError",
     "FileContentError",
     "FileLimits",

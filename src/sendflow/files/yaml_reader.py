@@ -27,14 +27,14 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import yaml
 
 from sendflow.errors import Problem
 from sendflow.files.limits import FileContentError, FileLimits
 
-__all__ = ["PlainLoader", "compose_yaml", "load_yaml"]
+__all__ = ["Constructing", "PlainLoader", "compose_yaml", "load_yaml"]
 
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL"}
@@ -176,6 +176,100 @@ PlainLoader.add_constructor(_INT, PlainLoader.construct_decimal)
 PlainLoader.add_constructor(_TIMESTAMP, PlainLoader.construct_day)
 
 
+class Constructing(Protocol):
+    """What turns composed nodes into values: either loader below."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """The value of one node."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        """The value of a whole document."""
+
+    def dispose(self) -> None:
+        """Let go of the text."""
+
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+
+
+def _fast_loader(text: str) -> Any:
+    """Libyaml's parser and composer with :class:`PlainLoader`'s resolvers and constructors.
+
+    It reads a well-formed file several times faster than the pure-Python reader. It
+    counts nothing while composing, so :func:`compose_yaml` measures what it composed
+    (before anything is expanded) and gives any file that breaks a limit, or is not valid
+    YAML, to :class:`PlainLoader` for the exact message and line.
+    """
+    return _FAST_LOADER(text)
+
+
+def _fast_loader_class() -> Any:
+    if _CParser is None:
+        return None
+    constructors = {
+        name: value for name, value in vars(PlainLoader).items() if name.startswith("construct_")
+    }
+
+    def __init__(self: Any, text: str) -> None:  # noqa: N807 (a method made here)
+        _CParser.__init__(self, text)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    return type(
+        "FastPlainLoader",
+        (_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver),
+        {
+            "__init__": __init__,
+            "yaml_implicit_resolvers": PlainLoader.yaml_implicit_resolvers,
+            "yaml_constructors": PlainLoader.yaml_constructors,
+            "yaml_multi_constructors": PlainLoader.yaml_multi_constructors,
+            **constructors,
+        },
+    )
+
+
+_FAST_LOADER = _fast_loader_class()
+
+
+def _within_limits(root: yaml.Node, limits: FileLimits) -> bool:
+    """Whether a composed document keeps every limit, counted as if aliases were expanded.
+
+    An alias is the same node object reached again; each node's expanded size is worked
+    out once, so an alias bomb costs no more than its own few nodes to measure.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    aliases = 0
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if key in sizes or key in open_nodes:
+            if key in open_nodes:
+                return False  # an alias inside the value it names
+            aliases += 1
+            continue
+        if children and depth > limits.max_depth:
+            return False
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children)
+    return aliases <= limits.max_aliases and sizes[id(root)] <= limits.max_values
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def _check_printable(text: str, file: str) -> None:
     found = _NON_PRINTABLE.search(text)
     if found is None:
@@ -223,7 +317,7 @@ def _check_bracket_runs(text: str, file: str, limits: FileLimits) -> None:
         raise FileContentError(Problem(_too_deep(limits), file=file, line=line))
 
 
-def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | None, PlainLoader]:
+def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | None, Constructing]:
     """Compose one YAML document into nodes, checking every limit before any expansion.
 
     Returns:
@@ -236,6 +330,16 @@ def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | 
     """
     _check_printable(text, file)
     _check_bracket_runs(text, file, limits)
+    if _FAST_LOADER is not None:
+        fast = _fast_loader(text)
+        try:
+            node = fast.get_single_node()
+        except yaml.YAMLError:
+            node = None  # not valid YAML: the reader below says where and why
+        else:
+            if node is None or _within_limits(node, limits):
+                return node, fast
+        fast.dispose()
     loader = PlainLoader(text, file, limits)
     try:
         node = loader.get_single_node()

@@ -11,7 +11,7 @@ and every rule with its period. Local additions are dashed and orange.
 from __future__ import annotations
 
 import textwrap
-from xml.sax.saxutils import escape
+from html import escape
 
 import attrs
 
