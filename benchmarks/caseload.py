@@ -1,4 +1,4 @@
-"""A seeded, realistic mixed caseload of all six processes, for benchmarks.
+"""A seeded, realistic mixed caseload of every packaged process, for benchmarks.
 
 A council's cases mostly follow each process's usual course, with some branching off it:
 a request withdrawn, mediation declined, a refusal reviewed, an exception recorded. Each
@@ -44,6 +44,13 @@ USUAL: dict[str, tuple[str, ...]] = {
         "budget_requested", "budget_prepared", "direct_payments_requested",
         "direct_payments_agreed", "direct_payments_started", "direct_payments_reviewed",
     ),
+    "local-offer": (
+        "preparation_started", "young_people_and_parents_involved", "consultation_started",
+        "consultees_consulted", "offer_published", "comments_sought", "comments_collected",
+        "comment_triaged", "comments_anonymised", "response_prepared",
+        "comments_and_response_published",
+    ),
+    "plan-transfer": ("move_learned_of", "plan_transferred", "family_informed"),
     "statement-transfer": (
         "transfer_review_notice_given", "transfer_review_started", "advice_requested",
         "advice_requested", "advice_received", "advice_received", "draft_plan_issued",
@@ -158,7 +165,7 @@ def histories(process: Process, count: int, *, seed: int = 2014) -> Iterator[lis
 
 
 def caseload(count: int) -> Iterator[tuple[Process, list[sendflow.Event]]]:
-    """``count`` cases of all six processes, in turn."""
+    """``count`` cases of every packaged process, in turn."""
     processes = [sendflow.load_process(pid) for pid in sendflow.packaged_processes()]
     share = -(-count // len(processes))
     streams = [

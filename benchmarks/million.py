@@ -46,7 +46,7 @@ DUE_AS_OF = date(2024, 6, 3)
 
 
 def mixed(count: int) -> Iterator[dict[str, Any]]:
-    """``count`` case-file mappings, the six processes in turn."""
+    """``count`` case-file mappings, every packaged process in turn."""
     processes = [sendflow.load_process(p) for p in sendflow.packaged_processes()]
     share = -(-count // len(processes))
     streams = [

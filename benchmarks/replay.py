@@ -189,9 +189,9 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; {args.cases:,} cases per caseload")
     print("EHC needs assessments:")
     measure(ehc_cases, args.cases)
-    print("All six processes, random walks:")
+    print("Every packaged process, random walks:")
     measure(mixed_cases, args.cases)
-    print("All six processes, a realistic caseload:")
+    print("Every packaged process, a realistic caseload:")
     measure(realistic_cases, args.cases)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {rss:.0f} MiB (histories generated and timed in chunks of {CHUNK:,})")
