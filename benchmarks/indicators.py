@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 import sendflow
-from sendflow.compliance import Tally, calendar_year, iter_cases, measure_store
+from sendflow.compliance import Tally, calendar_year, measure_store
 from sendflow.simulation import Council, simulate, simulate_cases
 
 AS_OF = date(2024, 12, 31)
@@ -76,9 +76,9 @@ def measure(path: Path, phase: str) -> dict[str, float]:
         cases = 0
         headline = 0.0
         if phase == "reading":
-            cases = sum(1 for _ in iter_cases(store))
+            cases = sum(1 for _ in store.iter_cases())
         elif phase == "evaluating":
-            for case in iter_cases(store):
+            for case in store.iter_cases():
                 sendflow.evaluate(store.process(case.process), case.events, as_of=AS_OF)
                 cases += 1
         elif phase == "counting":
@@ -101,7 +101,7 @@ def _tally_only(store: sendflow.Store) -> tuple[int, float, float]:
     """Cases, and the start times to subtract so that only evaluating and tallying count."""
     tally = Tally(calendar_year(2024), AS_OF)
     spent_wall = spent_cpu = 0.0
-    cases = iter_cases(store)
+    cases = store.iter_cases()
     count = 0
     while chunk := list(itertools.islice(cases, CHUNK)):
         wall, cpu = time.perf_counter(), time.process_time()
