@@ -14,6 +14,7 @@ Importing this module needs hypothesis (``pip install sendflow[test]``).
 
 from sendflow.testing.invalid import InvalidHistory, invalid_events, invalid_next_events
 from sendflow.testing.machine import CaseMachine, CaseSystem, InMemoryCases, case_machine
+from sendflow.testing.processes import ProcessLike, as_compiled, as_process
 from sendflow.testing.properties import (
     HISTORY_PROPERTIES,
     due_dates_never_precede_their_start,
@@ -56,11 +57,14 @@ __all__ = [
     "InMemoryCases",
     "InvalidHistory",
     "Mismatch",
+    "ProcessLike",
     "PropertyError",
     "Scenario",
     "ScenarioFile",
     "ScenarioFileError",
     "ScenarioMismatchError",
+    "as_compiled",
+    "as_process",
     "case_machine",
     "check_process",
     "dates",

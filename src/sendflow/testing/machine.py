@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
 from sendflow.definitions.model import Process
-from sendflow.definitions.registry import load_process
 from sendflow.engine.case import Case
 from sendflow.engine.events import Event
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import SendflowError
 from sendflow.testing.invalid import invalid_next_events
+from sendflow.testing.processes import ProcessLike, as_process
 from sendflow.testing.strategies import next_events
 
 __all__ = ["CaseMachine", "CaseSystem", "InMemoryCases", "case_machine"]
@@ -167,7 +167,7 @@ class CaseMachine(RuleBasedStateMachine):
 
 
 def case_machine(
-    process: Process | str,
+    process: ProcessLike,
     *,
     wrapper_factory: Callable[[Process], CaseSystem] | None = None,
     max_cases: int = 3,
@@ -176,13 +176,13 @@ def case_machine(
     """A :class:`CaseMachine` subclass for ``process``; use its ``TestCase`` with pytest.
 
     Args:
-        process: The process, or a packaged id or file path.
+        process: The process (or its compiled form), a process id or a file path.
         wrapper_factory: Builds the system under test from the process, once per run
             (default: :class:`InMemoryCases`, sendflow's own cases).
         max_cases: The most cases one run opens.
         exceptions: Whether to record exceptions.
     """
-    loaded = load_process(process) if isinstance(process, str) else process
+    loaded = as_process(process)
     factory = wrapper_factory or InMemoryCases
 
     class Machine(CaseMachine):
