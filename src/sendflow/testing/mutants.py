@@ -30,7 +30,6 @@ from sendflow.definitions.model import Due, EventSpec, Process, TimeLimit
 from sendflow.engine.machine import compile_process
 from sendflow.errors import SendflowError
 from sendflow.testing.processes import ProcessLike, as_process
-from sendflow.testing.structure import _reachable
 from sendflow.time.periods import Counting, Period, Unit
 
 __all__ = ["OPERATORS", "Mutant", "UnknownOperatorError", "mutants"]
@@ -273,13 +272,28 @@ def _after(process: Process, event: EventSpec) -> set[str]:
 
 
 def _can_follow(process: Process, limit: TimeLimit) -> set[str]:
-    """Events that can happen once the rule's clock has started."""
+    """Events that can happen while the rule's clock runs (before an event ends it).
+
+    Adding any other event to ``met_by`` or ``void_by`` changes nothing: it could only
+    come once the clock has stopped, so no scenario could tell the mutant apart.
+    """
     compiled = compile_process(process)
-    states: set[str] = set()
-    for start in limit.starts:
-        for state in _leads_to(process.events[start]):
-            states |= _reachable(compiled, state)
-    return {e.id for e in _ordinary(process) if set(e.sources) & states}
+    stopping = {*limit.met_by, *limit.void_by}
+    seen: set[str] = set()
+    queue = [s for start in limit.starts for s in _leads_to(process.events[start])]
+    found: set[str] = set()
+    while queue:
+        state = queue.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        for name, target in compiled.table.get(state, {}).items():
+            found.add(name)
+            if name in stopping:
+                continue
+            event = process.events[name]
+            queue.extend({target, *(r.target for r in event.routes)} - seen)
+    return {name for name in found if not process.events[name].exception}
 
 
 def _closers(process: Process) -> set[str]:

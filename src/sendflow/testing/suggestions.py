@@ -26,7 +26,7 @@ from sendflow.errors import SendflowError
 from sendflow.testing.mutants import Mutant
 from sendflow.testing.strategies import histories
 
-__all__ = ["Suggestion", "suggest"]
+__all__ = ["Suggestion", "scenario_yaml", "suggest"]
 
 _FIELDS = ("started_on", "due_on", "met_on", "status", "days_late")
 Clock = tuple[str, str | None]
@@ -60,26 +60,50 @@ class Suggestion:
 
     def to_yaml(self, indent: int = 2) -> str:
         """The scenario as YAML, ready to paste under ``scenarios:``."""
-        pad = " " * indent
-        lines = [f"{pad}- name: {json.dumps(self.name)}", f"{pad}  events:"]
-        lines.extend(f"{pad}    - {_flow(e.to_dict())}" for e in self.events)
-        lines.append(f"{pad}  expect:")
-        if "state" in self.expect:
-            lines.append(f"{pad}    state: {self.expect['state']}")
-        limits: Mapping[str, Any] = self.expect.get("time_limits", {})
-        if limits:
-            lines.append(f"{pad}    time_limits:")
-        for label, wanted in limits.items():
-            if isinstance(wanted, list):
-                lines.append(f"{pad}      {label}:")
-                lines.extend(f"{pad}        - {_flow(item)}" for item in wanted)
-            else:
-                lines.append(f"{pad}      {label}: {_flow(wanted)}")
-        return "\n".join(lines)
+        return scenario_yaml(self.name, self.events, self.expect, indent=indent)
+
+
+def scenario_yaml(
+    name: str,
+    events: Sequence[Event],
+    expect: Mapping[str, Any],
+    *,
+    as_of: date | None = None,
+    indent: int = 2,
+) -> str:
+    """A scenario as YAML, ready to paste under ``scenarios:`` of a scenario file.
+
+    Args:
+        name: The scenario's name.
+        events: The history.
+        expect: ``state``, ``final`` and/or ``time_limits`` (by label: a mapping of
+            fields, a list of them, or ``absent``).
+        as_of: The evaluation date, if not the latest event's.
+        indent: Spaces before the ``- name:`` line.
+    """
+    pad = " " * indent
+    lines = [f"{pad}- name: {json.dumps(name)}", f"{pad}  events:"]
+    lines.extend(f"{pad}    - {_flow(e.to_dict())}" for e in events)
+    if as_of is not None:
+        lines.append(f"{pad}  as_of: {as_of.isoformat()}")
+    lines.append(f"{pad}  expect:")
+    lines.extend(f"{pad}    {f}: {_flow(expect[f])}" for f in ("state", "final") if f in expect)
+    limits: Mapping[str, Any] = expect.get("time_limits", {})
+    if limits:
+        lines.append(f"{pad}    time_limits:")
+    for label, wanted in limits.items():
+        if isinstance(wanted, list):
+            lines.append(f"{pad}      {label}:")
+            lines.extend(f"{pad}        - {_flow(item)}" for item in wanted)
+        else:
+            lines.append(f"{pad}      {label}: {_flow(wanted)}")
+    return "\n".join(lines)
 
 
 def _flow(value: Any) -> str:
     """A value in YAML flow style: plain keys, dates and words; other text quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
