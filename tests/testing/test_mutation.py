@@ -197,7 +197,7 @@ def test_mutate_command_prints_the_score_and_survivors(capsys):
     assert "Score: 26.7% (4 killed, 11 survived)" in out
     assert "survived: answer/start-replaced/acknowledged->complaint_received" in out
     assert "  rule answer: starts on complaint_received, not acknowledged" in out
-    assert "          answer: absent" in out
+    assert "          answer: {started_on: 2024-01-09, due_on: 2024-02-06}" in out
     assert out.count("it may be equivalent") == len(EQUIVALENT)
 
 

@@ -20,12 +20,13 @@ from typing import Any
 
 import attrs
 
+from sendflow.engine.events import to_event
 from sendflow.errors import SendflowError
 from sendflow.testing.mutants import OPERATORS, Mutant, mutants
 from sendflow.testing.processes import ProcessLike, as_process
 from sendflow.testing.scenario_checks import run_scenario
 from sendflow.testing.scenarios import Scenario, ScenarioFile, load_scenario_file
-from sendflow.testing.suggestions import Suggestion, suggest
+from sendflow.testing.suggestions import Seed, Suggestion, suggest
 
 __all__ = ["MutantResult", "MutationReport", "SuiteFailsError", "mutate", "survives"]
 
@@ -172,7 +173,7 @@ def mutate(
             f"judged; this one fails: {failure}"
         )
     made = mutants(original, operators=operators)
-    job = _Job(original, made, pairs, suggestions, tries)
+    job = _Job(original, made, pairs, suggestions, tries, _seeds(pairs))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(made) >= _PARALLEL_FROM:
         results = _in_parallel(job, workers)
@@ -200,13 +201,27 @@ class _Job:
     pairs: list[tuple[str, Scenario]]
     suggestions: bool
     tries: int
+    seeds: list[Seed]
 
     def run(self, index: int) -> tuple[str | None, Suggestion | None]:
         mutant = self.mutants[index]
         killed = survives(mutant.process, self.pairs)
         if killed is not None or not self.suggestions:
             return killed, None
-        return None, suggest(self.original, mutant, tries=self.tries)
+        return None, suggest(self.original, mutant, tries=self.tries, seeds=self.seeds)
+
+
+def _seeds(pairs: Sequence[tuple[str, Scenario]]) -> list[Seed]:
+    """The histories of the scenarios that expect no error, to look for killing scenarios in."""
+    found: list[Seed] = []
+    for _, scenario in pairs:
+        if scenario.error is None:
+            try:
+                events = tuple(to_event(e, index=i) for i, e in enumerate(scenario.events))
+            except SendflowError:
+                continue
+            found.append((events, scenario.as_of))
+    return found
 
 
 _SHARED: list[_Job] = []

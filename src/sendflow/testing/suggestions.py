@@ -48,19 +48,21 @@ class Suggestion:
     events: tuple[Event, ...]
     expect: Mapping[str, Any]
     mutant_gives: Mapping[str, Any]
+    as_of: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: a scenario as a scenario file holds it, and the mutant's results."""
         return {
             "name": self.name,
             "events": [e.to_dict() for e in self.events],
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "expect": dict(self.expect),
             "mutant_gives": dict(self.mutant_gives),
         }
 
     def to_yaml(self, indent: int = 2) -> str:
         """The scenario as YAML, ready to paste under ``scenarios:``."""
-        return scenario_yaml(self.name, self.events, self.expect, indent=indent)
+        return scenario_yaml(self.name, self.events, self.expect, as_of=self.as_of, indent=indent)
 
 
 def scenario_yaml(
@@ -123,9 +125,11 @@ def _is_day(text: str) -> bool:
     return len(text) == 10
 
 
-def _observe(process: Process, events: Sequence[Event]) -> Evaluation | str:
+def _observe(
+    process: Process, events: Sequence[Event], as_of: date | None = None
+) -> Evaluation | str:
     try:
-        return evaluate(compile_process(process), list(events))
+        return evaluate(compile_process(process), list(events), as_of=as_of)
     except SendflowError as exc:
         return f"{type(exc).__name__}: {exc}"
 
@@ -150,12 +154,26 @@ def _differs(original: Evaluation | str, mutated: Evaluation | str) -> bool:
     return original.state != mutated.state or _clocks(original) != _clocks(mutated)
 
 
-def suggest(original: Process, mutant: Mutant, *, tries: int = 100) -> Suggestion | None:
+Seed = tuple[tuple[Event, ...], "date | None"]
+
+
+def suggest(
+    original: Process, mutant: Mutant, *, tries: int = 100, seeds: Sequence[Seed] = ()
+) -> Suggestion | None:
     """A short history on which ``mutant`` and ``original`` disagree, as a scenario.
 
-    Returns ``None`` when none of ``tries`` generated histories tells them apart (the
-    mutant may be equivalent: no history can).
+    The ``seeds`` (the suite's own histories, with their as-of dates) are tried first,
+    and each shorter beginning of them: a mutant often survives a scenario that runs
+    through the right history but does not check the field that differs. Then ``tries``
+    generated histories. Returns ``None`` when none tells them apart (the mutant may be
+    equivalent: no history can).
     """
+    for events, as_of in seeds:
+        for end in range(len(events), 0, -1):
+            part = events[:end]
+            day = as_of if end == len(events) else None
+            if _differs(_observe(original, part, day), _observe(mutant.process, part, day)):
+                return _scenario(original, mutant, part, day)
     try:
         found = find(
             histories(original, max_events=10),
@@ -178,14 +196,16 @@ def _label(clock: Clock) -> str:
     return clock[0] if clock[1] is None else f"{clock[0]}[{clock[1]}]"
 
 
-def _scenario(original: Process, mutant: Mutant, events: tuple[Event, ...]) -> Suggestion:
+def _scenario(
+    original: Process, mutant: Mutant, events: tuple[Event, ...], as_of: date | None = None
+) -> Suggestion:
     name = f"kills {mutant.id}"
-    good = _observe(original, events)
-    bad = _observe(mutant.process, events)
+    good = _observe(original, events, as_of)
+    bad = _observe(mutant.process, events, as_of)
     assert isinstance(good, Evaluation)  # generated from the definition, so it replays
     expect: dict[str, Any] = {"state": good.state}
     if isinstance(bad, str):
-        return Suggestion(name, events, expect, {"error": bad})
+        return Suggestion(name, events, expect, {"error": bad}, as_of)
     gives: dict[str, Any] = {}
     if bad.state != good.state:
         gives["state"] = bad.state
@@ -210,7 +230,7 @@ def _scenario(original: Process, mutant: Mutant, events: tuple[Event, ...]) -> S
     if limits:
         expect["time_limits"] = limits
         gives["time_limits"] = gave
-    return Suggestion(name, events, expect, gives)
+    return Suggestion(name, events, expect, gives, as_of)
 
 
 def _brief(clock: Mapping[str, Any]) -> dict[str, Any]:
