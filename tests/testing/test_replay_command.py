@@ -63,10 +63,12 @@ def test_replay_lists_each_change_and_a_summary(capsys, shorter, histories):
     assert "case A1" in out
     assert "final-plan                       due_on   2024-05-27 -> 2024-05-20" in out
     assert "final-plan                       status   met -> late" in out
-    assert "c.jsonl, line 1): 2 changes" in out  # pending under 20 weeks, overdue under 19
-    assert "c.jsonl, line 2): 1 change" in out
+    assert "a.yaml): changed, 2 changes" in out
+    assert "  old: accepted, state plan_issued, closed" in out
+    assert "c.jsonl, line 1): changed, 2 changes" in out  # pending under 20 weeks, overdue under 19
+    assert "c.jsonl, line 2): changed, 1 change" in out
     assert out.rstrip().endswith(
-        "4 case(s) replayed; 4 changed; 6 change(s) (due_on: 4, status: 2)."
+        "4 case(s) replayed (changed: 4); 4 changed; 6 change(s) (due_on: 4, status: 2)."
     )
 
 
@@ -95,13 +97,16 @@ def test_replay_as_json(capsys, shorter, histories):
         "changed": 4,
         "changes": 5,
         "by_field": {"due_on": 4, "status": 1},
+        "by_outcome": {"changed": 4},
     }
 
 
 def test_replay_of_the_same_definition_changes_nothing(capsys, histories):
     """Replaying under one definition twice reports no change."""
     assert main(["replay", EHC, EHC, str(histories / "a.yaml")]) == 0
-    assert "1 case(s) replayed; 0 changed; 0 change(s) (none)." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "a.yaml): unchanged\n" in out
+    assert "1 case(s) replayed (unchanged: 1); 0 changed; 0 change(s) (none)." in out
 
 
 def test_a_history_the_new_definition_rejects_is_a_change(capsys, tmp_path):
@@ -117,10 +122,67 @@ def test_a_history_the_new_definition_rejects_is_a_change(capsys, tmp_path):
     path.write_text(json.dumps(case), encoding="utf-8")
     other = Path(__file__).parent / "broken" / "trapped-loop.yaml"  # no decided_to_assess
     assert main(["replay", EHC, str(other), str(path), "--format", "json"]) == 0
-    (change,) = json.loads(capsys.readouterr().out)["cases"][0]["changes"]
+    (case,) = json.loads(capsys.readouterr().out)["cases"]
+    assert case["outcome"] == "rejected by new"
+    assert case["old"] == {"accepted": True, "state": "assessing", "final": False}
+    assert case["new"]["accepted"] is False
+    (change,) = case["changes"]
     assert change["field"] == "history"
     assert change["old"] == "accepted (state assessing)"
     assert change["new"].startswith("EventError:")
+
+
+REJECTED = {
+    "case_id": "Z",
+    "events": [
+        {"event": "request_received", "on": "2024-01-08"},
+        {"event": "final_plan_issued", "on": "2024-02-01"},
+    ],
+}
+
+
+def test_a_history_both_definitions_reject_is_listed_in_text(capsys, shorter, tmp_path):
+    """A history both versions reject is listed with each version's reason, and counted."""
+    (tmp_path / "z.json").write_text(json.dumps(REJECTED), encoding="utf-8")
+    assert main(["replay", EHC, shorter, str(tmp_path / "z.json")]) == 0
+    out = capsys.readouterr().out
+    assert "z.json): rejected by both\n" in out
+    assert out.count("rejected: EventError: case Z, event 2: final_plan_issued") == 2
+    assert "1 case(s) replayed (rejected by both: 1); 0 changed" in out
+
+
+def test_a_history_both_definitions_reject_is_listed_in_json(capsys, shorter, tmp_path):
+    """The JSON report gives each version's error for a history both reject."""
+    (tmp_path / "z.json").write_text(json.dumps(REJECTED), encoding="utf-8")
+    assert main(["replay", EHC, shorter, str(tmp_path / "z.json"), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (case,) = report["cases"]
+    assert case["outcome"] == "rejected by both"
+    assert case["changes"] == []
+    for version in ("old", "new"):
+        assert case[version]["accepted"] is False
+        assert "final_plan_issued on Thu 1 Feb 2024 is not allowed" in case[version]["error"]
+    assert report["summary"]["by_outcome"] == {"rejected by both": 1}
+
+
+def test_show_starts_lists_each_clock_start_under_each_version(capsys, histories):
+    """--show-starts gives every clock's rule, key and start date, in text and JSON."""
+    case = histories / "a.yaml"
+    assert main(["replay", EHC, EHC, str(case), "--show-starts", "--format", "json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)["cases"]
+    starts = {(s["rule"], s["started_on"]) for s in found["new"]["starts"]}
+    assert ("final-plan", "2024-01-08") in starts
+    assert ("draft-representations", "2024-04-01") in starts
+    assert found["old"]["starts"] == found["new"]["starts"]
+    assert main(["replay", EHC, EHC, str(case), "--show-starts"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("    clocks started: decide-whether-to-assess 2024-01-08") == 2
+
+
+def test_starts_are_left_out_unless_asked(capsys, histories):
+    """Without --show-starts neither the text nor the JSON lists start dates."""
+    assert main(["replay", EHC, EHC, str(histories / "a.yaml"), "--format", "json"]) == 0
+    assert "starts" not in json.loads(capsys.readouterr().out)["cases"][0]["new"]
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from sendflow.cli import (
     check_command,
     definition_commands,
     localoffer_commands,
+    mutate_command,
     process_commands,
     replay_command,
     report_commands,
@@ -37,6 +38,7 @@ COMMANDS: tuple[Registrar, ...] = (
     report_commands.register,
     caseload_commands.register,
     localoffer_commands.register,
+    mutate_command.register,
     definition_commands.register,  # last: it adds --process-dir to every command
 )
 

@@ -1,9 +1,12 @@
 """``sendflow replay OLD NEW HISTORIES...``: what changes when a definition changes.
 
 Each case history is evaluated under both definitions (two versions of a process, or a
-process and a council's overlay), and every due date or verdict that differs is listed,
-with a summary count. HISTORIES are case files (``.json``, ``.yaml``, ``.yml``), JSON
-Lines files (``.jsonl``, one case per line), or folders of them.
+process and a council's overlay). Every history is listed with what happened to it under
+each (accepted, in which state, or rejected, and why), including those both reject, then
+every due date or verdict that differs, and a summary count. With --show-starts, each
+clock's start date under each definition is listed too. HISTORIES are case files
+(``.json``, ``.yaml``, ``.yml``), JSON Lines files (``.jsonl``, one case per line), or
+folders of them.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, SendflowError
 
-__all__ = ["compare_case", "read_histories", "register"]
+__all__ = ["compare_case", "describe_outcome", "read_histories", "register"]
 
 _NONE = "(none)"
+_OUTCOMES = ("unchanged", "changed", "rejected by old", "rejected by new", "rejected by both")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,6 +53,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="evaluate as of this date (YYYY-MM-DD; default: each case's latest event)",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--show-starts",
+        action="store_true",
+        help="list each clock's start date under each definition",
+    )
     parser.set_defaults(run=run)
 
 
@@ -73,6 +82,37 @@ def _outcome(process: Process, case: Mapping[str, Any], as_of: date | None) -> E
         return f"{type(exc).__name__}: {exc}"
 
 
+def describe_outcome(outcome: Evaluation | str, *, starts: bool = False) -> dict[str, Any]:
+    """What happened to a history under one definition, as a JSON-ready mapping.
+
+    Args:
+        outcome: The evaluation, or the error the definition raised for the history.
+        starts: Whether to list each clock's rule, key and start date.
+    """
+    if isinstance(outcome, str):
+        return {"accepted": False, "error": outcome}
+    found: dict[str, Any] = {"accepted": True, "state": outcome.state, "final": outcome.final}
+    if starts:
+        found["starts"] = [
+            {"rule": r.rule, "key": r.key, "started_on": _day(r.started_on)}
+            for r in outcome.time_limits
+        ]
+    return found
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else _NONE
+
+
+def _verdict(old: Mapping[str, Any], new: Mapping[str, Any], changes: Sequence[Any]) -> str:
+    """One phrase for what happened to a history under the two definitions."""
+    if not old["accepted"] and not new["accepted"]:
+        return "rejected by both"
+    if not old["accepted"] or not new["accepted"]:
+        return "rejected by old" if not old["accepted"] else "rejected by new"
+    return "changed" if changes else "unchanged"
+
+
 def _case_id(case: Mapping[str, Any]) -> str | None:
     found = case.get("case_id")
     return None if found is None else str(found)
@@ -85,7 +125,7 @@ def _clocks(evaluation: Evaluation) -> dict[tuple[str, str | None, int], dict[st
     for result in evaluation.time_limits:
         nth = counts[(result.rule, result.key)]
         counts[(result.rule, result.key)] += 1
-        due = result.due_on.isoformat() if result.due_on else _NONE
+        due = _day(result.due_on)
         found[(result.rule, result.key, nth)] = {"due_on": due, "status": result.status.value}
     return found
 
@@ -125,14 +165,27 @@ def run(args: argparse.Namespace) -> int:
     new = load_process(args.new)
     cases: list[dict[str, Any]] = []
     for where, case in read_histories(args.histories):
-        changes = compare_case(_outcome(old, case, args.as_of), _outcome(new, case, args.as_of))
-        cases.append({"case_id": _case_id(case), "source": where, "changes": changes})
+        before, after = _outcome(old, case, args.as_of), _outcome(new, case, args.as_of)
+        changes = compare_case(before, after)
+        shown = [describe_outcome(o, starts=args.show_starts) for o in (before, after)]
+        cases.append(
+            {
+                "case_id": _case_id(case),
+                "source": where,
+                "outcome": _verdict(shown[0], shown[1], changes),
+                "old": shown[0],
+                "new": shown[1],
+                "changes": changes,
+            }
+        )
     by_field = Counter(change["field"] for case in cases for change in case["changes"])
+    outcomes = Counter(case["outcome"] for case in cases)
     summary: dict[str, Any] = {
         "cases": len(cases),
         "changed": sum(1 for case in cases if case["changes"]),
         "changes": sum(by_field.values()),
         "by_field": dict(sorted(by_field.items())),
+        "by_outcome": {name: outcomes[name] for name in _OUTCOMES if outcomes[name]},
     }
     report: dict[str, Any] = {
         "old": _named(old, args.old),
@@ -155,20 +208,37 @@ def _table(report: Mapping[str, Any]) -> str:
         f"{new['process']} {new['version']} ({new['given']})",
     ]
     for case in report["cases"]:
-        if not case["changes"]:
-            continue
         name = case["case_id"] or "(no case id)"
         count = len(case["changes"])
-        lines.append(f"\ncase {name} ({case['source']}): {count} change{'s' if count != 1 else ''}")
+        counted = f", {count} change{'s' if count != 1 else ''}" if count else ""
+        lines.append(f"\ncase {name} ({case['source']}): {case['outcome']}{counted}")
+        for version in ("old", "new"):
+            lines.extend(_version_lines(version, case[version]))
         for change in case["changes"]:
-            rule = change["rule"] or "(whole history)"
-            if change["key"] is not None:
-                rule = f"{rule}[{change['key']}]"
+            rule = _labelled(change["rule"] or "(whole history)", change["key"])
             lines.append(f"  {rule:<32} {change['field']:<8} {change['old']} -> {change['new']}")
     summary = report["summary"]
     fields = ", ".join(f"{k}: {v}" for k, v in summary["by_field"].items()) or "none"
+    outcomes = ", ".join(f"{k}: {v}" for k, v in summary["by_outcome"].items()) or "none"
     lines.append(
-        f"\n{summary['cases']} case(s) replayed; {summary['changed']} changed; "
+        f"\n{summary['cases']} case(s) replayed ({outcomes}); {summary['changed']} changed; "
         f"{summary['changes']} change(s) ({fields})."
     )
     return "\n".join(lines)
+
+
+def _version_lines(version: str, outcome: Mapping[str, Any]) -> list[str]:
+    if not outcome["accepted"]:
+        return [f"  {version}: rejected: {outcome['error']}"]
+    closed = ", closed" if outcome["final"] else ""
+    lines = [f"  {version}: accepted, state {outcome['state']}{closed}"]
+    if "starts" in outcome:
+        starts = ", ".join(
+            f"{_labelled(s['rule'], s['key'])} {s['started_on']}" for s in outcome["starts"]
+        )
+        lines.append(f"    clocks started: {starts or 'none'}")
+    return lines
+
+
+def _labelled(rule: str, key: str | None) -> str:
+    return rule if key is None else f"{rule}[{key}]"

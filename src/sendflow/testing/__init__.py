@@ -6,6 +6,8 @@
   also a function of its own, for your own tests.
 - :func:`case_machine` builds a hypothesis state machine that drives code wrapping
   sendflow and compares it with replay after every step.
+- :func:`mutants` makes plausible wrong rules of a definition and
+  :func:`sendflow.testing.mutation.mutate` scores scenario files by how many they catch.
 - :func:`load_scenario_file` and :func:`run_scenario` read and run ``*.scenarios.yaml``
   files; the pytest plugin (installed with sendflow) collects them.
 
@@ -14,6 +16,8 @@ Importing this module needs hypothesis (``pip install sendflow[test]``).
 
 from sendflow.testing.invalid import InvalidHistory, invalid_events, invalid_next_events
 from sendflow.testing.machine import CaseMachine, CaseSystem, InMemoryCases, case_machine
+from sendflow.testing.mutants import OPERATORS, Mutant, mutants
+from sendflow.testing.processes import ProcessLike, as_compiled, as_process
 from sendflow.testing.properties import (
     HISTORY_PROPERTIES,
     due_dates_never_precede_their_start,
@@ -51,16 +55,21 @@ from sendflow.testing.whole_process import check_process
 __all__ = [
     "DEFINITION_PROPERTIES",
     "HISTORY_PROPERTIES",
+    "OPERATORS",
     "CaseMachine",
     "CaseSystem",
     "InMemoryCases",
     "InvalidHistory",
     "Mismatch",
+    "Mutant",
+    "ProcessLike",
     "PropertyError",
     "Scenario",
     "ScenarioFile",
     "ScenarioFileError",
     "ScenarioMismatchError",
+    "as_compiled",
+    "as_process",
     "case_machine",
     "check_process",
     "dates",
@@ -79,6 +88,7 @@ __all__ = [
     "load_scenario_file",
     "meeting_later_never_improves_the_verdict",
     "met_on_time_means_met",
+    "mutants",
     "next_events",
     "replay_is_deterministic",
     "results_survive_json",

@@ -14,6 +14,7 @@ import holidays
 from hypothesis import strategies as st
 
 from sendflow.definitions.model import Process
+from sendflow.testing.processes import ProcessLike, as_process
 
 __all__ = ["MAX_DATE", "MIN_DATE", "dates", "edge_dates"]
 
@@ -61,7 +62,7 @@ def _process_edges(process: Process) -> set[date]:
     return found
 
 
-def edge_dates(process: Process | None = None) -> tuple[date, ...]:
+def edge_dates(process: ProcessLike | None = None) -> tuple[date, ...]:
     """The sorted edge dates between ``MIN_DATE`` and ``MAX_DATE``.
 
     Month ends and firsts, 28 and 29 February and 1 March, mid-August, Christmas Eve to
@@ -72,12 +73,12 @@ def edge_dates(process: Process | None = None) -> tuple[date, ...]:
     edges = _calendar_edges()
     if process is None:
         return edges
-    extra = {d for d in _process_edges(process) if MIN_DATE <= d <= MAX_DATE}
+    extra = {d for d in _process_edges(as_process(process)) if MIN_DATE <= d <= MAX_DATE}
     return tuple(sorted(set(edges) | extra))
 
 
 def dates(
-    process: Process | None = None, *, min_value: date = MIN_DATE, max_value: date = MAX_DATE
+    process: ProcessLike | None = None, *, min_value: date = MIN_DATE, max_value: date = MAX_DATE
 ) -> st.SearchStrategy[date]:
     """Dates between ``min_value`` and ``max_value``, half of them edge dates.
 
@@ -90,7 +91,9 @@ def dates(
     # The process's own dates are few among hundreds of calendar edges: give them their
     # own share, or a case would seldom start inside the coronavirus window.
     own = (
-        sorted(d for d in _process_edges(process) if min_value <= d <= max_value) if process else []
+        sorted(d for d in _process_edges(as_process(process)) if min_value <= d <= max_value)
+        if process
+        else []
     )
     edges = [d for d in _calendar_edges() if min_value <= d <= max_value]
     options = [st.sampled_from(found) for found in (edges, own) if found]

@@ -19,6 +19,7 @@ from sendflow.definitions.model import DataField, EventSpec, FieldType, Process
 from sendflow.engine.events import Event
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.results import Evaluation
+from sendflow.testing.processes import ProcessLike
 from sendflow.testing.strategies import MIN_DATE, _accepts, _replay, _value, _walk, histories
 
 __all__ = ["InvalidHistory", "invalid_events", "invalid_next_events"]
@@ -54,7 +55,7 @@ class InvalidHistory:
 
 
 def invalid_events(
-    process: Process | CompiledProcess, *, max_events: int = 10
+    process: ProcessLike, *, max_events: int = 10
 ) -> st.SearchStrategy[InvalidHistory]:
     """Histories whose last event replay must reject with an :class:`EventError`.
 
@@ -69,7 +70,7 @@ def invalid_events(
 
 
 def invalid_next_events(
-    process: Process | CompiledProcess, history: Sequence[Event]
+    process: ProcessLike, history: Sequence[Event]
 ) -> st.SearchStrategy[InvalidHistory]:
     """``history`` (valid and non-empty) followed by one event replay must reject.
 

@@ -6,7 +6,9 @@ failing scenario is reported without a Python traceback, one line per field::
     tests/scenarios/ehc.scenarios.yaml :: plan in week 21: time_limits.final-plan.status:
     expected 'met', got 'late'
 
-A malformed file is a collection error that names the file, line and field.
+A malformed file is a collection error that names the file, line and field. A file whose
+``process`` is a tester's own process id finds it in the folders the ``sendflow_process_dirs``
+ini option lists (relative to the ini file), else in those ``SENDFLOW_PROCESSES`` names.
 """
 
 from __future__ import annotations
@@ -17,12 +19,25 @@ from typing import Any
 
 import pytest
 
+from sendflow.definitions.catalogue import process_dirs
 from sendflow.definitions.model import Process
 from sendflow.errors import SendflowError
 from sendflow.testing.scenario_checks import ScenarioMismatchError, run_scenario
 from sendflow.testing.scenarios import SUFFIX, Scenario, load_scenario_file
 
-__all__ = ["ScenarioFileCollector", "ScenarioItem", "pytest_collect_file"]
+__all__ = ["ScenarioFileCollector", "ScenarioItem", "pytest_addoption", "pytest_collect_file"]
+
+_DIRS = "sendflow_process_dirs"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add the ``sendflow_process_dirs`` ini option: folders of the tester's own processes."""
+    parser.addini(
+        _DIRS,
+        "folders of your own process definitions, looked up by the id a scenario file names",
+        type="paths",
+        default=[],
+    )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -47,7 +62,12 @@ class ScenarioFileCollector(pytest.File):
     def collect(self) -> Iterator[ScenarioItem]:
         """Load the file; a malformed one is a collection error naming file and line."""
         try:
-            loaded = load_scenario_file(self.path, file=_shown(self.path, self.config))
+            folders = self.config.getini(_DIRS)
+            loaded = load_scenario_file(
+                self.path,
+                file=_shown(self.path, self.config),
+                process_dirs=[*folders, *process_dirs()] if folders else None,
+            )
         except SendflowError as exc:
             raise self.CollectError(str(exc)) from None
         for scenario in loaded.scenarios:

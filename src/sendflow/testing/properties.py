@@ -12,13 +12,14 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
-from sendflow.definitions.model import DueMode, Kind, Process, TimeLimit
+from sendflow.definitions.model import DueMode, Kind, TimeLimit
 from sendflow.engine.events import Event
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.errors import SendflowError
-from sendflow.testing.structure import PropertyError, as_compiled
+from sendflow.testing.processes import ProcessLike, as_compiled
+from sendflow.testing.structure import PropertyError
 
 __all__ = [
     "HISTORY_PROPERTIES",
@@ -47,7 +48,7 @@ _COUNTED = frozenset({DueMode.PERIOD, DueMode.LATER_OF, DueMode.EARLIER_OF})
 
 
 def _evaluate(
-    process: Process | CompiledProcess, history: Iterable[Event], as_of: date | None = None
+    process: ProcessLike, history: Iterable[Event], as_of: date | None = None
 ) -> Evaluation:
     return evaluate(as_compiled(process), list(history), as_of=as_of)
 
@@ -76,7 +77,7 @@ def _consistency(kind: Kind, r: TimeLimitResult) -> str | None:
     return None
 
 
-def every_clock_gets_one_verdict(process: Process | CompiledProcess, history: History) -> None:
+def every_clock_gets_one_verdict(process: ProcessLike, history: History) -> None:
     """Each clock has one verdict that fits its dates, which later dates do not change.
 
     Its verdict is one its kind allows and agrees with its due date, meeting date and days
@@ -114,9 +115,7 @@ def every_clock_gets_one_verdict(process: Process | CompiledProcess, history: Hi
             )
 
 
-def due_dates_never_precede_their_start(
-    process: Process | CompiledProcess, history: History
-) -> None:
+def due_dates_never_precede_their_start(process: ProcessLike, history: History) -> None:
     """A counted due date is never before its clock starts; a lead time's is before its anchor.
 
     For deadlines and minimum periods counted from events (a period, or the later or
@@ -187,7 +186,7 @@ def _same_key(limit: TimeLimit, event: Event, key: str | None) -> bool:
     return str(event.data[limit.per]) == key
 
 
-def met_on_time_means_met(process: Process | CompiledProcess, history: History) -> None:
+def met_on_time_means_met(process: ProcessLike, history: History) -> None:
     """Met on or before the due date is met; after it, late (or excused).
 
     For a minimum period, the guarded event on or after the first day it may come
@@ -239,7 +238,7 @@ def _paired(
     return pairs
 
 
-def exceptions_never_move_due_dates(process: Process | CompiledProcess, history: History) -> None:
+def exceptions_never_move_due_dates(process: ProcessLike, history: History) -> None:
     """Every clock has the same due date with or without the history's exceptions."""
     name = "exceptions_never_move_due_dates"
     compiled = as_compiled(process)
@@ -256,7 +255,7 @@ def exceptions_never_move_due_dates(process: Process | CompiledProcess, history:
             )
 
 
-def exceptions_never_worsen_verdicts(process: Process | CompiledProcess, history: History) -> None:
+def exceptions_never_worsen_verdicts(process: ProcessLike, history: History) -> None:
     """Adding exceptions leaves each verdict as it was, or turns late or overdue into excused."""
     name = "exceptions_never_worsen_verdicts"
     compiled = as_compiled(process)
@@ -284,9 +283,7 @@ def _badness(r: TimeLimitResult) -> tuple[int, int]:
     return (0 if r.status is Status.MET else 1, r.days_late)
 
 
-def meeting_later_never_improves_the_verdict(
-    process: Process | CompiledProcess, history: History
-) -> None:
+def meeting_later_never_improves_the_verdict(process: ProcessLike, history: History) -> None:
     """Moving the event that meets a deadline or lead time later never improves its verdict.
 
     The event moves only as far as the next event's date (so the legal order of the
@@ -359,7 +356,7 @@ def _legal_reorderings(history: History) -> list[list[Event]]:
     return [reversed_days, interleaved]
 
 
-def replay_is_deterministic(process: Process | CompiledProcess, history: History) -> None:
+def replay_is_deterministic(process: ProcessLike, history: History) -> None:
     """Replay gives the same results every time, in any recording order keeping legal order."""
     name = "replay_is_deterministic"
     compiled = as_compiled(process)
@@ -377,7 +374,7 @@ def replay_is_deterministic(process: Process | CompiledProcess, history: History
             )
 
 
-def results_survive_json(process: Process | CompiledProcess, history: History) -> None:
+def results_survive_json(process: ProcessLike, history: History) -> None:
     """Every result written as JSON reads back equal, explanation included."""
     name = "results_survive_json"
     evaluation = _evaluate(process, history)
@@ -391,7 +388,7 @@ def results_survive_json(process: Process | CompiledProcess, history: History) -
             raise PropertyError(name, f"{_where(original)} reads back as {back!r}.", history)
 
 
-HistoryProperty = Callable[[Process | CompiledProcess, History], None]
+HistoryProperty = Callable[[ProcessLike, History], None]
 
 HISTORY_PROPERTIES: tuple[HistoryProperty, ...] = (
     every_clock_gets_one_verdict,

@@ -13,10 +13,10 @@ from typing import Any
 
 import attrs
 
-from sendflow.definitions.model import Process
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.errors import SendflowError
+from sendflow.testing.processes import ProcessLike, as_compiled
 from sendflow.testing.scenarios import ErrorExpectation, LimitExpectation, Scenario
 
 __all__ = ["Mismatch", "ScenarioMismatchError", "run_scenario"]
@@ -53,10 +53,15 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def run_scenario(scenario: Scenario, process: Process) -> list[Mismatch]:
-    """Replay ``scenario`` under ``process``; list every field that differs from what it expects."""
+def run_scenario(scenario: Scenario, process: ProcessLike) -> list[Mismatch]:
+    """Replay ``scenario`` under ``process``; list every field that differs from what it expects.
+
+    Args:
+        scenario: A scenario of a loaded file.
+        process: The process (or its compiled form), a process id or a file path.
+    """
     try:
-        evaluation = evaluate(process, scenario.events, as_of=scenario.as_of)
+        evaluation = evaluate(as_compiled(process), scenario.events, as_of=scenario.as_of)
     except SendflowError as exc:
         if scenario.error is None:
             return [Mismatch("error", "no error", f"{type(exc).__name__}: {exc}")]

@@ -22,7 +22,7 @@ lists each field that differs.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -133,12 +133,20 @@ class ScenarioFile:
     scenarios: tuple[Scenario, ...]
 
 
-def load_scenario_file(path: str | os.PathLike[str], *, file: str | None = None) -> ScenarioFile:
+def load_scenario_file(
+    path: str | os.PathLike[str],
+    *,
+    file: str | None = None,
+    process_dirs: Iterable[str | os.PathLike[str]] | None = None,
+) -> ScenarioFile:
     """Read and check a scenario file.
 
     Args:
         path: The file to read.
         file: The name to use in messages (default ``path``).
+        process_dirs: Folders of the tester's own processes, where the file's ``process``
+            id is looked up when it is not packaged (default: those chosen with
+            ``--process-dir`` or named by ``SENDFLOW_PROCESSES``).
 
     Raises:
         ScenarioFileError: The file cannot be read, or has problems (all are listed).
@@ -158,7 +166,7 @@ def load_scenario_file(path: str | os.PathLike[str], *, file: str | None = None)
     reader = Reader(source)
     reader.problems.extend(problems)
     top = reader.mapping((), source.data, allowed=_TOP, required=_TOP, what="a scenario file")
-    process = _process(reader, top.get("process"), Path(path).parent)
+    process = _process(reader, top.get("process"), Path(path).parent, process_dirs)
     scenarios: list[Scenario] = []
     items = top.get("scenarios")
     if "scenarios" in top and not (isinstance(items, list) and items):
@@ -181,13 +189,18 @@ def load_scenario_file(path: str | os.PathLike[str], *, file: str | None = None)
     return ScenarioFile(name, process, tuple(scenarios))
 
 
-def _process(reader: Reader, value: Any, folder: Path) -> Process | None:
+def _process(
+    reader: Reader,
+    value: Any,
+    folder: Path,
+    process_dirs: Iterable[str | os.PathLike[str]] | None,
+) -> Process | None:
     name = reader.text(("process",), value, what="process")
     if name is None:
         return None
     target = folder / name if name.endswith((".yaml", ".yml")) else name
     try:
-        return load_process(target)
+        return load_process(target, process_dirs=process_dirs)
     except SendflowError as exc:
         reader.report(("process",), f"cannot load the process {name!r}: {exc}")
         return None

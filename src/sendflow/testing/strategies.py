@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 
 from sendflow.definitions.model import DataField, DueMode, EventSpec, FieldType, Kind, Process
 from sendflow.engine.events import Event
-from sendflow.engine.machine import CompiledProcess, compile_process
+from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.errors import SendflowError
 from sendflow.testing.dates import MAX_DATE, MIN_DATE, dates, edge_dates
+from sendflow.testing.processes import ProcessLike, as_compiled
 
 __all__ = ["MAX_DATE", "MIN_DATE", "dates", "edge_dates", "histories", "next_events"]
 
@@ -46,13 +47,13 @@ class _Walk:
     exceptions: bool
 
 
-def _walk(process: Process | CompiledProcess, exceptions: bool) -> _Walk:
-    compiled = process if isinstance(process, CompiledProcess) else compile_process(process)
+def _walk(process: ProcessLike, exceptions: bool) -> _Walk:
+    compiled = as_compiled(process)
     return _Walk(compiled, edge_dates(compiled.process), exceptions)
 
 
 def histories(
-    process: Process | CompiledProcess,
+    process: ProcessLike,
     *,
     max_events: int = 20,
     exceptions: bool = True,
@@ -90,7 +91,7 @@ def _histories(
 
 
 def next_events(
-    process: Process | CompiledProcess, history: Sequence[Event], *, exceptions: bool = True
+    process: ProcessLike, history: Sequence[Event], *, exceptions: bool = True
 ) -> st.SearchStrategy[Event | None]:
     """A valid next event for ``history``, or ``None`` when the case is closed.
 

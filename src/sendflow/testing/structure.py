@@ -12,9 +12,10 @@ import json
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 
-from sendflow.definitions.model import Kind, Process, TimeLimit
+from sendflow.definitions.model import Kind, TimeLimit
 from sendflow.engine.events import Event
-from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
+from sendflow.engine.machine import INITIAL, CompiledProcess
+from sendflow.testing.processes import ProcessLike, as_compiled
 
 __all__ = [
     "DEFINITION_PROPERTIES",
@@ -39,11 +40,6 @@ class PropertyError(AssertionError):
         super().__init__("\n".join(lines))
 
 
-def as_compiled(process: Process | CompiledProcess) -> CompiledProcess:
-    """The compiled form of ``process`` (built once per process)."""
-    return process if isinstance(process, CompiledProcess) else compile_process(process)
-
-
 def _next_states(compiled: CompiledProcess, state: str) -> set[str]:
     """The states one event can take a case in ``state`` to, routes chosen by data included."""
     found: set[str] = set()
@@ -64,7 +60,7 @@ def _reachable(compiled: CompiledProcess, start: str) -> set[str]:
     return seen
 
 
-def every_state_is_reachable(process: Process | CompiledProcess) -> None:
+def every_state_is_reachable(process: ProcessLike) -> None:
     """Every state of the definition can be reached from a start event."""
     compiled = as_compiled(process)
     missing = [s for s in compiled.process.states if s not in _reachable(compiled, INITIAL)]
@@ -76,7 +72,7 @@ def every_state_is_reachable(process: Process | CompiledProcess) -> None:
         )
 
 
-def every_state_reaches_a_final_state(process: Process | CompiledProcess) -> None:
+def every_state_reaches_a_final_state(process: ProcessLike) -> None:
     """From every reachable state some sequence of events closes the case."""
     compiled = as_compiled(process)
     finals = set(compiled.process.final_states)
@@ -128,7 +124,7 @@ def _meeting_events(limit: TimeLimit) -> tuple[str, ...]:
     return limit.met_by
 
 
-def every_clock_can_stop(process: Process | CompiledProcess) -> None:
+def every_clock_can_stop(process: ProcessLike) -> None:
     """Once a clock starts, an event that meets or voids it can still happen.
 
     A clock that only the case's closing can stop is never met: its rule is wrongly
@@ -151,7 +147,7 @@ def every_clock_can_stop(process: Process | CompiledProcess) -> None:
         )
 
 
-def every_met_by_event_can_follow_its_start(process: Process | CompiledProcess) -> None:
+def every_met_by_event_can_follow_its_start(process: ProcessLike) -> None:
     """Every event listed to meet a rule can happen after some clock of it starts."""
     compiled = as_compiled(process)
     dead: list[str] = []
@@ -171,7 +167,7 @@ def every_met_by_event_can_follow_its_start(process: Process | CompiledProcess) 
         )
 
 
-DefinitionProperty = Callable[[Process | CompiledProcess], None]
+DefinitionProperty = Callable[[ProcessLike], None]
 
 DEFINITION_PROPERTIES: tuple[DefinitionProperty, ...] = (
     every_state_is_reachable,

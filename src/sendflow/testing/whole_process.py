@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from sendflow.definitions.model import Process
-from sendflow.definitions.registry import load_process
 from sendflow.engine.events import Event
-from sendflow.engine.machine import CompiledProcess
+from sendflow.testing.processes import ProcessLike, as_compiled
 from sendflow.testing.properties import HISTORY_PROPERTIES
 from sendflow.testing.strategies import histories
-from sendflow.testing.structure import DEFINITION_PROPERTIES, PropertyError, as_compiled
+from sendflow.testing.structure import DEFINITION_PROPERTIES, PropertyError
 
 __all__ = ["check_process"]
 
 
 def check_process(
-    process: Process | CompiledProcess | str,
+    process: ProcessLike,
     *,
     max_examples: int | None = None,
     max_events: int = 20,
@@ -32,8 +30,6 @@ def check_process(
         max_examples: How many histories to try; default the current hypothesis profile's.
         max_events: The longest history to generate.
     """
-    if isinstance(process, str):
-        process = load_process(process)
     compiled = as_compiled(process)
     failures: list[str] = []
     for prop in DEFINITION_PROPERTIES:
