@@ -79,11 +79,12 @@ def _place(graph: Graph) -> tuple[dict[str, _Box], float]:
     boxes = {node.id: _box(node) for node in graph.nodes}
     rows: dict[int, list[_Box]] = {}
     for box in boxes.values():
-        rows.setdefault(box.node.rank, []).append(box)
+        if box.node.id != ANY_OPEN:  # drawn apart, beside the first row, not in the flow
+            rows.setdefault(box.node.rank, []).append(box)
     ordered = [rows[rank] for rank in sorted(rows)]
     width = max(sum(b.width for b in row) + _COLUMN_GAP * (len(row) - 1) for row in ordered)
     width += 2 * _MARGIN + 140  # room on the right for arrows that loop back up
-    y = _MARGIN + 40.0
+    y = _MARGIN + 64.0  # under the title, with room for stacked start events
     for row in ordered:
         _spread(row, width - 140)
         for box in row:
@@ -93,6 +94,10 @@ def _place(graph: Graph) -> tuple[dict[str, _Box], float]:
         for row in ordered[1:]:
             row.sort(key=lambda b: _pull(b, graph, boxes))
             _spread(row, width - 140)
+    anywhere = boxes.get(ANY_OPEN)
+    if anywhere is not None:
+        anywhere.x = _MARGIN + anywhere.width / 2
+        anywhere.y = ordered[0][0].y
     return boxes, width
 
 
@@ -159,14 +164,19 @@ def svg_diagram(process: Process) -> str:
             lines += [f"meets {rule}" for rule in edge.meets]
             labelled.add((edge.event, edge.target))
         labels.append(_placed(_Label(lx, ly, lines, edge.local), [*obstacles, *labels]))
-    for edge in graph.entries:
-        box = boxes[edge.target]
+    starts: dict[str, list[str]] = {}
+    for edge in graph.entries:  # one start mark per state, its start events stacked
+        starts.setdefault(edge.target, []).append(edge.event)
+    for target, events in starts.items():
+        box = boxes[target]
         parts.append(f'<circle cx="{box.x:.1f}" cy="{box.y - 34:.1f}" r="6" fill="{_INK}"/>')
         parts.append(
             f'<path d="M{box.x:.1f},{box.y - 28:.1f} V{box.y:.1f}" stroke="{_INK}" '
             'marker-end="url(#arrow)"/>'
         )
-        parts.append(_text(box.x + 12, box.y - 16, edge.event, anchor="start", size=11))
+        for n, name in enumerate(events):
+            top = box.y - 30 + 13 * n - 6.5 * (len(events) - 1)
+            parts.append(_text(box.x + 12, top, name, anchor="start", size=11))
     parts += [_box_svg(box) for box in boxes.values()]
     parts += [_label_svg(label) for label in labels]
     bottom = max(b.y + b.height for b in boxes.values()) + 40
