@@ -192,18 +192,14 @@ class Constructing(Protocol):
 _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 
 
-def _fast_loader(text: str) -> Any:
-    """Libyaml's parser and composer with :class:`PlainLoader`'s resolvers and constructors.
+def _fast_loader_class() -> Any:
+    """The fast loader class: libyaml with :class:`PlainLoader`'s resolvers and constructors.
 
     It reads a well-formed file several times faster than the pure-Python reader. It
     counts nothing while composing, so :func:`compose_yaml` measures what it composed
     (before anything is expanded) and gives any file that breaks a limit, or is not valid
     YAML, to :class:`PlainLoader` for the exact message and line.
     """
-    return _FAST_LOADER(text)
-
-
-def _fast_loader_class() -> Any:
     if _CParser is None:
         return None
     constructors = {
@@ -331,7 +327,7 @@ def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | 
     _check_printable(text, file)
     _check_bracket_runs(text, file, limits)
     if _FAST_LOADER is not None:
-        fast = _fast_loader(text)
+        fast = _FAST_LOADER(text)
         try:
             node = fast.get_single_node()
         except yaml.YAMLError:
