@@ -19,7 +19,7 @@ from sendflow.engine.case_ids import case_id_problem
 from sendflow.engine.events import Event
 from sendflow.engine.results import Evaluation, Standing, Status, TimeLimitResult
 from sendflow.errors import CaseFileError, EventError
-from sendflow.store.records import CaseSummary, DueItem, Retraction, StoredEvent
+from sendflow.store.records import CaseSummary, DueItem, Retraction, StoredCase, StoredEvent
 from sendflow.testing.strategies import histories
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "docs" / "contracts.md"
@@ -221,6 +221,25 @@ def test_a_case_file_reads_back_equal(history, case_id, related) -> None:
 def test_a_stored_event_reads_back_equal(stored: StoredEvent) -> None:
     """An audit-trail entry reads back equal, its recorded-at time and retraction included."""
     assert _read_back(stored).event.recorded_at == stored.event.recorded_at
+
+
+stored_cases = st.builds(
+    StoredCase,
+    case_id=texts,
+    process=texts,
+    process_version=texts,
+    state=texts,
+    version=st.integers(1, 10**6),
+    related_case=st.none() | texts,
+    events=st.lists(events(recorded=True), max_size=3).map(tuple),
+)
+
+
+@given(stored_cases)
+def test_a_stored_case_reads_back_equal(case: StoredCase) -> None:
+    """A streamed case reads back equal, each event's recorded-at time included."""
+    back = _read_back(case)
+    assert [e.recorded_at for e in back.events] == [e.recorded_at for e in case.events]
 
 
 @given(st.one_of(due_items, summaries))

@@ -37,6 +37,7 @@ from sendflow.contracts.case_shapes import (
 from sendflow.contracts.store_shapes import (
     register_case_summary,
     register_due_item,
+    register_stored_case,
     register_stored_event,
 )
 from sendflow.errors import CaseFileError, SendflowError
@@ -54,6 +55,7 @@ SHAPES: tuple[Callable[[cattrs.Converter], None], ...] = (
     register_stored_event,
     register_due_item,
     register_case_summary,
+    register_stored_case,
 )
 """Every public shape's registration, in order."""
 
