@@ -84,6 +84,18 @@ def _actor_number(url: str, tmp: Path) -> Any:
         return store.record("A1", "decided_to_assess", on=date(2024, 2, 12), actor=5)  # type: ignore[arg-type]
 
 
+def _retract_missing(url: str, tmp: Path) -> Any:
+    with _opened(url) as store:
+        return store.retract("A1", 9, by="officer-3", reason="typo")
+
+
+def _retract_breaking(url: str, tmp: Path) -> Any:
+    with _opened(url) as store:
+        store.record("A1", "decided_to_assess", on=date(2024, 2, 12))
+        store.record("A1", "advice_requested", on=date(2024, 2, 13), data={"party": "health"})
+        return store.retract("A1", 2, by="officer-3", reason="typo")
+
+
 def _stale(url: str, tmp: Path) -> Any:
     with _opened(url) as store:
         return store.record("A1", "decided_to_assess", on=date(2024, 2, 12), expected_version=7)
@@ -151,6 +163,10 @@ ROWS: list[tuple[str, type[errors.SendflowError], str, str, int, Raiser]] = [
      lambda url, tmp: mutants(PROCESS, operators=("nope",))),
     ("not allowed", errors.EventNotAllowedError, "refused", "event_not_allowed", 422,
      _not_allowed),
+    ("retract no such event", errors.EventDataError, "invalid_input", "event_invalid", 400,
+     _retract_missing),
+    ("retraction breaks history", errors.EventNotAllowedError, "refused", "event_not_allowed",
+     422, _retract_breaking),
     ("suite fails", SuiteFailsError, "refused", "suite_fails", 422, _suite_fails),
     ("stale", errors.StaleCaseError, "conflict", "case_stale", 409, _stale),
     ("exists", CaseExistsError, "conflict", "case_exists", 409, _exists),
