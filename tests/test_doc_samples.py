@@ -138,14 +138,24 @@ def test_python_templates_run(
 
 
 def _commands(script: str) -> Iterator[list[str]]:
-    """Each command of a shell sample, its continuation lines joined, split at ``&&``."""
+    """Each command of a shell sample: continuation lines joined, split at ``&&``, ``|``
+    and ``;``, without its redirections and the ``VARIABLE=value`` settings before it."""
     for line in script.replace("\\\n", " ").splitlines():
-        for command in line.split("&&"):
-            words = shlex.split(command, comments=True)
-            while words and "=" in words[0] and not words[0].startswith("-"):
-                words = words[1:]  # VARIABLE=value before the command
-            if words:
-                yield words
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        words: list[str] = []
+        for token in [*lexer, ";"]:
+            if token in {"&&", "||", "|", ";"}:
+                while words and "=" in words[0] and not words[0].startswith("-"):
+                    words = words[1:]
+                if words:
+                    yield words
+                words = []
+            elif words and words[-1] in {">", ">>", "<", "2>"}:
+                words.pop()  # a redirection and its file
+            else:
+                words.append(token)
 
 
 @pytest.mark.parametrize(("where", "script"), SHELL, ids=[w for w, _ in SHELL])
