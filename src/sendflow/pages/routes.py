@@ -119,9 +119,9 @@ def route_edges(edges: tuple[Edge, ...], boxes: dict[str, Box]) -> list[Route]:
         for index, (*_, n) in enumerate(sorted(found)):
             target = ports_out if boxes[edges[n].source] is boxes[state] else ports_in
             target[n] = _spread(boxes[state], len(found), index)
+    rising = _up_lanes(edges, boxes, lanes, ports_out)
     routes: list[Route] = []
     seen: dict[tuple[str, str], int] = {}
-    arrivals: dict[str, int] = {}
     for n, edge in enumerate(edges):
         a, b = boxes[edge.source], boxes[edge.target]
         if b.y > a.y:
@@ -135,9 +135,7 @@ def route_edges(edges: tuple[Edge, ...], boxes: dict[str, Box]) -> list[Route]:
             start, end = (a.x + ahead * a.width / 2, y), (b.x - ahead * b.width / 2, y)
             routes.append(Route(edge, [_line(start, end)]))
         else:
-            shift = arrivals.get(edge.target, 0) * 14
-            arrivals[edge.target] = arrivals.get(edge.target, 0) + 1
-            routes.append(Route(edge, _up(ports_out[n], a, b, shift, lanes, boxes, edges)))
+            routes.append(Route(edge, _up(ports_out[n], a, b, *rising[n])))
     return routes
 
 
@@ -152,24 +150,40 @@ def _down(start: Point, end: Point, lane: float | None, boxes: dict[str, Box]) -
             _s_curve((lane, leave), end)]  # fmt: skip
 
 
-def _up(
-    x1: float,
-    a: Box,
-    b: Box,
-    shift: float,
-    lanes: dict[int, float],
-    boxes: dict[str, Box],
-    edges: tuple[Edge, ...],
-) -> list[Segment]:
-    """Back up: leave the top of ``a``, rise right of the boxes and lanes, enter ``b``'s side."""
+def _up_lanes(
+    edges: tuple[Edge, ...], boxes: dict[str, Box], lanes: dict[int, float], x1: dict[int, float]
+) -> dict[int, tuple[float, float]]:
+    """For each arrow back up: the x it rises at, and how far below the top it arrives.
+
+    Each rises right of the boxes and the lanes down beside it. Arrows into one state rise
+    in lanes apart, and the outermost arrives highest, so that none crosses another.
+    """
+    base: dict[int, float] = {}
+    for n, edge in enumerate(edges):
+        a, b = boxes[edge.source], boxes[edge.target]
+        if b.y >= a.y:
+            continue
+        passed = [box.right for box in boxes.values() if b.y < box.y < a.y]
+        beside = [
+            x
+            for m, x in lanes.items()
+            if boxes[edges[m].source].y < a.y and boxes[edges[m].target].y > b.y
+        ]
+        base[n] = max(x1[n], b.right, *passed, *beside) + 2 * _LANE_CLEARANCE
+    found: dict[int, tuple[float, float]] = {}
+    for target in dict.fromkeys(edges[n].target for n in base):
+        into = sorted((x, n) for n, x in base.items() if edges[n].target == target)
+        outs: list[tuple[float, int]] = []
+        for x, n in into:
+            outs.append((max(x, outs[-1][0] + _LANE_SPACING) if outs else x, n))
+        for rank, (out, n) in enumerate(sorted(outs, reverse=True)):
+            found[n] = (out, rank * 14.0)
+    return found
+
+
+def _up(x1: float, a: Box, b: Box, out: float, shift: float) -> list[Segment]:
+    """Back up: leave the top of ``a``, rise at ``out``, and enter ``b``'s right side."""
     x2, y2 = b.right, b.y + b.height / 2 + shift
-    passed = [box.right for box in boxes.values() if b.y < box.y < a.y]
-    beside = [
-        x
-        for n, x in lanes.items()
-        if boxes[edges[n].source].y < a.y and boxes[edges[n].target].y > b.y
-    ]
-    out = max(x1, x2, *passed, *beside) + 2 * _LANE_CLEARANCE + shift
     turn, high = a.y - _BEND * 2 / 3, y2 + _BEND / 3
     return [
         ((x1, a.y), (x1, a.y - _BEND / 3), (out, a.y - _BEND / 3), (out, turn)),
