@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import sendflow
-from sendflow.definitions import catalogue, overlays
+from sendflow.definitions import catalogue
 from sendflow.definitions.catalogue import load_file
-from sendflow.definitions.loading import build_definition
 from sendflow.definitions.model import Process
 from sendflow.errors import DefinitionError
-from tests.overlays.helpers import EXAMPLE_OVERLAY, write
-
-
-def _afresh(monkeypatch: pytest.MonkeyPatch, path: Path) -> Process:
-    """The overlay at ``path`` loaded with every rule read again (no rule taken from the base)."""
-
-    def without_base(*args: Any, base: object = None, **kwargs: Any) -> Process:
-        return build_definition(*args, **kwargs)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(overlays, "build_definition", without_base)
-        catalogue._layers.clear()
-        return load_file(path, ())
+from tests.overlays.helpers import EXAMPLE_OVERLAY, load_reading_every_rule, write
 
 
 def _reused(path: Path) -> Process:
@@ -34,12 +20,10 @@ def _reused(path: Path) -> Process:
 
 
 @pytest.mark.parametrize("body", ["", "time_limits:\n  advice:\n    title: Advice (our words)\n"])
-def test_rules_taken_from_the_base_equal_rules_read_again(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, body: str
-) -> None:
+def test_rules_taken_from_the_base_equal_rules_read_again(tmp_path: Path, body: str) -> None:
     """The example overlay, and one rewording a rule: the same rules either way."""
     for path in (EXAMPLE_OVERLAY, write(tmp_path, body)):
-        reused, afresh = _reused(path), _afresh(monkeypatch, path)
+        reused, afresh = _reused(path), load_reading_every_rule(path)
         assert reused.time_limits == afresh.time_limits
 
 
@@ -54,9 +38,7 @@ def test_an_untouched_rule_is_the_base_rule_and_a_reworded_one_is_read(tmp_path:
     assert process.time_limits["advice"].title == "Advice (our words)"
 
 
-def test_a_reworded_reference_reaches_the_floor_as_a_fresh_read_does(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_reworded_reference_reaches_the_floor_as_a_fresh_read_does(tmp_path: Path) -> None:
     """A reference reworded by the overlay is read into every rule citing it, and refused.
 
     Were the base's rules taken as built, the floor would not see the change.
@@ -70,6 +52,6 @@ def test_a_reworded_reference_reaches_the_floor_as_a_fresh_read_does(
     with pytest.raises(DefinitionError) as reused:
         _reused(path)
     with pytest.raises(DefinitionError) as afresh:
-        _afresh(monkeypatch, path)
+        load_reading_every_rule(path)
     assert reused.value.problems == afresh.value.problems
     assert any("final-plan" in str(problem) for problem in reused.value.problems)
