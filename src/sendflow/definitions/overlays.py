@@ -167,7 +167,7 @@ class _Overlay:
             raise DefinitionError(r.problems)
         origins = {**self.base.origins, **origins_of(self.source, rename=rename)}
         layered = LayeredSource(self.data, self.source.file, origins=origins)
-        built = build_definition(layered, check=False)
+        built = build_definition(layered, check=False, base=(self.base.data, self.base.process))
         limits = {
             lid: attrs.evolve(limit, local=True, closures=closures) if lid in self.local else limit
             for lid, limit in built.time_limits.items()
