@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sendflow.definitions import catalogue, overlays
 from sendflow.definitions.catalogue import load_file
+from sendflow.definitions.loading import build_definition
 from sendflow.definitions.model import Process
 from sendflow.errors import DefinitionError, Problem
 
@@ -56,3 +59,19 @@ def the_problem(path: Path, found: tuple[Problem, ...], at: str) -> Problem:
     here = [p for p in found if p.file == str(path) and p.line == line]
     assert here, f"nothing reported on line {line} ({at!r}); reported: {found}"
     return here[0]
+
+
+def load_reading_every_rule(path: Path) -> Process:
+    """The overlay at ``path`` loaded afresh with every rule read again, none taken from the
+    base as built (to compare with an ordinary load)."""
+
+    def without_base(*args: Any, base: object = None, **kwargs: Any) -> Process:
+        return build_definition(*args, **kwargs)
+
+    kept = overlays.build_definition
+    overlays.build_definition = without_base  # type: ignore[assignment]
+    try:
+        catalogue._layers.clear()
+        return load_file(path, ())
+    finally:
+        overlays.build_definition = kept

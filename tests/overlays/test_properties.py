@@ -16,6 +16,7 @@ from sendflow.definitions.catalogue import load_file
 from sendflow.definitions.model import Kind, Process
 from sendflow.engine.events import Event
 from sendflow.testing.strategies import histories
+from tests.overlays.helpers import load_reading_every_rule
 
 BASE = sendflow.load_process("ehc-needs-assessment")
 OPEN = [s.id for s in BASE.states.values() if not s.final]
@@ -108,3 +109,24 @@ def test_statutory_verdicts_are_unchanged(text: str, data: st.DataObject) -> Non
     assert [r.due_on for r in ours.statutory] == [r.due_on for r in theirs.time_limits]
     for local in ours.local:
         assert local.local
+
+
+def _read_again(text: str) -> Process:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"overlay-{next(_names)}.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_reading_every_rule(path)
+
+
+@given(overlays(), st.data())
+def test_rules_taken_from_the_base_give_the_same_results(text: str, data: st.DataObject) -> None:
+    """Local and statutory results are the same whether the base's rules are reused or read."""
+    overlay, again = _load(text), _read_again(text)
+    assert overlay.time_limits == again.time_limits
+    history = data.draw(histories(overlay, max_events=14), label="history")
+    last = history[-1].on
+    as_of = min(last + timedelta(days=data.draw(st.integers(0, 800))), date(2199, 12, 31))
+    ours = sendflow.evaluate(overlay, history, as_of=as_of)
+    theirs = sendflow.evaluate(again, history, as_of=as_of)
+    assert ours.time_limits == theirs.time_limits
+    assert [r.explanation for r in ours.local] == [r.explanation for r in theirs.local]

@@ -9,6 +9,7 @@ import textwrap
 from sendflow.cli.output import emit
 from sendflow.definitions.catalogue import load_file, registered_processes
 from sendflow.definitions.findings import file_findings
+from sendflow.definitions.headings import ProcessHeading, packaged_heading
 from sendflow.definitions.loading import read_definition
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, Process, TimeLimit
 from sendflow.definitions.registry import load_process, packaged_processes
@@ -50,7 +51,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_processes(args: argparse.Namespace) -> int:
     """Print one line per process, packaged then in the process folders: id, version, title."""
-    rows = [load_process(pid) for pid in (*packaged_processes(), *registered_processes())]
+    rows: list[ProcessHeading | Process] = [
+        *(packaged_heading(pid) for pid in packaged_processes()),
+        *(load_process(pid) for pid in registered_processes()),
+    ]
     width = max((len(p.id) for p in rows), default=0)
     emit("\n".join(f"{p.id:<{width}}  {p.version:<8}  {p.title}" for p in rows))
     return 0

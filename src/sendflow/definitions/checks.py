@@ -25,6 +25,10 @@ __all__ = ["check_process", "reachable_states"]
 
 def reachable_states(process: Process) -> set[str]:
     """The states a case can reach from its start events."""
+    leaving: dict[str, list[str]] = {}  # the states each state's events lead to
+    for event in process.events.values():
+        for source in event.sources:
+            leaving.setdefault(source, []).extend(event.targets)
     seen: set[str] = set()
     queue = deque(t for e in process.start for t in process.events[e].targets)
     while queue:
@@ -32,9 +36,7 @@ def reachable_states(process: Process) -> set[str]:
         if state in seen:
             continue
         seen.add(state)
-        for event in process.events.values():
-            if state in event.sources:
-                queue.extend(event.targets)
+        queue.extend(leaving.get(state, ()))
     return seen
 
 

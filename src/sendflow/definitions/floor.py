@@ -144,7 +144,7 @@ def floor_problems(process: Process, source: Source) -> list[Problem]:
         law = statutory.events.get(event.id)
         if law is None:
             found += _local_event_problems(process, statutory, event, homes)
-        else:
+        elif event != law:  # an event equal to the law's passes every check below
             found += _event_problems(statutory, event, law, homes)
     for rule in statutory.time_limits.values():
         found += _rule_problems(rule, process.time_limits.get(rule.id), source)

@@ -81,18 +81,29 @@ class LimitReader:
         value: Any,
         events: Mapping[str, EventSpec],
         reasons: Mapping[str, ExceptionReason],
+        built: Mapping[str, tuple[object, TimeLimit]] | None = None,
     ) -> dict[str, TimeLimit]:
-        """The rules under ``time_limits``, by id."""
-        return self._limits(value, events, reasons)
+        """The rules under ``time_limits``, by id.
+
+        ``built``: rules already read from the very same entry objects against the same
+        events, exception reasons and references (an overlay's base), by id with their
+        entry; an entry that is that object is taken as built, not read again.
+        """
+        return self._limits(value, events, reasons, built or {})
 
     def _limits(
         self,
         value: Any,
         events: Mapping[str, EventSpec],
         reasons: Mapping[str, ExceptionReason],
+        built: Mapping[str, tuple[object, TimeLimit]],
     ) -> dict[str, TimeLimit]:
         found: dict[str, TimeLimit] = {}
         for key, entry in self.r.table(("time_limits",), value, what="time_limits").items():
+            before = built.get(key)
+            if before is not None and before[0] is entry:
+                found[key] = before[1]
+                continue
             limit = self._limit(("time_limits", key), key, entry, events, reasons)
             if limit is not None:
                 found[key] = limit

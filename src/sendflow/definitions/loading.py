@@ -20,6 +20,7 @@ from sendflow.definitions.model import (
     Route,
     Source,
     State,
+    TimeLimit,
 )
 from sendflow.definitions.notes import read_notes
 from sendflow.definitions.reader import Reader
@@ -115,16 +116,23 @@ def parse_definition(text: str, *, file: str = "<string>") -> Process:
 
 
 def build_definition(
-    source: SourceData, problems: Sequence[Problem] = (), *, check: bool = True
+    source: SourceData,
+    problems: Sequence[Problem] = (),
+    *,
+    check: bool = True,
+    base: tuple[Mapping[str, Any], Process] | None = None,
 ) -> Process:
     """Build a process from YAML already read (``problems``: found reading it).
 
     With ``check``, the process as a whole is checked too (reachability, ways out and the
-    rest of :func:`~sendflow.definitions.checks.check_process`).
+    rest of :func:`~sendflow.definitions.checks.check_process`). ``base``: the data and
+    process of the layer an overlay's data was laid over; its time limits whose entries
+    the data still holds (the same objects) are taken as built when every event, exception
+    reason and reference they could name is still there unchanged.
     """
     reader = Reader(source)
     reader.problems.extend(problems)
-    process = _Builder(reader).build(source.data)
+    process = _Builder(reader, base).build(source.data)
     if check and process is not None and not reader.problems:
         reader.problems.extend(check_process(process, source))
     if reader.problems or process is None:
@@ -133,9 +141,12 @@ def build_definition(
 
 
 class _Builder:
-    def __init__(self, reader: Reader) -> None:
+    def __init__(
+        self, reader: Reader, base: tuple[Mapping[str, Any], Process] | None = None
+    ) -> None:
         self.r = reader
         self.sources: dict[str, Source] = {}
+        self.base = base
 
     def build(self, data: Any) -> Process | None:
         r = self.r
@@ -154,7 +165,10 @@ class _Builder:
         states = self._states(top.get("states"))
         events = self._events(top.get("events"), states, lists, reasons)
         start = r.names(("start",), top.get("start"), known=events, what="start", kind="event")
-        limits = LimitReader(r, self._reference).read(top.get("time_limits"), events, reasons)
+        built = self._built_limits(events, reasons)
+        limits = LimitReader(r, self._reference).read(
+            top.get("time_limits"), events, reasons, built
+        )
         return Process(
             id=r.text(("id",), top.get("id"), what="id", default="") or "",
             title=r.text(("title",), top.get("title"), what="title", default="") or "",
@@ -184,6 +198,31 @@ class _Builder:
             )
             return str(value)
         return self.r.text(("version",), value, what="version", default="") or ""
+
+    def _built_limits(
+        self, events: Mapping[str, EventSpec], reasons: Mapping[str, ExceptionReason]
+    ) -> dict[str, tuple[object, TimeLimit]]:
+        """The base's rules, by id with their entries, if what they name is unchanged.
+
+        A rule reads events and exception reasons by name only, and references whole: a
+        rule read from the same entry against the same names and references is the same.
+        """
+        if self.base is None:
+            return {}
+        data, process = self.base
+        entries = data.get("time_limits")
+        if (
+            not isinstance(entries, Mapping)
+            or not events.keys() >= process.events.keys()
+            or any(reasons.get(k) != v for k, v in process.exception_reasons.items())
+            or any(self.sources.get(k) != v for k, v in process.sources.items())
+        ):
+            return {}
+        return {
+            key: (entries[key], limit)
+            for key, limit in process.time_limits.items()
+            if key in entries
+        }
 
     # -- shared pieces -------------------------------------------------------------------
 

@@ -6,6 +6,13 @@ closures make working days longer still. Where both periods are a fixed number o
 or both are months counted the same way, one comparison settles it; otherwise every start
 date in :data:`SPAN` is counted both ways (with the target's closures) and the first date
 on which the target falls due after the law is named.
+
+Counting both ways is done once per side: the due dates of every start date, as day
+numbers, for one rule version on one calendar (:func:`due_ordinals`), kept for the next
+target or overlay that needs the same side (the law's side is shared by every target of
+the rule). Days, weeks, months and working days are counted there by arithmetic and
+look-up; anything else date by date as the engine counts it. A test checks each against
+the engine's count for every start date.
 """
 
 from __future__ import annotations
@@ -13,16 +20,19 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+from array import array
+from calendar import monthrange
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from sendflow.definitions.model import DueMode, Kind, LimitVersion, Process, TimeLimit
 from sendflow.definitions.source import Path, Source
 from sendflow.errors import Problem
 from sendflow.time.calendars import Calendar, EnglandCalendar, TribunalCalendar, get_calendar
-from sendflow.time.periods import Counting, Unit, add_months, format_day, period_end
+from sendflow.time.periods import Counting, Period, Unit, add_months, format_day, period_end
 
-__all__ = ["SPAN", "due_for", "first_failure", "target_problems"]
+__all__ = ["SPAN", "due_for", "due_ordinals", "first_failure", "target_problems"]
 
 SPAN = (date(2000, 1, 1), date(2060, 12, 31))
 """The start dates every target is checked over, both included (within a version's dates)."""
@@ -115,14 +125,17 @@ def first_failure(
         if found is None:
             return None
         first = last = found  # the first failure: worked out in full below
-    day = first
-    while day <= last:
-        ours = _end(target, mine, day, ours_calendar)
-        theirs = _end(law, version, day, theirs_calendar)
-        if not fits(ours, theirs):
-            return day, ours, theirs
-        day += _ONE_DAY
-    return None
+    if first > last:
+        return None
+    ours_days = due_ordinals(target, mine, first, last, statutory=False)
+    theirs_days = due_ordinals(law, version, first, last, statutory=True)
+    if all(map(fits, ours_days, theirs_days)):
+        return None
+    for index, (ours_day, theirs_day) in enumerate(zip(ours_days, theirs_days, strict=True)):
+        if not fits(ours_day, theirs_day):
+            start = first + timedelta(days=index)
+            return start, _end(target, mine, start, ours_calendar), date.fromordinal(theirs_day)
+    raise AssertionError("unreachable: some start date failed")  # pragma: no cover
 
 
 def _working_days_against_fixed(
@@ -165,7 +178,87 @@ def _working_days_against_fixed(
     return scan
 
 
-def _fits(kind: Kind) -> Callable[[date, date], bool]:
+def due_ordinals(
+    limit: TimeLimit, version: LimitVersion, first: date, last: date, *, statutory: bool
+) -> array[int]:
+    """The day number of the due date of a clock starting on each day from first to last.
+
+    Each entry is ``due_for(limit, version, start, statutory=statutory).toordinal()``
+    (``statutory``: counted on the law's calendar, without the council's closures), for
+    start dates within :data:`SPAN`. Periods of days, weeks, months and working days on
+    the England calendar are counted by arithmetic and look-up, and kept for the next
+    caller with the same period, counting, kind and calendar; any other date by date.
+    """
+    due = version.due
+    period = due.period
+    assert period is not None
+    closures = frozenset() if statutory else limit.closures
+    if (
+        limit.kind is Kind.LEAD_TIME
+        or limit.next_working_day
+        or limit.calendar == "tribunal"
+        or (period.unit is Unit.WORKING_DAYS and period.amount == 0)
+    ):
+        calendar = _calendar_with(limit.calendar, closures)
+        days = range(first.toordinal(), last.toordinal() + 1)
+        return array(
+            "l", (_end(limit, version, date.fromordinal(day), calendar).toordinal() for day in days)
+        )
+    minimum = limit.kind is Kind.MINIMUM
+    return _due_ordinals(period, due.counting, minimum, limit.calendar, closures, first, last)
+
+
+@functools.lru_cache(maxsize=32)
+def _due_ordinals(
+    period: Period,
+    counting: Counting,
+    minimum: bool,
+    calendar_name: str,
+    closures: frozenset[date],
+    first: date,
+    last: date,
+) -> array[int]:
+    start, stop = first.toordinal(), last.toordinal() + 1
+    beginning = counting is Counting.BEGINNING_WITH
+    if period.unit in _FIXED:
+        days = period.amount * (7 if period.unit is Unit.WEEKS else 1) - beginning
+        found = array("l", range(start + days, stop + days))
+    elif period.unit is Unit.MONTHS:
+        found = _month_ends(first, last, period.amount, beginning=beginning)
+    else:
+        working = _working_days(_calendar_with(calendar_name, closures))
+        index = bisect.bisect_right(working, start - 1 - beginning)
+        found = array("l")
+        n = period.amount - 1
+        for day in range(start, stop):
+            while working[index] <= day - beginning:
+                index += 1
+            found.append(working[index + n])
+    if minimum and beginning:
+        found = array("l", (day + 1 for day in found))
+    return found
+
+
+def _month_ends(first: date, last: date, months: int, *, beginning: bool) -> array[int]:
+    """The ends of ``months`` months from each day from first to last, as day numbers."""
+    found = array("l")
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        later_year, later0 = divmod(year * 12 + month - 1 + months, 12)
+        length = monthrange(later_year, later0 + 1)[1]
+        before = date(later_year, later0 + 1, 1).toordinal() - 1
+        low = first.day if (year, month) == (first.year, first.month) else 1
+        high = last.day if (year, month) == (last.year, last.month) else monthrange(year, month)[1]
+        for day in range(low, high + 1):
+            if day > length:
+                found.append(before + length)
+            else:
+                found.append(before + day - beginning)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def _fits(kind: Kind) -> Callable[[Any, Any], bool]:
     """How a target keeps the law: falling due no later, or for a minimum, ending no earlier.
 
     A minimum period target that ends no earlier gives the family at least as long.

@@ -17,12 +17,12 @@ closure-dates file.
 from __future__ import annotations
 
 import difflib
-import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Literal, Protocol, Self, overload
 
+from sendflow.time.bank_holidays import bank_holidays
 from sendflow.time.closures import load_closures
 
 __all__ = [
@@ -39,16 +39,6 @@ CALENDAR_NAMES: tuple[str, ...] = ("england", "tribunal")
 _ONE_DAY = timedelta(days=1)
 _WEEKEND_NAMES = ("Saturday", "Sunday")
 _CLOSURE_NAME = "council closure"
-
-# The holidays package names some days differently from gov.uk; councils and families
-# know the gov.uk names, so explanations use those.
-_GOV_UK_NAMES: Mapping[str, str] = {
-    "May Day": "Early May bank holiday",
-    "Spring Bank Holiday": "Spring bank holiday",
-    "Late Summer Bank Holiday": "Summer bank holiday",
-}
-_OBSERVED_SUFFIX = " (observed)"
-_SUBSTITUTE_SUFFIX = " (substitute day)"
 
 
 class Calendar(Protocol):
@@ -76,56 +66,12 @@ class Calendar(Protocol):
         ...
 
 
-def _easter_sunday(year: int) -> date:
-    """Return Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month, day = divmod(h + el - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def _gov_uk_name(name: str) -> str:
-    """Return the gov.uk wording for one holiday name from the holidays package."""
-    suffix = ""
-    if name.endswith(_OBSERVED_SUFFIX):
-        name = name.removesuffix(_OBSERVED_SUFFIX)
-        suffix = _SUBSTITUTE_SUFFIX
-    return _GOV_UK_NAMES.get(name, name) + suffix
-
-
-@functools.cache
-def _bank_holidays(year: int) -> Mapping[date, str]:
-    """Return the named days off in England in `year`, with their gov.uk names.
-
-    Bank holidays come from the holidays package (England and Wales). Christmas Day and
-    Good Friday are added in case the package ever stops listing them: they are common
-    law holidays rather than bank holidays, and never working days.
-    """
-    # The holidays package takes a third of sendflow's import time: load it when a
-    # calendar first needs a year's holidays, not when sendflow is imported.
-    import holidays  # noqa: PLC0415
-
-    source = holidays.country_holidays("GB", subdiv="ENG", years=year)
-    names: dict[date, str] = {}
-    for day, raw in source.items():
-        names[day] = "; ".join(_gov_uk_name(part) for part in str(raw).split("; "))
-    names.setdefault(date(year, 12, 25), "Christmas Day")
-    names.setdefault(_easter_sunday(year) - 2 * _ONE_DAY, "Good Friday")
-    return MappingProxyType(names)
-
-
 class EnglandCalendar:
     """Working days in England: Monday to Friday, except bank holidays and closures.
 
-    Bank holidays in England and Wales come from the holidays package; Christmas Day and
-    Good Friday are always days off. A council may add its own closure dates, which are
+    Bank holidays in England and Wales come from the holidays package (through the table
+    of :mod:`sendflow.time.bank_holidays`); Christmas Day and Good Friday are always days
+    off. A council may add its own closure dates, which are
     then not working days either.
 
     Args:
@@ -161,7 +107,7 @@ class EnglandCalendar:
         """Return the named days off in `year` (holidays and closures), caching them."""
         days = self._by_year.get(year)
         if days is None:
-            days = frozenset(_bank_holidays(year)).union(
+            days = frozenset(bank_holidays(year)).union(
                 day for day in self._closures if day.year == year
             )
             self._by_year[year] = days
@@ -208,7 +154,7 @@ class EnglandCalendar:
         A bank holiday's gov.uk name comes first ("Spring bank holiday", "Christmas Day
         (substitute day)"), then "council closure", then "Saturday" or "Sunday".
         """
-        name = _bank_holidays(day.year).get(day)
+        name = bank_holidays(day.year).get(day)
         if name is not None:
             return name
         if day in self._closures:
