@@ -7,11 +7,14 @@
     │   └── StoreBusyError    another writer held the lock past the busy timeout; retry
     ├── CaseNotFoundError     no stored case has that id (also a LookupError)
     ├── CaseExistsError       a case with that id is already stored (also a ValueError)
+    ├── CursorError           a change-feed cursor this store did not give (also a ValueError)
     └── CaseFileError
         └── ImportRejectedError  an import found bad cases and wrote nothing
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from sendflow.errors import CaseFileError, SendflowError
 from sendflow.store.records import ImportReport
@@ -19,12 +22,14 @@ from sendflow.store.records import ImportReport
 __all__ = [
     "CaseExistsError",
     "CaseNotFoundError",
+    "CursorError",
     "ImportRejectedError",
     "StoreBusyError",
     "StoreError",
 ]
 
 _LISTED = 20
+_SHOWN = 60
 
 
 class StoreError(SendflowError):
@@ -76,6 +81,25 @@ class CaseExistsError(SendflowError, ValueError):
         super().__init__(
             f"case {case_id!r} is already in the store. Record further events on it, or "
             "give the new case another id."
+        )
+
+
+class CursorError(SendflowError, ValueError):
+    """A cursor that is not one this store gave out; nothing was read.
+
+    Attributes:
+        code: ``cursor_invalid``, the error's stable code.
+        cursor: The cursor as given.
+    """
+
+    code: ClassVar[str] = "cursor_invalid"
+
+    def __init__(self, cursor: object, problem: str) -> None:
+        self.cursor = cursor
+        shown = repr(cursor) if len(repr(cursor)) <= _SHOWN else repr(cursor)[:_SHOWN] + "..."
+        super().__init__(
+            f"the cursor {shown} {problem}. Pass a cursor exactly as a page of the change "
+            "feed returned it (Changes.cursor), or none to read from the start."
         )
 
 
