@@ -161,6 +161,8 @@ class Cursor:
     case_id: str = ""
     kind: str = ""
     sequence: int = 0
+    given: str | None = attrs.field(default=None, eq=False, repr=False)
+    """The text it was read from, for messages."""
 
     def encode(self) -> str:
         """The opaque text form handed to followers."""
@@ -192,7 +194,7 @@ class Cursor:
             and (data[1:] == [0, "", "", 0] or (data[1] > 0 and data[3] in _KINDS))
         ):
             raise CursorError(given, "is not a change-feed cursor")
-        return cls(data[1], data[2], data[3], data[4])
+        return cls(data[1], data[2], data[3], data[4], given)
 
 
 START = Cursor()
@@ -281,14 +283,20 @@ def spans(conn: Connection, after: Cursor, limit: int) -> list[Span]:
     found: list[Span] = []
     count = 0
     if after.position:
-        here = conn.execute(_HERE, attrs.asdict(after)).first()
+        where = {
+            "position": after.position,
+            "case_id": after.case_id,
+            "kind": after.kind,
+            "sequence": after.sequence,
+        }
+        here = conn.execute(_HERE, where).first()
         if here is None:
             raise CursorError(
-                after.encode(),
+                after.given or after.encode(),
                 "points at no record of this store's change feed (it came from another "
                 "store, or this store was replaced)",
             )
-        rest = conn.execute(_REST, {**attrs.asdict(after), "txn": here.txn, "limit": limit})
+        rest = conn.execute(_REST, {**where, "txn": here.txn, "limit": limit})
         for case_id, kind, first, last in rest:
             start = first
             if (case_id, kind) == (after.case_id, after.kind):
@@ -338,7 +346,7 @@ def read(conn: Connection, after: Cursor, limit: int) -> tuple[list[Change], Cur
             for r in conn.execute(_RETRACTIONS, {"keys": wanted[RETRACTION]})
         )
     ids = sorted({k[1] for k in keys})
-    processes = dict(conn.execute(_PROCESSES, {"ids": ids}).tuples().all())
+    processes = {row.id: row.process for row in conn.execute(_PROCESSES, {"ids": ids})}
     items = [
         _change(case_id, processes[case_id], kind, sequence, (stored if kind == EVENT else taken))
         for _, case_id, kind, sequence in keys
