@@ -381,8 +381,8 @@ def wait(engine: Engine, after: Cursor, timeout: float) -> bool:
     On PostgreSQL the wait listens on :data:`CHANNEL` (the feed is checked once listening,
     so a commit between the check and the wait still wakes it); on SQLite it polls.
     """
+    deadline = time.monotonic() + timeout
     if engine.dialect.name != "postgresql":
-        deadline = time.monotonic() + timeout
         while not has_after(engine, after):
             left = deadline - time.monotonic()
             if left <= 0:
@@ -396,11 +396,13 @@ def wait(engine: Engine, after: Cursor, timeout: float) -> bool:
         driver.autocommit = True
         driver.execute(f"LISTEN {CHANNEL}")
         try:
-            if has_after(engine, after):
-                return True
-            for _ in driver.notifies(timeout=timeout, stop_after=1):
-                break
-            return has_after(engine, after)
+            while not has_after(engine, after):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                for _ in driver.notifies(timeout=left, stop_after=1):
+                    break
+            return True
         finally:
             driver.execute(f"UNLISTEN {CHANNEL}")
             driver.autocommit = autocommit
