@@ -47,7 +47,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_
+from sqlalchemy import Connection, Engine, Table, bindparam, select, text, tuple_
 
 from sendflow.store.errors import CursorError
 from sendflow.store.records import Change, Retraction, StoredEvent
@@ -260,11 +260,11 @@ _WINDOW = (
     )
     .limit(bindparam("limit"))
 )
-_EVENTS = select(event_log).where(
-    tuple_(event_log.c.case_id, event_log.c.sequence).in_(bindparam("keys", expanding=True))
-)
-_RETRACTIONS = select(retractions).where(
-    tuple_(retractions.c.case_id, retractions.c.sequence).in_(bindparam("keys", expanding=True))
+# The rows of runs of records: the runs joined to the table through its primary key. (A
+# row-value ``IN`` list would make SQLite scan the table, and a long ``OR`` is too deep.)
+_RUN_ROWS = (
+    "WITH runs (c, f, l) AS (VALUES {runs}) SELECT t.* FROM runs "
+    'JOIN {table} t ON t.case_id = runs.c AND t."sequence" BETWEEN runs.f AND runs.l'
 )
 _PROCESSES = select(cases.c.id, cases.c.process).where(
     cases.c.id.in_(bindparam("ids", expanding=True))
@@ -326,25 +326,17 @@ def read(conn: Connection, after: Cursor, limit: int) -> tuple[list[Change], Cur
         CursorError: ``after`` is not a record of this store's feed.
     """
     keys: list[tuple[int, str, str, int]] = []
+    runs: dict[str, list[tuple[str, int, int]]] = {EVENT: [], RETRACTION: []}
     for position, case_id, kind, first, last in spans(conn, after, limit):
         upto = min(last, first + limit - len(keys) - 1)
         keys.extend((position, case_id, kind, sequence) for sequence in range(first, upto + 1))
+        runs[kind].append((case_id, first, upto))
         if len(keys) >= limit:
             break
     if not keys:
         return [], after
-    wanted = {kind: [(k[1], k[3]) for k in keys if k[2] == kind] for kind in _KINDS}
-    stored: dict[tuple[str, int], Any] = {}
-    if wanted[EVENT]:
-        stored.update(
-            ((r.case_id, r.sequence), r) for r in conn.execute(_EVENTS, {"keys": wanted[EVENT]})
-        )
-    taken: dict[tuple[str, int], Any] = {}
-    if wanted[RETRACTION]:
-        taken.update(
-            ((r.case_id, r.sequence), r)
-            for r in conn.execute(_RETRACTIONS, {"keys": wanted[RETRACTION]})
-        )
+    stored = _run_rows(conn, event_log, runs[EVENT])
+    taken = _run_rows(conn, retractions, runs[RETRACTION])
     ids = sorted({k[1] for k in keys})
     processes = {row.id: row.process for row in conn.execute(_PROCESSES, {"ids": ids})}
     items = [
@@ -352,6 +344,20 @@ def read(conn: Connection, after: Cursor, limit: int) -> tuple[list[Change], Cur
         for _, case_id, kind, sequence in keys
     ]
     return items, Cursor(*keys[-1])
+
+
+def _run_rows(
+    conn: Connection, table: Table, runs: list[tuple[str, int, int]]
+) -> dict[tuple[str, int], Any]:
+    """The rows of ``table`` (events or retractions) in the runs, by case and number."""
+    if not runs:
+        return {}
+    marks = ", ".join(f"(:c{i}, :f{i}, :l{i})" for i in range(len(runs)))
+    values: dict[str, Any] = {}
+    for i, (case_id, first, last) in enumerate(runs):
+        values.update({f"c{i}": case_id, f"f{i}": first, f"l{i}": last})
+    query = text(_RUN_ROWS.format(runs=marks, table=table.name)).columns(*table.c)
+    return {(row.case_id, row.sequence): row for row in conn.execute(query, values)}
 
 
 def _change(
