@@ -19,7 +19,15 @@ from sendflow.engine.case_ids import case_id_problem
 from sendflow.engine.events import Event
 from sendflow.engine.results import Evaluation, Standing, Status, TimeLimitResult
 from sendflow.errors import CaseFileError, EventError
-from sendflow.store.records import CaseSummary, DueItem, Retraction, StoredCase, StoredEvent
+from sendflow.store.records import (
+    CaseSummary,
+    Change,
+    Changes,
+    DueItem,
+    Retraction,
+    StoredCase,
+    StoredEvent,
+)
 from sendflow.testing.strategies import histories
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "docs" / "contracts.md"
@@ -240,6 +248,66 @@ def test_a_stored_case_reads_back_equal(case: StoredCase) -> None:
     """A streamed case reads back equal, each event's recorded-at time included."""
     back = _read_back(case)
     assert [e.recorded_at for e in back.events] == [e.recorded_at for e in case.events]
+
+
+retractions = st.builds(Retraction, by=texts, reason=texts, at=stamps)
+changes = st.one_of(
+    st.builds(
+        lambda case_id, process, stored: Change(
+            case_id,
+            process,
+            "event",
+            stored.sequence,
+            StoredEvent(stored.sequence, stored.event),
+            None,
+            stored.event.recorded_at,
+        ),
+        texts,
+        texts,
+        stored_events,
+    ),
+    st.builds(
+        lambda case_id, process, sequence, retraction: Change(
+            case_id, process, "retraction", sequence, None, retraction, retraction.at
+        ),
+        texts,
+        texts,
+        st.integers(1, 10**6),
+        retractions,
+    ),
+)
+
+
+@given(st.lists(changes, max_size=4), texts)
+def test_a_page_of_the_change_feed_reads_back_equal(items: list[Change], cursor: str) -> None:
+    """A page of changes, and each change in it, reads back equal, with the documented keys."""
+    page = _read_back(Changes(tuple(items), cursor))
+    for change, data in zip(page.items, converter.unstructure(page)["items"], strict=True):
+        _check_keys("Change", data)
+        if change.event is not None:
+            _check_keys("StoredEvent", data["event"])
+        assert _read_back(change) == change
+
+
+def test_a_stored_change_has_the_documented_form() -> None:
+    """A change read from a store writes the event in its audit-trail form, UTC times as text."""
+    with sendflow.Store("sqlite://") as store:
+        store.open_case(
+            "ehc-needs-assessment",
+            case_id="A1",
+            events=[{"event": "request_received", "on": "2024-01-08", "actor": "officer-3"}],
+        )
+        page = store.changes()
+    data = json.loads(json.dumps(converter.unstructure(page)))
+    [item] = data["items"]
+    assert item["kind"] == "event"
+    assert item["retraction"] is None
+    assert item["event"]["sequence"] == 1
+    assert item["event"]["event"] == "request_received"
+    assert item["event"]["retraction"] is None
+    assert item["recorded_at"] == item["event"]["recorded_at"]
+    assert item["recorded_at"].endswith("+00:00")
+    assert structure(data, Changes) == page
 
 
 @given(st.one_of(due_items, summaries))

@@ -36,6 +36,8 @@ from sendflow.contracts.case_shapes import (
 )
 from sendflow.contracts.store_shapes import (
     register_case_summary,
+    register_change,
+    register_changes,
     register_due_item,
     register_stored_case,
     register_stored_event,
@@ -56,6 +58,8 @@ SHAPES: tuple[Callable[[cattrs.Converter], None], ...] = (
     register_due_item,
     register_case_summary,
     register_stored_case,
+    register_change,
+    register_changes,
 )
 """Every public shape's registration, in order."""
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sendflow.store.errors import (
     CaseExistsError,
     CaseNotFoundError,
+    CursorError,
     ImportRejectedError,
     StoreBusyError,
     StoreError,
@@ -20,6 +21,8 @@ from sendflow.store.errors import (
 from sendflow.store.records import (
     BadCase,
     CaseSummary,
+    Change,
+    Changes,
     DueItem,
     ImportReport,
     Retraction,
@@ -38,6 +41,9 @@ __all__ = [
     "CaseExistsError",
     "CaseNotFoundError",
     "CaseSummary",
+    "Change",
+    "Changes",
+    "CursorError",
     "DueItem",
     "ImportRejectedError",
     "ImportReport",

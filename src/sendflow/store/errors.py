@@ -11,6 +11,7 @@ Each has a stable ``code`` and a category (see :mod:`sendflow.errors`)::
     ├── ConflictError (409)
     │   └── CaseExistsError       case_exists: a case with that id is already stored
     └── InvalidInputError (400)
+        ├── CursorError           cursor_invalid: a cursor this store did not give
         └── CaseFileError
             └── ImportRejectedError  import_rejected: bad cases found; nothing written
 """
@@ -19,18 +20,26 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sendflow.errors import CaseFileError, ConflictError, NotFoundError, UnavailableError
+from sendflow.errors import (
+    CaseFileError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    UnavailableError,
+)
 from sendflow.store.records import ImportReport
 
 __all__ = [
     "CaseExistsError",
     "CaseNotFoundError",
+    "CursorError",
     "ImportRejectedError",
     "StoreBusyError",
     "StoreError",
 ]
 
 _LISTED = 20
+_SHOWN = 60
 
 
 class StoreError(UnavailableError):
@@ -90,6 +99,25 @@ class CaseExistsError(ConflictError):
         super().__init__(
             f"case {case_id!r} is already in the store. Record further events on it, or "
             "give the new case another id."
+        )
+
+
+class CursorError(InvalidInputError):
+    """A cursor that is not one this store gave out; nothing was read.
+
+    Attributes:
+        code: ``cursor_invalid``, the error's stable code.
+        cursor: The cursor as given.
+    """
+
+    code: ClassVar[str] = "cursor_invalid"
+
+    def __init__(self, cursor: object, problem: str) -> None:
+        self.cursor = cursor
+        shown = repr(cursor) if len(repr(cursor)) <= _SHOWN else repr(cursor)[:_SHOWN] + "..."
+        super().__init__(
+            f"the cursor {shown} {problem}. Pass a cursor exactly as a page of the change "
+            "feed returned it (Changes.cursor), or none to read from the start."
         )
 
 

@@ -15,6 +15,8 @@ from sendflow.engine.events import Event
 __all__ = [
     "BadCase",
     "CaseSummary",
+    "Change",
+    "Changes",
     "DueItem",
     "ImportReport",
     "Retraction",
@@ -106,6 +108,45 @@ class StoredEvent:
     sequence: int
     event: Event
     retraction: Retraction | None = None
+
+
+@attrs.frozen
+class Change:
+    """One record of the change feed: an event recorded in a case, or a retraction.
+
+    Attributes:
+        case_id: The case written.
+        process: The case's process id.
+        kind: ``event`` or ``retraction``.
+        sequence: The event's number in its case (for a retraction, the number of the
+            event it took out of the legal history).
+        event: For an event, the event as recorded (its ``retraction`` always ``None``:
+            a later retraction is a change of its own); ``None`` for a retraction.
+        retraction: For a retraction, who made it, when and why; ``None`` for an event.
+        recorded_at: When the record was written (aware, UTC).
+    """
+
+    case_id: str
+    process: str
+    kind: str
+    sequence: int
+    event: StoredEvent | None
+    retraction: Retraction | None
+    recorded_at: datetime
+
+
+@attrs.frozen
+class Changes:
+    """A page of the change feed: records in commit order, and where to resume.
+
+    Attributes:
+        items: The records after the cursor given, in commit order (at most ``limit``).
+        cursor: The cursor to pass as ``after`` to read on; the cursor given when there
+            was nothing new.
+    """
+
+    items: tuple[Change, ...]
+    cursor: str
 
 
 @attrs.frozen

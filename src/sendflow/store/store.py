@@ -31,12 +31,33 @@ from sendflow.engine.events import Event, to_event
 from sendflow.engine.related import LinkedEvent, linked_events
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
-from sendflow.errors import CaseFileError, EventDataError, EventNotAllowedError, StaleCaseError
-from sendflow.store import BUSY_TIMEOUT_SECONDS, DEFAULT_URL, importing, queries, reading, writing
+from sendflow.errors import (
+    CaseFileError,
+    EventDataError,
+    EventNotAllowedError,
+    InvalidInputError,
+    StaleCaseError,
+)
+from sendflow.store import (
+    BUSY_TIMEOUT_SECONDS,
+    DEFAULT_URL,
+    feed,
+    importing,
+    queries,
+    reading,
+    writing,
+)
 from sendflow.store import claims as claiming
 from sendflow.store.connect import WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
-from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredCase, StoredEvent
+from sendflow.store.records import (
+    CaseSummary,
+    Changes,
+    DueItem,
+    ImportReport,
+    StoredCase,
+    StoredEvent,
+)
 from sendflow.store.rows import CASE_COLUMNS, EVENT_COLUMNS, case_row, event_row, values
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
@@ -164,6 +185,8 @@ class Store:
                 [values(EVENT_COLUMNS, event_row(case_id, i, e)) for i, e in enumerate(history, 1)],
             )
             queries.write_limits(conn, case_id, definition, evaluation)
+            feed.note(conn, case_id, feed.EVENT, 1, len(history))
+            feed.publish(conn)
         return len(history)
 
     def record(
@@ -368,6 +391,55 @@ class Store:
         for case in self.iter_cases():
             yield case.to_dict()
 
+    # Change feed -------------------------------------------------------------------------
+
+    def changes(self, *, after: str | None = None, limit: int = 1000) -> Changes:
+        """Every record written after the cursor ``after`` (from the start without one).
+
+        Events and retractions, across cases, in the order their transactions committed
+        (within one transaction by case id, then sequence): each exactly once, whatever
+        writers run at once. Opening or importing a case appears as its events. Pass the
+        page's ``cursor`` as ``after`` to read on; it is ``after`` itself when nothing
+        new was written. See :mod:`sendflow.store.feed`.
+
+        Raises:
+            CursorError: ``after`` is not a cursor this store's feed gave.
+            InvalidInputError: ``limit`` is not a whole number from 1 to 10,000.
+        """
+        cursor = feed.Cursor.decode(after)
+        _check_limit(limit)
+        with self._engine.connect() as opened:
+            conn = opened
+            if conn.dialect.name == "postgresql":
+                conn = opened.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                items, last = feed.read(conn, cursor, limit)
+        return Changes(tuple(items), last.encode() if items else after or feed.START.encode())
+
+    def wait_for_changes(self, after: str | None, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a record after ``after``; whether there is one.
+
+        On PostgreSQL the wait is woken by ``LISTEN``/``NOTIFY`` as soon as a writer
+        commits; on SQLite the feed is polled every 50 ms.
+
+        Raises:
+            CursorError: ``after`` is not a cursor this store's feed gave.
+            InvalidInputError: ``timeout`` is not a number of seconds from 0 to 3600.
+        """
+        cursor = feed.Cursor.decode(after)
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not 0 <= timeout <= _MAX_WAIT
+        ):
+            raise InvalidInputError(
+                f"timeout must be from 0 to {_MAX_WAIT} seconds, not {timeout!r}."
+            )
+        if cursor.position:
+            with self._engine.connect() as conn, conn.begin():
+                feed.spans(conn, cursor, 1)  # a bad cursor is refused before any wait
+        return feed.wait(self._engine, cursor, float(timeout))
+
     # Time limits -------------------------------------------------------------------------
 
     def due(
@@ -427,6 +499,16 @@ class Store:
             self._processes.setdefault(process.id, process)
             return process
         return self.process(process)
+
+
+_MAX_WAIT = 3600
+
+
+def _check_limit(limit: object) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= feed.MAX_LIMIT:
+        raise InvalidInputError(
+            f"limit must be a whole number from 1 to {feed.MAX_LIMIT:,}, not {limit!r}."
+        )
 
 
 def _appended(case_id: str, sequence: int, event: Event) -> writing.Added:
