@@ -6,18 +6,26 @@ One function per shape registers its hooks on the converter; each is generated b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, get_origin
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from sendflow.engine.events import Event
-from sendflow.store.records import CaseSummary, DueItem, Retraction, StoredCase, StoredEvent
+from sendflow.store.records import (
+    CaseSummary,
+    DueItem,
+    Page,
+    Retraction,
+    StoredCase,
+    StoredEvent,
+)
 
 __all__ = [
     "register_case_summary",
     "register_due_item",
+    "register_page",
     "register_stored_case",
     "register_stored_event",
 ]
@@ -61,7 +69,10 @@ def register_stored_event(converter: cattrs.Converter) -> None:
 
 
 def register_due_item(converter: cattrs.Converter) -> None:
-    """A row of ``sendflow due``: every field of :class:`~sendflow.store.DueItem`."""
+    """A row of ``sendflow due``: every field of :class:`~sendflow.store.DueItem`.
+
+    Its ``status`` is the :class:`~sendflow.Status` value.
+    """
     _generated(converter, DueItem)
 
 
@@ -73,3 +84,28 @@ def register_case_summary(converter: cattrs.Converter) -> None:
 def register_stored_case(converter: cattrs.Converter) -> None:
     """A case from ``Store.iter_cases()``: its seven fields, events in their case-file form."""
     _generated(converter, StoredCase)
+
+
+def register_page(converter: cattrs.Converter) -> None:
+    """A page of a listing: ``items`` (each in its own shape) and ``next_cursor``.
+
+    Read back as ``Page[DueItem]`` or ``Page[CaseSummary]``, which says the items' shape.
+    """
+
+    def is_page(cls: Any) -> bool:
+        return cls is Page or get_origin(cls) is Page
+
+    def unstructure(page: Page[Any]) -> dict[str, Any]:
+        return {
+            "items": [converter.unstructure(item) for item in page.items],
+            "next_cursor": page.next_cursor,
+        }
+
+    def structure_factory(cls: Any) -> Callable[[Any, Any], Page[Any]]:
+        made: Callable[[Any, Any], Page[Any]] = make_dict_structure_fn(
+            cls, converter, _cattrs_forbid_extra_keys=True
+        )
+        return made
+
+    converter.register_unstructure_hook_func(is_page, unstructure)
+    converter.register_structure_hook_factory(is_page, structure_factory)

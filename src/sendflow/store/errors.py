@@ -7,11 +7,14 @@
     │   └── StoreBusyError    another writer held the lock past the busy timeout; retry
     ├── CaseNotFoundError     no stored case has that id (also a LookupError)
     ├── CaseExistsError       a case with that id is already stored (also a ValueError)
+    ├── CursorError           a page cursor that is not one the listing made (a ValueError)
     └── CaseFileError
         └── ImportRejectedError  an import found bad cases and wrote nothing
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from sendflow.errors import CaseFileError, SendflowError
 from sendflow.store.records import ImportReport
@@ -19,6 +22,7 @@ from sendflow.store.records import ImportReport
 __all__ = [
     "CaseExistsError",
     "CaseNotFoundError",
+    "CursorError",
     "ImportRejectedError",
     "StoreBusyError",
     "StoreError",
@@ -77,6 +81,16 @@ class CaseExistsError(SendflowError, ValueError):
             f"case {case_id!r} is already in the store. Record further events on it, or "
             "give the new case another id."
         )
+
+
+class CursorError(SendflowError, ValueError):
+    """A page cursor that is not one the listing made for this query; nothing was read.
+
+    Pass a page's ``next_cursor`` back as it was given, with the same filters, or no
+    cursor to start from the first page.
+    """
+
+    code: ClassVar[str] = "cursor_invalid"
 
 
 class ImportRejectedError(CaseFileError):
