@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from sendflow.errors import StaleCaseError
-from sendflow.store import Store, StoreError, writing
+from sendflow.store import CaseExistsError, Store, StoreBusyError, StoreError, writing
 
 from .helpers import open_assessing
 
@@ -194,3 +195,47 @@ def test_a_long_lived_store_serves_threads_after_a_quiet_spell(store_url: str) -
         assert results == [2] * 12
         later = datetime.now(UTC)
         assert all(s.event.recorded_at <= later for s in store.history("L1"))  # type: ignore[operator]
+
+
+def test_sqlite_writer_threads_queue_at_the_gate_and_time_out_busy(tmp_path: Any) -> None:
+    """A thread waits for another's write transaction, at most the busy timeout."""
+    with Store(f"sqlite:///{tmp_path / 'gate.db'}", busy_timeout=0.3) as store:
+        open_assessing(store, "G1")
+        holding = threading.Event()
+        release = threading.Event()
+
+        def hold(_: int) -> None:
+            with store._writer.begin():
+                holding.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold, args=(0,))
+        holder.start()
+        holding.wait(10)
+        started = time.monotonic()
+        with pytest.raises(StoreBusyError):
+            store.record("G1", "advice_requested", on=date(2024, 2, 13), data={"party": "x"})
+        assert 0.25 <= time.monotonic() - started < 5
+        release.set()
+        holder.join(10)
+        assert store.record("G1", "advice_requested", on=date(2024, 2, 13), data={"party": "x"})
+
+
+def test_a_failed_write_lets_the_next_writer_in(store_url: str) -> None:
+    """A write refused inside its transaction (a case that exists) leaves nothing held."""
+    with Store(store_url, busy_timeout=0.5) as store:
+        open_assessing(store, "F1")
+        for _ in range(3):
+            with pytest.raises(CaseExistsError):
+                store.open_case(
+                    "ehc-needs-assessment",
+                    case_id="F1",
+                    events=[{"event": "request_received", "on": "2024-01-08"}],
+                )
+        (version,) = _run_together(
+            1,
+            lambda _: store.record(
+                "F1", "advice_requested", on=date(2024, 2, 13), data={"party": "x"}
+            ),
+        )
+        assert version == 3

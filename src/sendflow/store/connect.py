@@ -84,7 +84,10 @@ def open_engine(
         in_memory = parsed.database in (None, "", ":memory:")
         owner = threading.get_ident() if in_memory else None
         event.listen(engine, "connect", _sqlite_connect(owner=owner, busy=busy_timeout))
-        event.listen(engine, "begin", _sqlite_begin(where(parsed), busy_timeout))
+        gate = _WriteGate(where(parsed), busy_timeout)
+        event.listen(engine, "begin", _sqlite_begin(gate))
+        event.listen(engine, "commit", gate.leave)
+        event.listen(engine, "rollback", gate.leave)
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -275,15 +278,47 @@ def _sqlite_connect(*, owner: int | None, busy: float) -> Any:
     return connect
 
 
-def _sqlite_begin(where: str, busy: float) -> Any:
+class _WriteGate:
+    """One writer at a time among the threads of one SQLite store.
+
+    SQLite lets one writer in at a time anyway. Threads of one process that all asked
+    for the file's write lock would poll for it together, and the thread holding it
+    would wait its turn for Python's interpreter lock among them, holding the write lock
+    all the while; so a thread first waits here, asleep, and only the thread let through
+    asks SQLite for the lock (against other processes' writers). The gate is held from
+    ``BEGIN IMMEDIATE`` to the commit or rollback, and never for longer than the busy
+    timeout is waited for.
+    """
+
+    def __init__(self, where: str, busy: float) -> None:
+        self.where = where
+        self.busy = busy
+        self._lock = threading.Lock()
+        self._holder: Connection | None = None
+
+    def enter(self, connection: Connection) -> None:
+        """Wait for the gate (at most the busy timeout); ``connection`` then holds it."""
+        if not self._lock.acquire(timeout=self.busy):
+            raise StoreBusyError(self.where, self.busy)
+        self._holder = connection
+
+    def leave(self, connection: Connection) -> None:
+        """The ``commit`` and ``rollback`` hook: open the gate if ``connection`` holds it."""
+        if self._holder is connection:
+            self._holder = None
+            self._lock.release()
+
+
+def _sqlite_begin(gate: _WriteGate) -> Any:
     """The ``begin`` hook: ``BEGIN`` to read, ``BEGIN IMMEDIATE`` (the write lock) to write.
 
     SQLite's own busy handler waits longer and longer between tries (up to 100 ms), so
     under several writers one of them can lose the lock again and again for seconds.
     The write lock is therefore asked for here, every 0.2 to 2 ms at random, until the
     busy timeout: whoever asks first after the lock is released gets it, and the writers
-    all stand the same chance each time.
+    all stand the same chance each time. Threads of one store pass the write gate first.
     """
+    busy = gate.busy
     full = f"PRAGMA busy_timeout={round(busy * 1000)}"
 
     def begin(connection: Connection) -> None:
@@ -292,9 +327,13 @@ def _sqlite_begin(where: str, busy: float) -> Any:
             return
         driver = connection.connection.driver_connection
         assert driver is not None
+        gate.enter(connection)
         driver.execute("PRAGMA busy_timeout=0")
         try:
-            _take_write_lock(driver, where, busy)
+            _take_write_lock(driver, gate.where, busy)
+        except BaseException:
+            gate.leave(connection)
+            raise
         finally:
             driver.execute(full)
 
