@@ -133,8 +133,10 @@ def due_page(
         .limit(limit + 1)
     )
     if after is not None:
-        due_on, *rest = after
-        query = query.where(tuple_(*_PAGE_ORDER) > tuple_(date.fromisoformat(due_on), *rest))
+        day = date.fromisoformat(after[0])
+        # The due date alone as well: the index seeks to it (the row comparison is not
+        # in the index's column order, so alone it would scan from the window's start).
+        query = query.where(_t.due_on >= day, tuple_(*_PAGE_ORDER) > tuple_(day, *after[1:]))
     rows = conn.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
