@@ -121,3 +121,12 @@ def test_an_overlay_with_a_misspelt_section_is_refused() -> None:
     assert list(VALIDATOR.iter_errors({**data, "target": {}}))
     bad_target = {"t": {"title": "t", "target_of": "final-plan", "period": "18 wekes"}}
     assert list(VALIDATOR.iter_errors({**data, "targets": bad_target}))
+
+
+def test_an_overlay_may_add_notes_and_the_schema_checks_them() -> None:
+    """An overlay's notes are checked as a process's are: a title and text each."""
+    data = {"extends": "ehc-needs-assessment", "id": "x", "title": "x", "version": "1"}
+    note = {"title": "Our panel", "text": "It meets weekly.", "table": [["who"], ["chair"]]}
+    assert list(VALIDATOR.iter_errors({**data, "notes": [note]})) == []
+    assert list(VALIDATOR.iter_errors({**data, "notes": [{"title": "Our panel"}]}))
+    assert list(VALIDATOR.iter_errors({**data, "notes": note}))

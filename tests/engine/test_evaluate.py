@@ -61,11 +61,13 @@ def test_as_of_defaults_to_the_latest_event_date():
 
 def test_as_of_before_the_case_began_is_rejected():
     """An as-of date before the first event is refused, saying when the case began."""
-    with pytest.raises(CaseFileError) as caught:
+    with pytest.raises(sendflow.errors.AsOfDateError) as caught:
         sendflow.evaluate(ehc(), HISTORY, as_of=date(2024, 1, 7))
     message = str(caught.value)
     assert "the as-of date 2024-01-07 is before the case began on 2024-01-08" in message
     assert "choose a date on or after it" in message
+    assert not isinstance(caught.value, CaseFileError)
+    assert (caught.value.as_of, caught.value.began) == (date(2024, 1, 7), date(2024, 1, 8))
 
 
 def test_a_history_with_no_events_is_rejected():

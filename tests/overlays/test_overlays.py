@@ -13,8 +13,18 @@ from sendflow.cli import main
 from sendflow.definitions.catalogue import ENVIRONMENT, load_file
 from sendflow.definitions.model import DueMode, Kind
 from sendflow.errors import DefinitionError, UnknownProcessError
+from sendflow.pages.process_page import process_page
 from sendflow.store import Store
-from tests.overlays.helpers import EXAMPLE, EXAMPLE_OVERLAY, HEAD, line_of, write
+from tests.overlays.helpers import (
+    EXAMPLE,
+    EXAMPLE_OVERLAY,
+    HEAD,
+    line_of,
+    load,
+    problems,
+    the_problem,
+    write,
+)
 
 HISTORY = [
     {"event": "request_received", "on": "2024-01-08"},
@@ -254,3 +264,65 @@ def test_processes_lists_the_registered_overlays(capsys: pytest.CaptureFixture[s
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith("northshire-ehc-needs-assessment  2024.1")
     assert lines[0].startswith("annual-review")
+
+
+def test_an_overlay_adds_notes_after_the_base_and_marks_them_local(tmp_path: Path) -> None:
+    """An overlay's notes follow the base's unchanged; its page marks them local."""
+    overlay = load(
+        tmp_path,
+        """\
+        notes:
+          - title: Our panel
+            text: The panel meets weekly.
+            table:
+              - [who, from]
+              - [chair, education]
+        """,
+    )
+    statutory = overlay.statutory.notes
+    assert statutory
+    assert overlay.notes[: len(statutory)] == statutory
+    assert not any(note.local for note in statutory)
+    added = overlay.notes[len(statutory) :]
+    assert [(n.title, n.text, n.table, n.local) for n in added] == [
+        ("Our panel", "The panel meets weekly.", (("who", "from"), ("chair", "education")), True)
+    ]
+    page = process_page(overlay, "md")
+    assert "## Our panel (*local*)" in page
+    assert f"## {statutory[0].title}\n" in page
+    assert page.index(f"## {statutory[-1].title}") < page.index("## Our panel (*local*)")
+    assert "<h2>Our panel (<em>local</em>)</h2>" in process_page(overlay, "html")
+
+
+def test_an_overlay_of_an_overlay_keeps_both_councils_notes(tmp_path: Path) -> None:
+    """Notes pile up in order: the law's, the first overlay's, then the second's."""
+    overlay = load(
+        tmp_path,
+        """\
+        notes:
+          - title: Our own practice
+            text: We write to the family every fortnight.
+        """,
+        head=f"extends: {EXAMPLE_OVERLAY}\nid: east-area\ntitle: East area\nversion: '2'\n",
+    )
+    titles = [(n.title, n.local) for n in overlay.notes]
+    statutory = len(overlay.statutory.notes)
+    assert titles[statutory:] == [
+        ("How Northshire's panel works", True),
+        ("Our own practice", True),
+    ]
+
+
+def test_a_broken_overlay_note_is_reported_in_the_overlay(tmp_path: Path) -> None:
+    """A note without text, or notes not given as a list, is reported on its own line."""
+    path, found = problems(
+        tmp_path,
+        """\
+        notes:
+          - title: Our panel
+        """,
+    )
+    problem = the_problem(path, found, "title: Our panel")
+    assert "text" in problem.message
+    path, found = problems(tmp_path, "notes: {title: x, text: y}\n")
+    assert "notes must be a list" in the_problem(path, found, "notes:").message

@@ -126,10 +126,12 @@ def test_a_history_the_new_definition_rejects_is_a_change(capsys, tmp_path):
     assert case["outcome"] == "rejected by new"
     assert case["old"] == {"accepted": True, "state": "assessing", "final": False}
     assert case["new"]["accepted"] is False
+    assert case["new"]["code"] == "event_invalid"  # an event the new definition lacks
+    assert case["new"]["error"].startswith("EventDataError: case X, event 2: unknown event")
     (change,) = case["changes"]
     assert change["field"] == "history"
     assert change["old"] == "accepted (state assessing)"
-    assert change["new"].startswith("EventError:")
+    assert change["new"].startswith("EventDataError:")
 
 
 REJECTED = {
@@ -147,7 +149,7 @@ def test_a_history_both_definitions_reject_is_listed_in_text(capsys, shorter, tm
     assert main(["replay", EHC, shorter, str(tmp_path / "z.json")]) == 0
     out = capsys.readouterr().out
     assert "z.json): rejected by both\n" in out
-    assert out.count("rejected: EventError: case Z, event 2: final_plan_issued") == 2
+    assert out.count("rejected: EventNotAllowedError: case Z, event 2: final_plan_issued") == 2
     assert "1 case(s) replayed (rejected by both: 1); 0 changed" in out
 
 
@@ -162,6 +164,7 @@ def test_a_history_both_definitions_reject_is_listed_in_json(capsys, shorter, tm
     for version in ("old", "new"):
         assert case[version]["accepted"] is False
         assert "final_plan_issued on Thu 1 Feb 2024 is not allowed" in case[version]["error"]
+        assert case[version]["code"] == "event_not_allowed"
     assert report["summary"]["by_outcome"] == {"rejected by both": 1}
 
 

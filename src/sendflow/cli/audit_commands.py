@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "history",
         help="a stored case's audit trail: every event recorded, numbered, and retractions",
     )
-    history.add_argument("case_id", metavar="CASE_ID")
+    history.add_argument("case_id", metavar="CASE_ID", help="the stored case")
     history.add_argument("--format", choices=("json", "table"), default="table")
     add_db(history)
     history.set_defaults(run=run_history)
@@ -38,8 +38,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "the history without it is not valid."
         ),
     )
-    retract.add_argument("case_id", metavar="CASE_ID")
-    retract.add_argument("sequence", metavar="SEQUENCE", type=_sequence)
+    retract.add_argument("case_id", metavar="CASE_ID", help="the stored case")
+    retract.add_argument(
+        "sequence", metavar="SEQUENCE", type=_sequence, help="the event's number in its history"
+    )
     retract.add_argument("--by", required=True, help="who is retracting it")
     retract.add_argument("--reason", required=True, help="why (kept in the audit trail)")
     retract.add_argument(

@@ -87,7 +87,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "sendflow sen2-export writes (listed in docs/compliance.md, under SEN2 extracts)."
         ),
     )
-    importer.add_argument("path", type=Path, metavar="FILE")
+    importer.add_argument("path", type=Path, metavar="FILE", help="the CSV extract")
     importer.add_argument("--skip-bad", action="store_true", help="import the good rows")
     add_db(importer)
     importer.set_defaults(run=deferred("sendflow.cli.caseload_running", "run_sen2_import"))

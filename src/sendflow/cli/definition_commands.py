@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sendflow.cli.deferred import deferred
 from sendflow.cli.output import emit, warn
 from sendflow.definitions.catalogue import process_dirs, use_process_dirs
 from sendflow.definitions.model import Process
@@ -48,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Print the page of one process (or overlay). With --write DIR, write the page "
             "of every packaged process into DIR; with --check DIR, exit 1 if a generated "
-            "page there no longer matches its definition."
+            "page there no longer matches its definition. With --cli, print the "
+            "command-line reference (docs/cli.md) instead."
         ),
     )
     docs.add_argument("process", nargs="?", help="a process id (packaged or registered) or a file")
@@ -56,6 +58,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     pages = docs.add_mutually_exclusive_group()
     pages.add_argument("--write", metavar="DIR", help="write every packaged process's page")
     pages.add_argument("--check", metavar="DIR", help="check the generated pages are current")
+    pages.add_argument(
+        "--cli", action="store_true", help="print the command-line reference (docs/cli.md)"
+    )
     docs.set_defaults(run=run_docs)
 
     schema = subparsers.add_parser(
@@ -105,7 +110,11 @@ def run_diagram(args: argparse.Namespace) -> int:
 
 
 def run_docs(args: argparse.Namespace) -> int:
-    """Print one page, or write or check the packaged processes' pages."""
+    """Print one page, or write or check the packaged processes' pages, or the CLI's."""
+    if args.cli:
+        if args.process is not None:
+            raise CaseFileError("give a process, or --cli, not both.")
+        return deferred("sendflow.cli.reference", "run_reference")(args)
     if args.write is not None or args.check is not None:
         if args.process is not None:
             raise CaseFileError("give a process, or --write/--check DIR, not both.")

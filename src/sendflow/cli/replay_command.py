@@ -74,23 +74,33 @@ def read_histories(paths: Sequence[str]) -> Iterator[tuple[str, Mapping[str, Any
         yield source.where, check_case_shape(source.data, where=source.where, need_process=False)
 
 
-def _outcome(process: Process, case: Mapping[str, Any], as_of: date | None) -> Evaluation | str:
-    """The case evaluated under ``process``, or why the definition rejects its history."""
+def _outcome(
+    process: Process, case: Mapping[str, Any], as_of: date | None
+) -> Evaluation | SendflowError:
+    """The case evaluated under ``process``, or the error saying why it rejects the history."""
     try:
         return evaluate(process, case["events"], as_of=as_of, case_id=_case_id(case))
     except SendflowError as exc:
-        return f"{type(exc).__name__}: {exc}"
+        return exc
 
 
-def describe_outcome(outcome: Evaluation | str, *, starts: bool = False) -> dict[str, Any]:
+def _said(error: SendflowError) -> str:
+    """An error as the report shows it: its class and its message."""
+    return f"{type(error).__name__}: {error}"
+
+
+def describe_outcome(
+    outcome: Evaluation | SendflowError, *, starts: bool = False
+) -> dict[str, Any]:
     """What happened to a history under one definition, as a JSON-ready mapping.
 
     Args:
-        outcome: The evaluation, or the error the definition raised for the history.
+        outcome: The evaluation, or the error the definition raised for the history (shown
+            with its class and message, and its ``code``).
         starts: Whether to list each clock's rule, key and start date.
     """
-    if isinstance(outcome, str):
-        return {"accepted": False, "error": outcome}
+    if isinstance(outcome, SendflowError):
+        return {"accepted": False, "error": _said(outcome), "code": outcome.code}
     found: dict[str, Any] = {"accepted": True, "state": outcome.state, "final": outcome.final}
     if starts:
         found["starts"] = [
@@ -130,15 +140,20 @@ def _clocks(evaluation: Evaluation) -> dict[tuple[str, str | None, int], dict[st
     return found
 
 
-def compare_case(old: Evaluation | str, new: Evaluation | str) -> list[dict[str, Any]]:
+def compare_case(
+    old: Evaluation | SendflowError, new: Evaluation | SendflowError
+) -> list[dict[str, Any]]:
     """Every due date or verdict that differs between two evaluations of one case.
 
-    An evaluation given as text is the error the definition raised for the history.
+    An error in place of an evaluation is the one the definition raised for the history.
     """
-    if isinstance(old, str) or isinstance(new, str):
-        if old == new:
+    if isinstance(old, SendflowError) or isinstance(new, SendflowError):
+        shown = [
+            _said(o) if isinstance(o, SendflowError) else f"accepted (state {o.state})"
+            for o in (old, new)
+        ]
+        if shown[0] == shown[1]:
             return []
-        shown = [o if isinstance(o, str) else f"accepted (state {o.state})" for o in (old, new)]
         return [{"rule": None, "key": None, "field": "history", "old": shown[0], "new": shown[1]}]
     before, after = _clocks(old), _clocks(new)
     changes: list[dict[str, Any]] = []

@@ -35,14 +35,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "all were imported (or --skip-bad skipped some), 2 when nothing was."
         ),
     )
-    importer.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    importer.add_argument(
+        "paths", nargs="+", metavar="PATH", type=Path, help="case files, folders or .jsonl files"
+    )
     importer.add_argument("--skip-bad", action="store_true", help="import the good cases")
     add_db(importer)
     importer.set_defaults(run=run_import)
 
     record = subparsers.add_parser("record", help="record an event in a stored case")
-    record.add_argument("case_id", metavar="CASE_ID")
-    record.add_argument("event", metavar="EVENT")
+    record.add_argument("case_id", metavar="CASE_ID", help="the stored case (or a new one)")
+    record.add_argument("event", metavar="EVENT", help="the event, as the process names it")
     record.add_argument("--on", required=True, type=legal_day, help="the date it happened")
     record.add_argument(
         "--data", action="append", default=[], metavar="KEY=VALUE", help="an event data field"
@@ -76,7 +78,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     due.add_argument("--as-of", required=True, type=legal_day, help="the date to look from")
-    due.add_argument("--within", required=True, type=day_count, metavar="DAYS")
+    due.add_argument(
+        "--within", required=True, type=day_count, metavar="DAYS", help="how many days ahead"
+    )
     due.add_argument("--process", help="only this process")
     due.add_argument("--rule", help="only this rule")
     due.add_argument("--duty", help="only limits this party bears")

@@ -323,11 +323,13 @@ class Note:
 
     ``text`` is plain text in paragraphs separated by blank lines; a paragraph whose lines
     start with ``- `` is a list. ``table`` is an optional table, its header row first.
+    ``local`` is true for a note an overlay added: the council's words, not the law's.
     """
 
     title: str
     text: str
     table: tuple[tuple[str, ...], ...] = ()
+    local: bool = False
 
 
 @attrs.frozen(eq=False)

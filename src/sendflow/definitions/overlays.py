@@ -3,8 +3,9 @@
 An overlay file says ``extends: PROCESS`` and then what the council adds: states and
 events (a panel meeting), titles and descriptions in its own words, local ``targets``
 (tighter deadlines for statutory rules, with ``target_of``), ``notifications`` (its own
-steps with their own deadlines), a ``closures`` calendar for those local rules, and
-``remove`` for local steps of an overlay it extends. The data is laid over the base's,
+steps with their own deadlines), a ``closures`` calendar for those local rules, ``notes``
+(sections of explanation for its page, after the base's own) and ``remove`` for local
+steps of an overlay it extends. The data is laid over the base's,
 built by the ordinary loader, and checked against the statutory floor
 (:mod:`sendflow.definitions.floor`); the result is an ordinary :class:`Process`.
 """
@@ -52,6 +53,7 @@ OVERLAY_FIELDS = (
     "targets",
     "notifications",
     "closures",
+    "notes",
     "remove",
 )
 _ADDED = ("references", "lists", "exception_reasons", "states", "events")
@@ -158,6 +160,7 @@ class _Overlay:
         rename: dict[Path, Path] = {}
         self._targets(top.get("targets"), rename)
         self._notifications(top.get("notifications"), rename)
+        self._notes(top.get("notes"), rename)
         self._remove(top.get("remove"))
         closures = self.base.closures | self._closures(top.get("closures"))
         if r.problems:
@@ -169,7 +172,12 @@ class _Overlay:
             lid: attrs.evolve(limit, local=True, closures=closures) if lid in self.local else limit
             for lid, limit in built.time_limits.items()
         }
-        process = attrs.evolve(built, time_limits=limits, extends=self.base.process)
+        statutory_notes = len(self.statutory.notes)
+        notes = tuple(
+            attrs.evolve(note, local=True) if index >= statutory_notes else note
+            for index, note in enumerate(built.notes)
+        )
+        process = attrs.evolve(built, time_limits=limits, notes=notes, extends=self.base.process)
         # The floor first: when an overlay breaks the law, say so before anything else.
         found = floor_problems(process, layered)
         found += target_problems(process, layered)
@@ -269,6 +277,23 @@ class _Overlay:
     def _local_reference(self, what: str) -> dict[str, Any]:
         own = self.data.get("id")
         return {"reference": {"provision": f"local {what}: {own}", "evidence": "official"}}
+
+    def _notes(self, value: Any, rename: dict[Path, Path]) -> None:
+        """Append the overlay's notes after the base's; the loader checks each note."""
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.r.report(
+                ("notes",),
+                "notes must be a list of {title, text, table}: the council's own sections "
+                "of explanation, shown after the process's notes on its page.",
+            )
+            return
+        found = self.data.get("notes")
+        base = list(found) if isinstance(found, list) else []
+        for index in range(len(value)):
+            rename[("notes", index)] = ("notes", len(base) + index)
+        self.data["notes"] = [*base, *value]
 
     def _remove(self, value: Any) -> None:
         fields = self.r.mapping(("remove",), value, allowed=_REMOVABLE, what="remove")

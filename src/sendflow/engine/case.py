@@ -14,7 +14,7 @@ from sendflow.engine.casefiles import load_case_data
 from sendflow.engine.events import Event, to_event
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation, TimeLimitResult
-from sendflow.errors import CaseFileError, EventError, SendflowError
+from sendflow.errors import CaseFileError, EventDataError, SendflowError
 
 __all__ = ["CASE_FILE_KEYS", "Case", "check_case_shape", "read_case_file"]
 
@@ -78,7 +78,10 @@ class Case:
         """Record that ``event`` happened ``on`` a date; return the recorded event.
 
         Raises:
-            EventError: The event is not allowed, lacks data, or breaks the history.
+            EventDataError: The event is malformed: a bad date, bad or missing data, data
+                of the wrong type, an actor that is not text, an unknown event name.
+            EventNotAllowedError: The rules refuse it: not allowed in the case's state,
+                or it breaks the history.
         """
         new = Event(event, on, data=dict(data or {}), actor=actor)
         self._latest = self._check([*self._events, new])
@@ -86,10 +89,17 @@ class Case:
         return new
 
     def evaluate(self, *, as_of: date | None = None) -> Evaluation:
-        """The case as of a date (default: its latest event's date)."""
+        """The case as of a date (default: its latest event's date).
+
+        Raises:
+            EventDataError: The case has no events yet.
+            AsOfDateError: ``as_of`` is before the case began.
+        """
         if not self._events:
-            raise EventError(
-                "the case has no events yet; record its start event first.", case_id=self.case_id
+            raise EventDataError(
+                "the case has no events yet; record its start event first.",
+                case_id=self.case_id,
+                allowed=self.process.start,
             )
         if as_of is None and self._latest is not None:
             return self._latest
@@ -141,7 +151,8 @@ class Case:
         Raises:
             CaseFileError: The mapping does not have the shape of a case file.
             UnknownProcessError: It names a process that does not exist.
-            EventError: An event is not valid for the process.
+            EventError: An event is not valid for the process (an ``EventDataError`` or
+                ``EventNotAllowedError``).
         """
         check_case_shape(data, where=where)
         events = data["events"]

@@ -8,7 +8,7 @@ from typing import Any, overload
 
 import attrs
 
-from sendflow.errors import EventError
+from sendflow.errors import EventDataError
 from sendflow.time.days import legal_day_problem, read_legal_day
 
 __all__ = [
@@ -48,7 +48,7 @@ class Event:
     @name.validator
     def _check_name(self, _: attrs.Attribute[str], value: object) -> None:
         if not isinstance(value, str) or not value:
-            raise EventError(
+            raise EventDataError(
                 f"an event's name must be text, such as 'request_received', not {value!r}."
             )
 
@@ -56,20 +56,29 @@ class Event:
     def _check_on(self, _: attrs.Attribute[date], value: object) -> None:
         # A datetime is a date too, but cannot be compared with dates: legal dates only.
         if not isinstance(value, date) or isinstance(value, datetime):
-            raise EventError(
+            raise EventDataError(
                 f"{self.name}: 'on' must be a datetime.date (the legal date), not {value!r}. "
                 "Use date(2024, 1, 8), or a case-file mapping with 'on': '2024-01-08'."
             )
         problem = legal_day_problem(value)
         if problem is not None:
-            raise EventError(f"{self.name}: the date {problem}.")
+            raise EventDataError(f"{self.name}: the date {problem}.")
 
     @data.validator
     def _check_data(self, _: attrs.Attribute[Mapping[str, Any]], value: object) -> None:
         if not isinstance(value, Mapping):
-            raise EventError(f"{self.name}: 'data' must be a mapping of fields, not {value!r}.")
+            raise EventDataError(f"{self.name}: 'data' must be a mapping of fields, not {value!r}.")
 
     actor: str | None = attrs.field(default=None, kw_only=True)
+
+    @actor.validator
+    def _check_actor(self, _: attrs.Attribute[str | None], value: object) -> None:
+        if value is not None and not isinstance(value, str):
+            raise EventDataError(
+                f"{self.name}: 'actor' must be text naming who recorded it (or left out), "
+                f"not {type(value).__name__} {value!r}."
+            )
+
     recorded_at: datetime | None = attrs.field(default=None, kw_only=True, eq=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,7 +107,7 @@ def parse_day(value: Any, *, what: str, index: int | None = None) -> date:
         problem = legal_day_problem(day)
         if problem is None:
             return day
-        raise EventError(f"{what}: {problem}.", index=index)
+        raise EventDataError(f"{what}: {problem}.", index=index)
     if isinstance(value, str):
         known = legal_day_given(value)  # exactly YYYY-MM-DD, and remembered
         if known is not None:
@@ -106,12 +115,12 @@ def parse_day(value: Any, *, what: str, index: int | None = None) -> date:
         try:
             return read_legal_day(value.strip())
         except ValueError as exc:
-            raise EventError(
+            raise EventDataError(
                 f"{what} {value!r} is not a date: {exc}. Write dates as YYYY-MM-DD, for "
                 "example 2024-02-29.",
                 index=index,
             ) from None
-    raise EventError(f"{what} must be a date written YYYY-MM-DD, not {value!r}.", index=index)
+    raise EventDataError(f"{what} must be a date written YYYY-MM-DD, not {value!r}.", index=index)
 
 
 def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> Event:
@@ -119,34 +128,38 @@ def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> E
     if isinstance(value, Event):
         return value
     if not isinstance(value, Mapping):
-        raise EventError(
+        raise EventDataError(
             f"an event must be a mapping with 'event' and 'on', not {type(value).__name__}.",
             index=index,
         )
     if not _KEY_SET.issuperset(value):
         unknown = [k for k in value if k not in _KEY_SET]
         if unknown:
-            raise EventError(
+            raise EventDataError(
                 f"unexpected field(s) {', '.join(map(repr, unknown))} in an event; allowed "
                 f"fields are: {', '.join(_EVENT_KEYS)}.",
                 index=index,
             )
     name = value.get("event")
     if not isinstance(name, str) or not name:
-        raise EventError("an event needs 'event': the event's name.", index=index)
+        raise EventDataError("an event needs 'event': the event's name.", index=index)
     if "on" not in value:
-        raise EventError(f"event {name!r} needs 'on': the date it happened.", index=index)
+        raise EventDataError(f"event {name!r} needs 'on': the date it happened.", index=index)
     on = parse_day(value["on"], what=f"the date of {name}", index=index)
     data = value.get("data") or _EMPTY
     if not isinstance(data, Mapping):
-        raise EventError(f"the data of {name!r} must be a mapping of fields.", index=index)
+        raise EventDataError(f"the data of {name!r} must be a mapping of fields.", index=index)
     recorded = value.get("recorded_at")
     if isinstance(recorded, str):
         recorded = datetime.fromisoformat(recorded)
     actor = value.get("actor")
-    return Event(
-        name, on, data=dict(data), actor=None if actor is None else str(actor), recorded_at=recorded
-    )
+    if actor is not None and not isinstance(actor, str):
+        raise EventDataError(
+            f"the actor of {name!r} must be text naming who recorded it (or left out), not "
+            f"{type(actor).__name__} {actor!r}.",
+            index=index,
+        )
+    return Event(name, on, data=dict(data), actor=actor, recorded_at=recorded)
 
 
 def legal_day_given(text: object) -> date | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sendflow.definitions.model import ExceptionReason, Process
 from sendflow.definitions.reader import did_you_mean
 from sendflow.engine.events import Event, parse_day
-from sendflow.errors import EventError
+from sendflow.errors import EventDataError, EventError, EventNotAllowedError
 from sendflow.time.periods import format_day
 
 if TYPE_CHECKING:
@@ -40,8 +40,8 @@ def apply_exception(
     ``at`` is the event's position in the legal-order history.
     """
 
-    def fail(message: str) -> EventError:
-        return EventError(
+    def fail(message: str, kind: type[EventError] = EventNotAllowedError) -> EventError:
+        return kind(
             f"{event.name} on {event.on.isoformat()}: {message}",
             case_id=case_id,
             state=state,
@@ -59,7 +59,8 @@ def apply_exception(
                 raise fail(
                     f"'rules' names the unknown rule {name!r}."
                     f"{did_you_mean(str(name), process.time_limits)} Rules are: "
-                    f"{', '.join(process.time_limits)}."
+                    f"{', '.join(process.time_limits)}.",
+                    EventDataError,
                 )
         wanted = set(names)
     running_clocks = [c for by_key in running.values() for c in by_key.values()]

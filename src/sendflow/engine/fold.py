@@ -27,7 +27,7 @@ from sendflow.engine.machine import (
     VOID,
     CompiledProcess,
 )
-from sendflow.errors import EventError
+from sendflow.errors import EventDataError, EventNotAllowedError
 from sendflow.time.periods import format_day
 
 __all__ = ["fold"]
@@ -47,7 +47,8 @@ def fold(
     ``history`` is in legal order and already cut at the as-of date.
 
     Raises:
-        EventError: An event is unknown, not allowed now, or has bad data.
+        EventDataError: An event is unknown or has bad data.
+        EventNotAllowedError: An event is not allowed in the state the case is in.
     """
     table = compiled.table
     plans = compiled.plans
@@ -236,12 +237,12 @@ def _missing_variant_data(
     case_id: str | None,
     state: str,
     missing: tuple[TimeLimit, LimitVersion, str],
-) -> EventError:
+) -> EventDataError:
     rule, version, field = missing
     chosen = "; ".join(f"{k} is {' or '.join(v)}" for k, v in version.when.items())
     spec = compiled.process.events[event.name].data.get(field)
     hint = f" ({spec.description})" if spec is not None and spec.description else ""
-    return EventError(
+    return EventDataError(
         f"{event.name} on {event.on.isoformat()} needs data {field!r}{hint} when {chosen}: "
         f"the time limit {rule.title!r} ({rule.id}) counts from it. Add it to the event's data.",
         case_id=case_id,
@@ -253,9 +254,9 @@ def _missing_variant_data(
 
 def _unknown_event(
     compiled: CompiledProcess, event: Event, index: int, case_id: str | None, state: str
-) -> EventError:
+) -> EventDataError:
     known = list(compiled.process.events)
-    return EventError(
+    return EventDataError(
         f"unknown event {event.name!r} on {event.on.isoformat()}: process "
         f"{compiled.process.id!r} has no such event.{did_you_mean(event.name, known)} Its "
         f"events are: {', '.join(known)}.",
@@ -269,7 +270,7 @@ def _unknown_event(
 
 def _not_allowed(
     compiled: CompiledProcess, event: Event, index: int, case_id: str | None, state: str
-) -> EventError:
+) -> EventNotAllowedError:
     allowed = compiled.allowed(state)
     spec = compiled.process.states.get(state)
     title = f" ({spec.title})" if spec is not None else ""
@@ -285,7 +286,7 @@ def _not_allowed(
         if sources
         else (f" {event.name} opens a case and can come only once.")
     )
-    return EventError(
+    return EventNotAllowedError(
         f"{event.name} on {format_day(event.on)} is not allowed while the case is in state "
         f"{state!r}{title}. {now}{needs}",
         case_id=case_id,

@@ -21,7 +21,7 @@ from sendflow.engine.clocks import LimitPlan
 from sendflow.engine.events import Event
 from sendflow.engine.results import Standing
 from sendflow.engine.validation import EventPlan
-from sendflow.errors import EventError
+from sendflow.errors import EventNotAllowedError
 
 __all__ = ["INITIAL", "CompiledProcess", "compile_process"]
 
@@ -97,7 +97,7 @@ class CompiledProcess:
         ``data`` is the event's data: an event with routes goes where its data sends it.
 
         Raises:
-            EventError: The machine does not allow ``event`` in ``state``.
+            EventNotAllowedError: The machine does not allow ``event`` in ``state``.
         """
         token = _Token(state)
         trigger = self.machine.events.get(event)
@@ -106,7 +106,7 @@ class CompiledProcess:
                 raise transitions.MachineError(f"no event {event!r}")
             trigger.trigger(token, data or {})
         except transitions.MachineError as exc:
-            raise EventError(
+            raise EventNotAllowedError(
                 f"{event!r} is not allowed in state {state!r}.",
                 state=state,
                 event=event,

@@ -21,7 +21,7 @@ from sendflow.engine.fold import fold
 from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process, ordered
 from sendflow.engine.programs import ProgramCache
 from sendflow.engine.results import Evaluation, Standing, TimeLimitResult
-from sendflow.errors import CaseFileError, EventError
+from sendflow.errors import AsOfDateError, CaseFileError, EventNotAllowedError
 
 __all__ = ["evaluate"]
 
@@ -51,8 +51,12 @@ def evaluate(
             (see :func:`sendflow.time.calendars.load_closures`).
 
     Raises:
-        EventError: An event is unknown, not allowed in the state the case was in, lacks
-            required data, has a bad date, or is dated before the case began.
+        EventDataError: An event is unknown, lacks required data, has data of the wrong
+            type or a bad date (an :class:`~sendflow.errors.EventError`).
+        EventNotAllowedError: An event is not allowed in the state the case was in, or
+            is dated before the case began (an :class:`~sendflow.errors.EventError`).
+        CaseFileError: There are no events.
+        AsOfDateError: ``as_of`` is before the case began.
     """
     if isinstance(process, CompiledProcess):
         compiled = process
@@ -88,10 +92,7 @@ def evaluate(
         if as_of is None:
             as_of = history[-1].on
         elif as_of < history[0].on:
-            raise CaseFileError(
-                f"the as-of date {as_of.isoformat()} is before the case began on "
-                f"{history[0].on.isoformat()}; choose a date on or after it."
-            )
+            raise AsOfDateError(as_of, history[0].on)
         if history[-1].on > as_of:
             history = [event for event in history if event.on <= as_of]
         # Events read, put in order or cut at as_of: their shape, if they have one.
@@ -164,7 +165,7 @@ def _check_start(
         return
     opened = next((e for e in history if e.name in starts), None)
     if opened is not None:
-        raise EventError(
+        raise EventNotAllowedError(
             f"{first.name} on {first.on.isoformat()} is dated before the case began "
             f"({opened.name} on {opened.on.isoformat()}). Check its date: nothing can happen "
             "in a case before it opens.",
@@ -174,7 +175,7 @@ def _check_start(
             allowed=starts,
             index=index,
         )
-    raise EventError(
+    raise EventNotAllowedError(
         f"the case must begin with {' or '.join(starts)}, but its first event is "
         f"{first.name} on {first.on.isoformat()}.",
         case_id=case_id,

@@ -32,9 +32,12 @@ from sendflow.engine.machine import ANCHOR, LEAD_OPEN, START, CompiledProcess
 
 __all__ = ["Reading", "ShapeReader", "steering_fields"]
 
-_PRESENCE, _REPEAT, _VALUE, _MEMBER = range(4)
+_PRESENCE, _REPEAT, _VALUE, _MEMBER, _TEXT = range(5)
 """How a data field counts in a shape: whether it is given; by repetition; by its value;
-by whether its value is one of those allowed."""
+by whether its value is one of those allowed; whether text is given (a value that is not
+text has no shape: the full fold refuses it)."""
+_TEXT_MODES = frozenset({_REPEAT, _MEMBER, _TEXT})
+"""The modes of text fields, whose values must be text."""
 
 
 def steering_fields(compiled: CompiledProcess) -> set[str]:
@@ -63,7 +66,7 @@ def _mode(field: DataField, per_fields: set[str], steering: set[str]) -> int:
         # A listed value that steers nothing (who made the request) only has to be allowed.
         return _MEMBER if field.type is FieldType.TEXT else _VALUE
     if field.type is FieldType.TEXT:
-        return _PRESENCE
+        return _TEXT
     # Dates and whole numbers are validated again when a program replays; other types
     # (true or false, lists) are valid or not by value.
     return _PRESENCE if field.type in (FieldType.DATE, FieldType.INTEGER) else _VALUE
@@ -96,12 +99,12 @@ def _encode(
         return None  # missing: never equal to a repetition number or a marker
     if mode == _PRESENCE:
         return _presence(value)
-    if mode == _MEMBER:
-        items = value if value.__class__ is list else (value,)
-        # An empty list is as good as missing: it keeps its own code, as a required
-        # field left empty must not share a shape with one given.
-        if items and all(str(item) in allowed for item in items):
-            return _ALLOWED
+    if mode in _TEXT_MODES and value.__class__ is not str:
+        return _NO_SHAPE  # a text field given something else: the full fold refuses it
+    if mode == _TEXT:
+        return _presence(value)
+    if mode == _MEMBER and value in allowed:
+        return _ALLOWED
     if mode == _REPEAT and value != "":
         # Clocks are keyed by the text of the value, so repeats count by it too.
         return repeats.setdefault(str(value), len(repeats))

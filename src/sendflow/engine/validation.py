@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from sendflow.definitions.model import EventSpec, FieldType
 from sendflow.definitions.reader import did_you_mean
 from sendflow.engine.events import Event, parse_day, with_data
-from sendflow.errors import EventError
+from sendflow.errors import EventDataError
 from sendflow.time.periods import Period
 
 if TYPE_CHECKING:
@@ -29,9 +29,7 @@ class EventPlan:
         self.name = spec.id
         self.fields = spec.data
         self.required = tuple(f.name for f in spec.data.values() if f.required)
-        self.typed = tuple(
-            f for f in spec.data.values() if f.one_of is not None or f.type is not FieldType.TEXT
-        )
+        self.typed = tuple(spec.data.values())  # every field's type is checked
         self.exception = spec.exception
         self.routed = bool(spec.routes)
         self.reopens = spec.reopens
@@ -95,6 +93,16 @@ class EventPlan:
                     )
                 converted = converted if converted is not None else dict(data)
                 converted[field.name] = number
+            elif field.type is FieldType.TEXT and not isinstance(value, str):
+                listed = f" One of: {', '.join(field.one_of)}." if field.one_of else ""
+                self._fail(
+                    event,
+                    index,
+                    case_id,
+                    state,
+                    f"needs data {field.name!r} as text, not {type(value).__name__} "
+                    f"{value!r}.{listed}",
+                )
             elif field.type is FieldType.LIST and not isinstance(value, list):
                 self._fail(
                     event,
@@ -157,7 +165,7 @@ class EventPlan:
     def _fail(
         self, event: Event, index: int, case_id: str | None, state: str, message: str
     ) -> NoReturn:
-        raise EventError(
+        raise EventDataError(
             f"{event.name} on {event.on.isoformat()} {message}",
             case_id=case_id,
             state=state,

@@ -30,10 +30,11 @@ file has no size limit of its own; each line (one case) has.
 from __future__ import annotations
 
 import os
+from typing import ClassVar
 
 import attrs
 
-from sendflow.errors import Problem, SendflowError
+from sendflow.errors import InvalidInputError, Problem
 
 __all__ = [
     "CASE_FILE",
@@ -91,8 +92,10 @@ CLOSURE_FILE = FileLimits("a closure file", 1 * _MB, 20_000, 500, 64)
 """A council's closure dates."""
 
 
-class FileAccessError(SendflowError, OSError):
+class FileAccessError(InvalidInputError, OSError):
     """A file could not be opened or read at all: missing, a folder, no permission."""
+
+    code: ClassVar[str] = "file_unreadable"
 
     def __init__(self, file: str, reason: str) -> None:
         self.file = file
@@ -103,12 +106,14 @@ class FileAccessError(SendflowError, OSError):
         return str(self.args[0])
 
 
-class FileContentError(SendflowError, ValueError):
+class FileContentError(InvalidInputError):
     """A file was read but cannot be used: too big, not UTF-8, not valid, or hostile.
 
     Attributes:
         problem: What is wrong and where, with the file and line when known.
     """
+
+    code: ClassVar[str] = "file_invalid"
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem

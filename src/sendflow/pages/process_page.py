@@ -100,7 +100,10 @@ def page_sections(process: Process) -> list[Section]:
     notes = [_notes(limit) for limit in process.time_limits.values()]
     if any(notes):
         sections.append(Section("Notes on the rules", tuple(n for n in notes if n)))
-    sections += [Section(n.title, _blocks(n.text), table=n.table) for n in process.notes]
+    sections += [
+        Section(n.title + (" (*local*)" if n.local else ""), _blocks(n.text), table=n.table)
+        for n in process.notes
+    ]
     if process.exception_reasons:
         rows = [("reason", "meaning", "reference")]
         reasons = process.exception_reasons.values()
@@ -332,7 +335,7 @@ def _html(process: Process, sections: list[Section]) -> str:
     ]
     for section in sections:
         if section.heading:
-            out.append(f"<h2>{html.escape(section.heading)}</h2>")
+            out.append(f"<h2>{_inline(section.heading)}</h2>")
         out += [_html_block(p) for p in section.paragraphs]
         if section.diagram:
             out.append(svg_diagram(process))

@@ -1,10 +1,12 @@
 """A process drawn as SVG by a small layered layout: no Graphviz, no fonts to fetch.
 
 States sit in rows by their distance from the start (closed states on the last row),
-ordered to keep arrows short. An arrow down is an S-curve; an arrow back up (a refusal
-reversed, a panel that returns a request) loops round the right-hand side. Each arrow is
-labelled with its event and the rules it meets; labels are moved down until they no
-longer cover one another. Under the drawing: the events a case records without moving,
+ordered to keep arrows short. An arrow down is an S-curve, the arrows leaving one state
+spread across its side, and one that passes rows of states runs in a lane between their
+boxes; an arrow back up (a refusal reversed, a panel that returns a request) loops round
+the right-hand side (:mod:`sendflow.pages.routes`). Each arrow is labelled on the arrow
+itself with its event and the rules it meets, at the first point along it where the
+label covers no box and no other label. Under the drawing: the events a case records without moving,
 and every rule with its period. Local additions are dashed and orange.
 """
 
@@ -16,7 +18,8 @@ from html import escape
 import attrs
 
 from sendflow.definitions.model import Process
-from sendflow.pages.graph import ANY_OPEN, Edge, Graph, Node, process_graph
+from sendflow.pages.graph import ANY_OPEN, Graph, Node, process_graph
+from sendflow.pages.routes import Box, Route, point_on, route_edges
 
 __all__ = ["svg_diagram"]
 
@@ -30,17 +33,8 @@ _MARGIN = 30
 _LOCAL = "#d9822b"
 _LOCAL_FILL = "#fff4e5"
 _INK = "#1f2933"
+_ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8)  # where labels may sit
 _SOFT = "#616e7c"
-
-
-@attrs.define
-class _Box:
-    node: Node
-    lines: list[str]
-    width: float
-    height: float
-    x: float = 0.0  # centre
-    y: float = 0.0  # top
 
 
 @attrs.define
@@ -58,6 +52,10 @@ class _Label:
     def height(self) -> float:
         return len(self.lines) * 14 + 6
 
+    def covers(self, x: float, y: float) -> bool:
+        """Whether the point lies under the label."""
+        return abs(self.x - x) * 2 < self.width and abs(self.y - y) * 2 < self.height
+
     def overlaps(self, other: _Label) -> bool:
         return (
             abs(self.x - other.x) * 2 < self.width + other.width
@@ -65,79 +63,56 @@ class _Label:
         )
 
 
-def _box(node: Node) -> _Box:
+def _box(node: Node) -> Box:
     if node.id == ANY_OPEN:
         lines = ["any open state"]
     else:
         lines = [*textwrap.wrap(node.title + (" (local)" if node.local else ""), 30), node.id]
     width = max(150.0, max(len(line) for line in lines) * _CHAR + 24)
-    return _Box(node, lines, width, 14.0 + _LINE * len(lines))
+    return Box(node, lines, width, 14.0 + _LINE * len(lines))
 
 
-def _place(graph: Graph) -> tuple[dict[str, _Box], float]:
+def _place(graph: Graph) -> tuple[dict[str, Box], float]:
     """Place every box; return them by state and the drawing's width."""
     boxes = {node.id: _box(node) for node in graph.nodes}
-    rows: dict[int, list[_Box]] = {}
+    rows: dict[int, list[Box]] = {}
     for box in boxes.values():
         if box.node.id != ANY_OPEN:  # drawn apart, beside the first row, not in the flow
             rows.setdefault(box.node.rank, []).append(box)
     ordered = [rows[rank] for rank in sorted(rows)]
-    width = max(sum(b.width for b in row) + _COLUMN_GAP * (len(row) - 1) for row in ordered)
-    width += 2 * _MARGIN + 140  # room on the right for arrows that loop back up
+    anywhere = boxes.get(ANY_OPEN)
+    # "any open state" has a column of its own on the left, so no row runs under it.
+    left = _MARGIN + (anywhere.width + _COLUMN_GAP if anywhere is not None else 0)
+    right = left + max(sum(b.width for b in row) + _COLUMN_GAP * (len(row) - 1) for row in ordered)
+    width = right + _MARGIN + 140  # room on the right for arrows that loop back up
     y = _MARGIN + 64.0  # under the title, with room for stacked start events
     for row in ordered:
-        _spread(row, width - 140)
+        _spread(row, left, right)
         for box in row:
             box.y = y
         y += max(b.height for b in row) + _ROW_GAP
     for _ in range(2):  # pull each box under the boxes that lead into it
         for row in ordered[1:]:
             row.sort(key=lambda b: _pull(b, graph, boxes))
-            _spread(row, width - 140)
-    anywhere = boxes.get(ANY_OPEN)
+            _spread(row, left, right)
     if anywhere is not None:
         anywhere.x = _MARGIN + anywhere.width / 2
         anywhere.y = ordered[0][0].y
     return boxes, width
 
 
-def _spread(row: list[_Box], width: float) -> None:
+def _spread(row: list[Box], left: float, right: float) -> None:
+    """Set the boxes of ``row`` side by side, in order, centred between ``left`` and ``right``."""
     total = sum(b.width for b in row) + _COLUMN_GAP * (len(row) - 1)
-    x = (width - total) / 2
+    x = left + (right - left - total) / 2
     for box in row:
         box.x = x + box.width / 2
         x += box.width + _COLUMN_GAP
 
 
-def _pull(box: _Box, graph: Graph, boxes: dict[str, _Box]) -> float:
+def _pull(box: Box, graph: Graph, boxes: dict[str, Box]) -> float:
     sources = [boxes[e.source].x for e in graph.edges if e.target == box.node.id]
     return sum(sources) / len(sources) if sources else box.x
-
-
-def _curve(edge: Edge, boxes: dict[str, _Box], index: int) -> tuple[str, float, float]:
-    """The path of an arrow, and the point its label is centred on."""
-    a, b = boxes[edge.source], boxes[edge.target]
-    shift = index * 14
-    if b.y == a.y:  # side by side: a straight arrow between facing sides
-        ahead = 1 if b.x > a.x else -1
-        x1, x2 = a.x + ahead * a.width / 2, b.x - ahead * b.width / 2
-        y = a.y + a.height / 2 + shift
-        return f"M{x1:.1f},{y:.1f} L{x2:.1f},{y:.1f}", (x1 + x2) / 2, y - 14
-    if b.y > a.y:
-        x1, y1 = a.x + shift, a.y + a.height
-        x2, y2 = b.x + shift, b.y
-        bend = (y2 - y1) / 2
-        path = (
-            f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} "
-            f"{x2:.1f},{y2:.1f}"
-        )
-        return path, (x1 + x2) / 2, (y1 + y2) / 2
-    # Back up: leave the top of the source, come in at the target's right-hand side.
-    x1, y1 = a.x + a.width / 4 + shift, a.y
-    x2, y2 = b.x + b.width / 2, b.y + b.height / 2 + shift
-    out = max(x1, x2) + 60 + shift
-    path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 - 90:.1f} {out:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
-    return path, (x1 + out) / 2, (y1 + y2) / 2
 
 
 def svg_diagram(process: Process) -> str:
@@ -147,23 +122,25 @@ def svg_diagram(process: Process) -> str:
     parts: list[str] = []
     obstacles = [_obstacle(box) for box in boxes.values()]
     labels: list[_Label] = []
-    seen: dict[tuple[str, str], int] = {}
     labelled: set[tuple[str, str]] = set()
-    for edge in graph.edges:
-        index = seen.get((edge.source, edge.target), 0)
-        seen[(edge.source, edge.target)] = index + 1
-        path, lx, ly = _curve(edge, boxes, index)
+    routes = route_edges(graph.edges, boxes)
+    for route in routes:
+        edge = route.edge
         colour = _LOCAL if edge.local else _INK
         dash = ' stroke-dasharray="6 4"' if edge.local else ""
         parts.append(
-            f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.4"{dash} '
+            f'<path d="{route.path()}" fill="none" stroke="{colour}" stroke-width="1.4"{dash} '
             f'marker-end="url(#{"local" if edge.local else "arrow"})"/>'
         )
         lines = [edge.event + (" (local)" if edge.local else "")]
         if (edge.event, edge.target) not in labelled:  # the rules it meets, once
             lines += [f"meets {rule}" for rule in edge.meets]
             labelled.add((edge.event, edge.target))
-        labels.append(_placed(_Label(lx, ly, lines, edge.local), [*obstacles, *labels]))
+        others = [*obstacles, *labels]
+        lines_near = [p for r in routes if r is not route for p in _samples(r)]
+        labels.append(_placed(route, _Label(0, 0, lines, edge.local), others, lines_near))
+    right = max([*(r.rightmost for r in routes), *(lb.x + lb.width / 2 for lb in labels)])
+    width = max(width, right + _MARGIN)
     starts: dict[str, list[str]] = {}
     for edge in graph.entries:  # one start mark per state, its start events stacked
         starts.setdefault(edge.target, []).append(edge.event)
@@ -201,8 +178,31 @@ def svg_diagram(process: Process) -> str:
     )
 
 
-def _placed(label: _Label, others: list[_Label]) -> _Label:
-    """``label`` moved down (or, failing that, up) until it covers no other label or box."""
+def _samples(route: Route) -> list[tuple[float, float]]:
+    """Points along an arrow, close enough together that a label on it covers some."""
+    return [point_on(route, n / 40) for n in range(41)]
+
+
+def _placed(
+    route: Route, label: _Label, others: list[_Label], arrows: list[tuple[float, float]]
+) -> _Label:
+    """``label`` on its arrow (or just beside it), covering no label or box, and fewest arrows.
+
+    The middle of the arrow first, then points further from it, the label centred on the
+    arrow before it hangs to one side; where every place along the arrow is covered, the
+    middle moved down (or, failing that, up) until it is clear.
+    """
+    clear = []
+    for order, (t, side) in enumerate((t, side) for t in _ALONG for side in (0, 1, -1)):
+        x, label.y = point_on(route, t)
+        label.x = x + side * (label.width / 2 + 4)
+        inside = label.x - label.width / 2 >= _MARGIN / 2
+        if inside and not any(label.overlaps(other) for other in others):
+            clear.append((sum(label.covers(x, y) for x, y in arrows), order, label.x, label.y))
+    if clear:
+        _, _, label.x, label.y = min(clear)
+        return label
+    label.x, label.y = point_on(route, 0.5)
     start = label.y
     for step in (14, -14):
         label.y = start
@@ -214,7 +214,7 @@ def _placed(label: _Label, others: list[_Label]) -> _Label:
     return label
 
 
-def _obstacle(box: _Box) -> _Label:
+def _obstacle(box: Box) -> _Label:
     """A box as a label-sized obstacle that labels keep clear of."""
     lines = ["x" * int((box.width - 10) / _SMALL_CHAR)] * (int(box.height / 14) + 1)
     return _Label(box.x, box.y + box.height / 2, lines, local=False)
@@ -244,7 +244,7 @@ def _text(
     )
 
 
-def _box_svg(box: _Box) -> str:
+def _box_svg(box: Box) -> str:
     node = box.node
     left = box.x - box.width / 2
     stroke, fill, dash = _INK, "white", ""

@@ -1,22 +1,32 @@
 """Errors only the store raises; each is a :class:`~sendflow.errors.SendflowError`.
 
-::
+Each has a stable ``code`` and a category (see :mod:`sendflow.errors`)::
 
     SendflowError
-    ├── StoreError            the store cannot be opened or used (its URL, file or server)
-    │   └── StoreBusyError    another writer held the lock past the busy timeout; retry
-    ├── CaseNotFoundError     no stored case has that id (also a LookupError)
-    ├── CaseExistsError       a case with that id is already stored (also a ValueError)
-    ├── CursorError           a page cursor that is not one the listing made (a ValueError)
-    └── CaseFileError
-        └── ImportRejectedError  an import found bad cases and wrote nothing
+    ├── UnavailableError (503)
+    │   └── StoreError            store_unavailable: the store cannot be opened or used
+    │       └── StoreBusyError    store_busy: another writer held the lock; retry
+    ├── NotFoundError (404)
+    │   └── CaseNotFoundError     case_not_found: no stored case has that id
+    ├── ConflictError (409)
+    │   └── CaseExistsError       case_exists: a case with that id is already stored
+    └── InvalidInputError (400)
+        ├── CursorError           cursor_invalid: a page cursor the listing did not make
+        └── CaseFileError
+            └── ImportRejectedError  import_rejected: bad cases found; nothing written
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from sendflow.errors import CaseFileError, SendflowError
+from sendflow.errors import (
+    CaseFileError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    UnavailableError,
+)
 from sendflow.store.records import ImportReport
 
 __all__ = [
@@ -31,12 +41,14 @@ __all__ = [
 _LISTED = 20
 
 
-class StoreError(SendflowError):
+class StoreError(UnavailableError):
     """The store cannot be opened or used; nothing was written.
 
     Its URL is not one sendflow can use, it names a folder that does not exist or a file
     that is not a database, or its server cannot be reached.
     """
+
+    code: ClassVar[str] = "store_unavailable"
 
 
 class StoreBusyError(StoreError):
@@ -48,6 +60,8 @@ class StoreBusyError(StoreError):
         timeout: The busy timeout that ran out, in seconds.
     """
 
+    code: ClassVar[str] = "store_busy"
+
     def __init__(self, where: str, timeout: float) -> None:
         self.timeout = timeout
         super().__init__(
@@ -58,8 +72,10 @@ class StoreBusyError(StoreError):
         )
 
 
-class CaseNotFoundError(SendflowError, LookupError):
-    """No stored case has this id."""
+class CaseNotFoundError(NotFoundError):
+    """No stored case has this id (a :class:`~sendflow.errors.NotFoundError`: a LookupError)."""
+
+    code: ClassVar[str] = "case_not_found"
 
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
@@ -72,8 +88,10 @@ class CaseNotFoundError(SendflowError, LookupError):
         return str(self.args[0])
 
 
-class CaseExistsError(SendflowError, ValueError):
+class CaseExistsError(ConflictError):
     """A case with this id is already stored; ids are unique."""
+
+    code: ClassVar[str] = "case_exists"
 
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
@@ -83,11 +101,11 @@ class CaseExistsError(SendflowError, ValueError):
         )
 
 
-class CursorError(SendflowError, ValueError):
+class CursorError(InvalidInputError):
     """A page cursor that is not one the listing made for this query; nothing was read.
 
     Pass a page's ``next_cursor`` back as it was given, with the same filters, or no
-    cursor to start from the first page.
+    cursor to start from the first page. Also a ``ValueError``.
     """
 
     code: ClassVar[str] = "cursor_invalid"
@@ -99,6 +117,8 @@ class ImportRejectedError(CaseFileError):
     Attributes:
         report: Every bad case found, with where it came from and why.
     """
+
+    code: ClassVar[str] = "import_rejected"
 
     def __init__(self, report: ImportReport) -> None:
         self.report = report

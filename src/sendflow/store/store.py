@@ -32,7 +32,7 @@ from sendflow.engine.events import Event, to_event
 from sendflow.engine.related import LinkedEvent, linked_events
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
-from sendflow.errors import CaseFileError, EventError, StaleCaseError
+from sendflow.errors import CaseFileError, EventDataError, EventNotAllowedError, StaleCaseError
 from sendflow.store import BUSY_TIMEOUT_SECONDS, DEFAULT_URL, importing, queries, reading, writing
 from sendflow.store import claims as claiming
 from sendflow.store.connect import WRITE, migrate, open_engine, snapshot_reader
@@ -154,7 +154,8 @@ class Store:
         """Store a new case with its first events; return its version.
 
         Raises:
-            EventError: The events are not a valid start of the process (nothing is written).
+            EventError: The events are not a valid start of the process (nothing is written):
+                an ``EventDataError`` (malformed) or ``EventNotAllowedError`` (refused).
             CaseExistsError: A case with this id is already stored.
         """
         check_case_id(case_id)
@@ -210,7 +211,10 @@ class Store:
         change, or neither does.
 
         Raises:
-            EventError: The event (or a linked event) is not allowed; nothing is written.
+            EventDataError: The event is malformed (bad data, a data value of the wrong
+                type, an actor that is not text); nothing is written.
+            EventNotAllowedError: The event (or a linked event) is not allowed; nothing is
+                written.
             StaleCaseError: The case is no longer at ``expected_version``.
             CaseNotFoundError: No such case (or no such related case).
             CaseFileError: A linked event is due but the case names no related case, or
@@ -271,8 +275,9 @@ class Store:
         and why. The case is recomputed without it.
 
         Raises:
-            EventError: No such event, already retracted, or the history without it is
-                not valid (nothing is written).
+            EventDataError: No event ``sequence`` (nothing is written).
+            EventNotAllowedError: It is already retracted, it is the only event, or the
+                history without it is not valid (nothing is written).
             StaleCaseError: The case is no longer at ``expected_version``.
         """
 
@@ -280,14 +285,15 @@ class Store:
             target = next((s for s in trail if s.sequence == sequence), None)
             if target is None or target.retraction is not None:
                 state = "was already retracted" if target else "does not exist"
-                raise EventError(
+                kind = EventNotAllowedError if target else EventDataError
+                raise kind(
                     f"event {sequence} {state}; the case's events are numbered 1 to "
                     f"{len(trail)}. `history` shows them and which are retracted.",
                     case_id=case_id,
                 )
             legal = [s.event for s in trail if s.retraction is None and s is not target]
             if not legal:
-                raise EventError(
+                raise EventNotAllowedError(
                     "cannot retract the case's only event: a case needs its start event.",
                     case_id=case_id,
                 )
@@ -341,7 +347,7 @@ class Store:
 
         Raises:
             CaseNotFoundError: No such case.
-            CaseFileError: ``as_of`` is before the case began.
+            AsOfDateError: ``as_of`` is before the case began.
         """
         case, version = self._read(case_id)
         return attrs.evolve(case.evaluate(as_of=as_of), version=version)

@@ -26,7 +26,7 @@ from sendflow.definitions.model import Process
 from sendflow.engine.events import Event
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
-from sendflow.errors import EventError, SendflowError, StaleCaseError
+from sendflow.errors import EventNotAllowedError, SendflowError, StaleCaseError
 from sendflow.store import queries
 from sendflow.store.connect import WRITE
 from sendflow.store.records import StoredEvent
@@ -73,14 +73,17 @@ def prepare(
     """Replay the case's new legal history; nothing is written.
 
     Raises:
-        EventError: The new history is not valid (with ``rejected`` saying what was tried).
+        EventError: The new history is not valid; with ``rejected`` (saying what was
+            tried) an :class:`~sendflow.errors.EventNotAllowedError`.
     """
     try:
         evaluation = evaluate(definition, legal, case_id=case_id)
     except SendflowError as exc:
         if not rejected:
             raise
-        raise EventError(f"{rejected}: {exc} Nothing was written.", case_id=case_id) from exc
+        raise EventNotAllowedError(
+            f"{rejected}: {exc} Nothing was written.", case_id=case_id
+        ) from exc
     return Written(case_id, head, legal, added, definition, evaluation)
 
 

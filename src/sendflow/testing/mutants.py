@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 from sendflow.definitions.model import Due, EventSpec, Process, TimeLimit
 from sendflow.engine.machine import compile_process
-from sendflow.errors import SendflowError
+from sendflow.errors import InvalidInputError
 from sendflow.testing.processes import ProcessLike, as_process
 from sendflow.time.periods import Counting, Period, Unit
 
@@ -57,8 +57,10 @@ _SWAPPED = {Unit.WORKING_DAYS: Unit.DAYS, Unit.DAYS: Unit.WORKING_DAYS}
 _COUNTING_WORDS = {Counting.AFTER: "after", Counting.BEGINNING_WITH: "beginning with"}
 
 
-class UnknownOperatorError(SendflowError, ValueError):
+class UnknownOperatorError(InvalidInputError):
     """A kind of mistake :func:`mutants` does not make."""
+
+    code: ClassVar[str] = "operator_unknown"
 
 
 @attrs.frozen

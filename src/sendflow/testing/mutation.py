@@ -16,12 +16,12 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 from sendflow.engine.events import to_event
-from sendflow.errors import SendflowError
+from sendflow.errors import RefusedError, SendflowError
 from sendflow.testing.mutants import OPERATORS, Mutant, mutants
 from sendflow.testing.processes import ProcessLike, as_process
 from sendflow.testing.scenario_checks import run_scenario
@@ -34,8 +34,10 @@ _PARALLEL_FROM = 40
 """The fewest mutants worth starting worker processes for."""
 
 
-class SuiteFailsError(SendflowError, AssertionError):
+class SuiteFailsError(RefusedError, AssertionError):
     """The scenario suite fails on the definition itself, so it cannot judge mutants."""
+
+    code: ClassVar[str] = "suite_fails"
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -35,7 +35,7 @@ from sendflow.definitions.registry import load_process
 from sendflow.definitions.source import Path as YamlPath
 from sendflow.definitions.source import read_yaml
 from sendflow.engine.results import Status
-from sendflow.errors import Problem, SendflowError
+from sendflow.errors import InvalidInputError, Problem, SendflowError
 from sendflow.files import DEFINITION_FILE, FileAccessError, FileContentError, read_text
 
 __all__ = [
@@ -61,8 +61,10 @@ _FIELDS = (*_DATES, *_TEXTS, "status", "days_late", "exceptions", "explanation_c
 _ABSENT = "absent"
 
 
-class ScenarioFileError(SendflowError, ValueError):
+class ScenarioFileError(InvalidInputError):
     """A scenario file cannot be used; every problem found is listed with its line."""
+
+    code: ClassVar[str] = "scenario_file_invalid"
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
