@@ -39,6 +39,7 @@ from sendflow.contracts.store_shapes import (
     register_change,
     register_changes,
     register_due_item,
+    register_page,
     register_stored_case,
     register_stored_event,
 )
@@ -60,6 +61,7 @@ SHAPES: tuple[Callable[[cattrs.Converter], None], ...] = (
     register_stored_case,
     register_change,
     register_changes,
+    register_page,
 )
 """Every public shape's registration, in order."""
 

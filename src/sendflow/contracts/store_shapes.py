@@ -9,8 +9,8 @@ One function per shape registers its hooks on the converter; each is generated b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, get_origin
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
@@ -21,6 +21,7 @@ from sendflow.store.records import (
     Change,
     Changes,
     DueItem,
+    Page,
     Retraction,
     StoredCase,
     StoredEvent,
@@ -31,6 +32,7 @@ __all__ = [
     "register_change",
     "register_changes",
     "register_due_item",
+    "register_page",
     "register_stored_case",
     "register_stored_event",
 ]
@@ -74,7 +76,10 @@ def register_stored_event(converter: cattrs.Converter) -> None:
 
 
 def register_due_item(converter: cattrs.Converter) -> None:
-    """A row of ``sendflow due``: every field of :class:`~sendflow.store.DueItem`."""
+    """A row of ``sendflow due``: every field of :class:`~sendflow.store.DueItem`.
+
+    Its ``status`` is the :class:`~sendflow.Status` value.
+    """
     _generated(converter, DueItem)
 
 
@@ -96,3 +101,28 @@ def register_change(converter: cattrs.Converter) -> None:
 def register_changes(converter: cattrs.Converter) -> None:
     """A page of the change feed: ``items`` (a list of ``Change``) and ``cursor``."""
     _generated(converter, Changes)
+
+
+def register_page(converter: cattrs.Converter) -> None:
+    """A page of a listing: ``items`` (each in its own shape) and ``next_cursor``.
+
+    Read back as ``Page[DueItem]`` or ``Page[CaseSummary]``, which says the items' shape.
+    """
+
+    def is_page(cls: Any) -> bool:
+        return cls is Page or get_origin(cls) is Page
+
+    def unstructure(page: Page[Any]) -> dict[str, Any]:
+        return {
+            "items": [converter.unstructure(item) for item in page.items],
+            "next_cursor": page.next_cursor,
+        }
+
+    def structure_factory(cls: Any) -> Callable[[Any, Any], Page[Any]]:
+        made: Callable[[Any, Any], Page[Any]] = make_dict_structure_fn(
+            cls, converter, _cattrs_forbid_extra_keys=True
+        )
+        return made
+
+    converter.register_unstructure_hook_func(is_page, unstructure)
+    converter.register_structure_hook_factory(is_page, structure_factory)

@@ -11,7 +11,7 @@ Each has a stable ``code`` and a category (see :mod:`sendflow.errors`)::
     ├── ConflictError (409)
     │   └── CaseExistsError       case_exists: a case with that id is already stored
     └── InvalidInputError (400)
-        ├── CursorError           cursor_invalid: a cursor this store did not give
+        ├── CursorError           cursor_invalid: a page or feed cursor the store did not give
         └── CaseFileError
             └── ImportRejectedError  import_rejected: bad cases found; nothing written
 """
@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 _LISTED = 20
-_SHOWN = 60
 
 
 class StoreError(UnavailableError):
@@ -103,22 +102,20 @@ class CaseExistsError(ConflictError):
 
 
 class CursorError(InvalidInputError):
-    """A cursor that is not one this store gave out; nothing was read.
+    """A page or change-feed cursor the store did not give for this query; nothing was read.
+
+    Pass a page's ``next_cursor`` (or the feed's ``cursor``) back as it was given, with the
+    same filters, or no cursor to start from the beginning. Also a ``ValueError``.
 
     Attributes:
-        code: ``cursor_invalid``, the error's stable code.
         cursor: The cursor as given.
     """
 
     code: ClassVar[str] = "cursor_invalid"
 
-    def __init__(self, cursor: object, problem: str) -> None:
+    def __init__(self, message: str, *, cursor: object = None) -> None:
         self.cursor = cursor
-        shown = repr(cursor) if len(repr(cursor)) <= _SHOWN else repr(cursor)[:_SHOWN] + "..."
-        super().__init__(
-            f"the cursor {shown} {problem}. Pass a cursor exactly as a page of the change "
-            "feed returned it (Changes.cursor), or none to read from the start."
-        )
+        super().__init__(message)
 
 
 class ImportRejectedError(CaseFileError):

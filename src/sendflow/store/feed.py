@@ -179,12 +179,12 @@ class Cursor:
         if given is None:
             return START
         if not isinstance(given, str):
-            raise CursorError(given, f"is a {type(given).__name__}, not text")
+            raise _bad_cursor(given, f"is a {type(given).__name__}, not text")
         try:
             raw = base64.urlsafe_b64decode(given + "=" * (-len(given) % 4))
             data = json.loads(raw)
         except (binascii.Error, ValueError):
-            raise CursorError(given, "is not a change-feed cursor") from None
+            raise _bad_cursor(given, "is not a change-feed cursor") from None
         if not (
             isinstance(data, list)
             and len(data) == 5
@@ -193,7 +193,7 @@ class Cursor:
             and all(isinstance(data[i], str) for i in (2, 3))
             and (data[1:] == [0, "", "", 0] or (data[1] > 0 and data[3] in _KINDS))
         ):
-            raise CursorError(given, "is not a change-feed cursor")
+            raise _bad_cursor(given, "is not a change-feed cursor")
         return cls(data[1], data[2], data[3], data[4], given)
 
 
@@ -291,7 +291,7 @@ def spans(conn: Connection, after: Cursor, limit: int) -> list[Span]:
         }
         here = conn.execute(_HERE, where).first()
         if here is None:
-            raise CursorError(
+            raise _bad_cursor(
                 after.given or after.encode(),
                 "points at no record of this store's change feed (it came from another "
                 "store, or this store was replaced)",
@@ -414,3 +414,18 @@ def wait(engine: Engine, after: Cursor, timeout: float) -> bool:
             driver.autocommit = autocommit
     finally:
         pooled.close()
+
+
+_SHOWN = 60
+
+
+def _bad_cursor(given: object, problem: str) -> CursorError:
+    """The error for a feed cursor this store did not give, showing the cursor briefly."""
+    shown = repr(given)
+    if len(shown) > _SHOWN:
+        shown = shown[:_SHOWN] + "..."
+    return CursorError(
+        f"the cursor {shown} {problem}. Pass a cursor exactly as a page of the change "
+        "feed returned it (Changes.cursor), or none to read from the start.",
+        cursor=given,
+    )

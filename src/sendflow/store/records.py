@@ -6,11 +6,12 @@ Their JSON forms are in :mod:`sendflow.contracts` (``docs/contracts.md``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
 from sendflow.engine.events import Event
+from sendflow.engine.results import Status
 
 __all__ = [
     "BadCase",
@@ -19,6 +20,7 @@ __all__ = [
     "Changes",
     "DueItem",
     "ImportReport",
+    "Page",
     "Retraction",
     "StoredCase",
     "StoredEvent",
@@ -159,9 +161,10 @@ class DueItem:
         rule: The rule id (``final-plan``).
         key: The ``per`` value (the party asked), or ``None``.
         due_on: The due date.
-        status: ``pending`` (not yet due, or a conditional rule waiting for the case to
-            resolve), ``overdue`` (past due), or ``excused`` (past due, with an exception
-            the rule accepts recorded while it ran), as of the query's date.
+        status: ``Status.PENDING`` (not yet due, or a conditional rule waiting for the
+            case to resolve), ``Status.OVERDUE`` (past due), or ``Status.EXCUSED`` (past
+            due, with an exception the rule accepts recorded while it ran), as of the
+            query's date.
         duty: Who bears the duty.
         kind: ``deadline`` or ``minimum`` (a minimum period whose window is still open).
         claimed_by: The worker that claimed its reminder, if one has.
@@ -172,10 +175,26 @@ class DueItem:
     rule: str
     key: str | None
     due_on: date
-    status: str
+    status: Status
     duty: str
     kind: str
     claimed_by: str | None = None
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of a listing (:meth:`Store.due_page`, :meth:`Store.cases_page`).
+
+    Attributes:
+        items: The page's items, in the listing's order.
+        next_cursor: Pass it as ``cursor`` for the next page; ``None`` on the last page.
+    """
+
+    items: tuple[T, ...]
+    next_cursor: str | None
 
 
 @attrs.frozen
