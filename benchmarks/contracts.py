@@ -37,7 +37,7 @@ import sendflow
 from ehc_histories import ehc_histories
 from sendflow.contracts import converter
 from sendflow.engine.events import Event
-from sendflow.engine.results import TimeLimitResult
+from sendflow.engine.results import Status, TimeLimitResult
 from sendflow.store.records import DueItem
 
 
@@ -48,7 +48,7 @@ def hand_due(item: DueItem) -> dict[str, Any]:
         "rule": item.rule,
         "key": item.key,
         "due_on": item.due_on.isoformat(),
-        "status": item.status,
+        "status": item.status.value,
         "duty": item.duty,
         "kind": item.kind,
         "claimed_by": item.claimed_by,
@@ -69,6 +69,8 @@ def hand_result(result: TimeLimitResult) -> dict[str, Any]:
         "exceptions": list(result.exceptions),
         "reference": result.reference,
         "explanation": result.explanation,
+        "local": result.local,
+        "target_of": result.target_of,
     }
 
 
@@ -81,7 +83,7 @@ def due_items(count: int) -> list[DueItem]:
             rule="final-plan",
             key=None if n % 3 else "health",
             due_on=start + timedelta(days=n % 400),
-            status="pending" if n % 2 else "overdue",
+            status=Status.PENDING if n % 2 else Status.OVERDUE,
             duty="local-authority",
             kind="deadline",
         )

@@ -11,6 +11,7 @@ With ``--writers N`` it also starts N writer processes recording events into the
 at once (each into open cases of its own, picked at random) and reports each write's
 latency (p50, p99, max) and the throughput of all of them together. With ``--replay`` it
 reads every case back with ``Store.iter_cases``, alone and evaluating each. With
+``--feed`` it reads the whole change feed from the start. With
 ``--existing`` the store holds its cases already: nothing is imported and the window
 query is not measured. Rates are given per second of wall clock and per second of the
 benchmark's own processor time (``CPU``), which a busy shared machine affects less.
@@ -132,6 +133,26 @@ def bench_replay(store: Store) -> str:
             f"{took:.1f} s = {events / took:,.0f} events/s ({events / spent:,.0f} per CPU s)"
         )
     return "\n".join(lines)
+
+
+def bench_feed(store: Store) -> str:
+    """The whole change feed read from the start, a page of 1,000 records at a time."""
+    started = time.perf_counter()
+    cpu = time.process_time()
+    records = 0
+    cursor = None
+    while True:
+        page = store.changes(after=cursor, limit=1000)
+        if not page.items:
+            break
+        records += len(page.items)
+        cursor = page.cursor
+    took = time.perf_counter() - started
+    spent = time.process_time() - cpu
+    return (
+        f"change feed from the start: {records:,} records in {took:.1f} s = "
+        f"{records / took:,.0f} records/s ({records / spent:,.0f} per CPU s)"
+    )
 
 
 def bench_record(store: Store, samples: int) -> tuple[float, float, float]:
@@ -259,6 +280,7 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=250, help="events each writer records")
     parser.add_argument("--existing", action="store_true", help="the store holds its cases already")
     parser.add_argument("--replay", action="store_true", help="read every case back")
+    parser.add_argument("--feed", action="store_true", help="read the change feed")
     args = parser.parse_args()
 
     store = Store(args.db)
@@ -279,6 +301,8 @@ def main() -> None:
         print(bench_writers(store, args.writers, args.writes))
     if args.replay:
         print(bench_replay(store))
+    if args.feed:
+        print(bench_feed(store))
     if args.existing:
         return
 

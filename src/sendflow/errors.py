@@ -132,6 +132,7 @@ HTTP_STATUS: Mapping[str, int] = MappingProxyType(
         "feed_invalid": 400,
         "scenario_file_invalid": 400,
         "operator_unknown": 400,
+        "cursor_invalid": 400,
         # refused by the rules
         "event_not_allowed": 422,
         "suite_fails": 422,

@@ -52,9 +52,12 @@ def test_json_has_the_contract_fields(capsys: pytest.CaptureFixture[str]) -> Non
         "process",
         "process_version",
         "case_id",
+        "version",
         "as_of",
         "state",
         "final",
+        "outcome",
+        "allowed_events",
         "time_limits",
     }
     assert data["process"] == "ehc-needs-assessment"

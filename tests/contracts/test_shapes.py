@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,16 @@ from sendflow.engine.case_ids import case_id_problem
 from sendflow.engine.events import Event
 from sendflow.engine.results import Evaluation, Standing, Status, TimeLimitResult
 from sendflow.errors import CaseFileError, EventError
-from sendflow.store.records import CaseSummary, DueItem, Retraction, StoredCase, StoredEvent
+from sendflow.store.records import (
+    CaseSummary,
+    Change,
+    Changes,
+    DueItem,
+    Page,
+    Retraction,
+    StoredCase,
+    StoredEvent,
+)
 from sendflow.testing.strategies import histories
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "docs" / "contracts.md"
@@ -103,12 +113,13 @@ evaluations = st.builds(
         process_version=texts,
         state=texts,
         final=st.booleans(),
-        outcome=st.none(),
-        allowed_events=st.just(()),
+        outcome=st.none() | texts,
+        allowed_events=st.lists(texts, max_size=4).map(tuple),
     ),
     case_id=st.none() | texts,
     as_of=days,
     time_limits=st.lists(results, max_size=4).map(tuple),
+    version=st.none() | st.integers(1, 10**6),
 )
 stored_events = st.builds(
     StoredEvent,
@@ -123,7 +134,7 @@ due_items = st.builds(
     rule=texts,
     key=st.none() | texts,
     due_on=days,
-    status=st.sampled_from(["pending", "overdue", "excused"]),
+    status=st.sampled_from([Status.PENDING, Status.OVERDUE, Status.EXCUSED]),
     duty=texts,
     kind=st.sampled_from(["deadline", "minimum"]),
     claimed_by=st.none() | texts,
@@ -172,30 +183,45 @@ def test_a_time_limit_result_reads_back_equal(result: TimeLimitResult) -> None:
 
 @given(evaluations)
 def test_an_evaluation_reads_back_equal(evaluation: Evaluation) -> None:
-    """An evaluation without outcome or allowed events reads back equal."""
-    _read_back(evaluation)
+    """An evaluation reads back equal: outcome, allowed events and version included."""
+    back = _read_back(evaluation)
+    assert (back.outcome, back.allowed_events, back.version) == (
+        evaluation.outcome,
+        evaluation.allowed_events,
+        evaluation.version,
+    )
     data = evaluation.to_dict()
     for limit in data["time_limits"]:
         _check_keys("TimeLimitResult", limit)
 
 
 @settings(max_examples=30, deadline=None)
-@given(histories(EHC, max_events=8))
-def test_a_real_evaluation_reads_back_without_what_the_json_leaves_out(history) -> None:
-    """A replayed case's JSON reads back as it, less its outcome and allowed events."""
-    evaluation = sendflow.evaluate(EHC, history, case_id="A1")
+@given(histories(EHC, max_events=8), st.none() | st.integers(1, 100))
+def test_a_real_evaluation_reads_back_equal(history, version) -> None:
+    """A replayed case's JSON reads back as it, with what to do next and its version."""
+    evaluation = attrs.evolve(sendflow.evaluate(EHC, history, case_id="A1"), version=version)
     data = converter.unstructure(evaluation)
+    _check_keys("Evaluation", data)
+    assert data["allowed_events"] == list(evaluation.allowed_events)
+    assert data["outcome"] == evaluation.outcome
     back = structure(json.loads(json.dumps(data)), Evaluation)
+    assert back == evaluation
     assert converter.unstructure(back) == data
-    assert back.standing == Standing(
-        evaluation.process,
-        evaluation.process_version,
-        evaluation.state,
-        evaluation.final,
-        outcome=None,
-        allowed_events=(),
-    )
-    assert back.time_limits == evaluation.time_limits
+    assert back.standing == evaluation.standing
+
+
+def test_a_wrong_evaluation_names_what_is_wrong() -> None:
+    """An evaluation with a bad version, an extra key or a wrong list is refused, said why."""
+    data = sendflow.evaluate(EHC, [{"event": "request_received", "on": "2024-01-08"}]).to_dict()
+    for bad, said in (
+        ({**data, "version": 0}, "0 is not a version"),
+        ({**data, "version": True}, "True is not a version"),
+        ({**data, "colour": "red"}, "extra fields found (colour)"),
+        ({**data, "allowed_events": "decided_to_assess"}, "expected a list"),
+        ({**data, "outcome": 3}, "expected text"),
+    ):
+        with pytest.raises(CaseFileError, match=re.escape(said)):
+            structure(bad, Evaluation)
 
 
 @settings(max_examples=30, deadline=None)
@@ -242,10 +268,110 @@ def test_a_stored_case_reads_back_equal(case: StoredCase) -> None:
     assert [e.recorded_at for e in back.events] == [e.recorded_at for e in case.events]
 
 
+retractions = st.builds(Retraction, by=texts, reason=texts, at=stamps)
+changes = st.one_of(
+    st.builds(
+        lambda case_id, process, stored: Change(
+            case_id,
+            process,
+            "event",
+            stored.sequence,
+            StoredEvent(stored.sequence, stored.event),
+            None,
+            stored.event.recorded_at,
+        ),
+        texts,
+        texts,
+        stored_events,
+    ),
+    st.builds(
+        lambda case_id, process, sequence, retraction: Change(
+            case_id, process, "retraction", sequence, None, retraction, retraction.at
+        ),
+        texts,
+        texts,
+        st.integers(1, 10**6),
+        retractions,
+    ),
+)
+
+
+@given(st.lists(changes, max_size=4), texts)
+def test_a_page_of_the_change_feed_reads_back_equal(items: list[Change], cursor: str) -> None:
+    """A page of changes, and each change in it, reads back equal, with the documented keys."""
+    page = _read_back(Changes(tuple(items), cursor))
+    for change, data in zip(page.items, converter.unstructure(page)["items"], strict=True):
+        _check_keys("Change", data)
+        if change.event is not None:
+            _check_keys("StoredEvent", data["event"])
+        assert _read_back(change) == change
+
+
+def test_a_stored_change_has_the_documented_form() -> None:
+    """A change read from a store writes the event in its audit-trail form, UTC times as text."""
+    with sendflow.Store("sqlite://") as store:
+        store.open_case(
+            "ehc-needs-assessment",
+            case_id="A1",
+            events=[{"event": "request_received", "on": "2024-01-08", "actor": "officer-3"}],
+        )
+        page = store.changes()
+    data = json.loads(json.dumps(converter.unstructure(page)))
+    [item] = data["items"]
+    assert item["kind"] == "event"
+    assert item["retraction"] is None
+    assert item["event"]["sequence"] == 1
+    assert item["event"]["event"] == "request_received"
+    assert item["event"]["retraction"] is None
+    assert item["recorded_at"] == item["event"]["recorded_at"]
+    assert item["recorded_at"].endswith("+00:00")
+    assert structure(data, Changes) == page
+
+
 @given(st.one_of(due_items, summaries))
 def test_a_due_item_and_a_case_summary_read_back_equal(row: DueItem | CaseSummary) -> None:
-    """A ``due`` row and a ``cases`` row read back equal."""
-    _read_back(row)
+    """A ``due`` row and a ``cases`` row read back equal, every field there."""
+    data = converter.unstructure(row)
+    assert list(data) == [field.name for field in attrs.fields(type(row))]
+    back = _read_back(row)
+    if isinstance(row, DueItem):
+        assert isinstance(back.status, Status)
+        assert data["status"] == row.status.value
+
+
+cursors = st.none() | st.text(st.characters(codec="ascii"), min_size=1, max_size=40)
+
+
+@given(st.lists(due_items, max_size=4), cursors)
+def test_a_page_of_due_items_reads_back_equal(items: list[DueItem], cursor: str | None) -> None:
+    """A page of due items reads back equal as a ``Page[DueItem]``, each item's keys kept."""
+    page = Page(tuple(items), cursor)
+    data = converter.unstructure(page)
+    _check_keys("Page", data)
+    for item in data["items"]:
+        _check_keys("DueItem", item)
+    assert structure(json.loads(json.dumps(data)), Page[DueItem]) == page
+
+
+@given(st.lists(summaries, max_size=4), cursors)
+def test_a_page_of_cases_reads_back_equal(items: list[CaseSummary], cursor: str | None) -> None:
+    """A page of case summaries reads back equal as a ``Page[CaseSummary]``."""
+    page = Page(tuple(items), cursor)
+    data = converter.unstructure(page, Page[CaseSummary])
+    _check_keys("Page", data)
+    for item in data["items"]:
+        _check_keys("CaseSummary", item)
+    assert structure(json.loads(json.dumps(data)), Page[CaseSummary]) == page
+
+
+def test_a_wrong_page_names_each_wrong_field() -> None:
+    """A page with a wrong item or an extra key is a CaseFileError naming the field."""
+    data = converter.unstructure(Page((_due_item(),), None))
+    data["items"][0]["due_on"] = "someday"
+    with pytest.raises(CaseFileError, match=r"'someday' is not a date"):
+        structure(data, Page[DueItem])
+    with pytest.raises(CaseFileError, match=r"extra fields found \(colour\)"):
+        structure({"items": [], "next_cursor": None, "colour": 1}, Page[DueItem])
 
 
 def test_a_wrong_shape_names_each_wrong_field() -> None:
@@ -284,4 +410,6 @@ def test_each_call_of_make_converter_is_independent() -> None:
 
 
 def _due_item() -> DueItem:
-    return DueItem("A1", "p", "final-plan", None, date(2024, 5, 27), "pending", "la", "deadline")
+    return DueItem(
+        "A1", "p", "final-plan", None, date(2024, 5, 27), Status.PENDING, "la", "deadline"
+    )

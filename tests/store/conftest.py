@@ -56,7 +56,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path, postgresql_url: st
     if postgresql_url is None:
         pytest.skip(f"PostgreSQL tests need {PG_ENV} set to a server URL")
     with Store(postgresql_url) as store, store._writer.begin() as conn:
-        conn.execute(text("TRUNCATE time_limits, retractions, events, cases"))
+        conn.execute(
+            text("TRUNCATE time_limits, retractions, events, cases, feed_changes, feed_commits")
+        )
     return postgresql_url
 
 

@@ -200,3 +200,32 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert piped.getvalue() == ""
     assert shown.getvalue().endswith(" 100%\n")
     assert " 50%" in shown.getvalue()
+
+
+def test_due_pages_with_limit_and_cursor(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`due --limit N` prints a page and its next cursor; `--cursor` goes on from it."""
+    lines = _lines(tmp_path / "cases.jsonl", [_case(f"P{n}") for n in range(5)])
+    assert main(["import", str(lines)]) == 0
+    capsys.readouterr()
+    window = ["due", "--as-of", "2024-03-20", "--within", "7", "--rule", "decide-whether-to-assess"]
+    assert main(window) == 0
+    whole = json.loads(capsys.readouterr().out)
+    seen, cursor = [], None
+    while True:
+        assert main([*window, "--limit", "2", *(["--cursor", cursor] if cursor else [])]) == 0
+        page = json.loads(capsys.readouterr().out)
+        assert list(page) == ["items", "next_cursor"]
+        seen.extend(page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == whole
+    assert main([*window, "--limit", "2", "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith("more: --cursor ")
+    assert main([*window, "--cursor", "nonsense"]) == 2
+    assert "is not a cursor" in capsys.readouterr().err
+    assert main([*window, "--limit", "0"]) == 2
+    assert "'0' is not a page size" in capsys.readouterr().err

@@ -19,6 +19,7 @@ from sendflow.localoffer import FeedError, LocalOfferFileError, check_feed, load
 from sendflow.store import (
     CaseExistsError,
     CaseNotFoundError,
+    CursorError,
     ImportRejectedError,
     Store,
     StoreBusyError,
@@ -116,6 +117,11 @@ def _busy(url: str, tmp: Path) -> Any:
         return store.record("A1", "decided_to_assess", on=date(2024, 2, 12))
 
 
+def _bad_cursor(url: str, tmp: Path) -> Any:
+    with _opened(url) as store:
+        return store.cases_page(cursor="not a cursor")
+
+
 def _scenario_file(url: str, tmp: Path) -> Any:
     return load_scenario_file(_write(tmp / "s.scenarios.yaml", "process: 3\n"))
 
@@ -174,6 +180,7 @@ ROWS: list[tuple[str, type[errors.SendflowError], str, str, int, Raiser]] = [
     ("store unavailable", StoreError, "unavailable", "store_unavailable", 503,
      lambda url, tmp: Store("cases.db")),
     ("store busy", StoreBusyError, "unavailable", "store_busy", 503, _busy),
+    ("bad cursor", CursorError, "invalid_input", "cursor_invalid", 400, _bad_cursor),
 ]  # fmt: skip
 
 CATEGORIES = {

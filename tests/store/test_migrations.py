@@ -19,7 +19,7 @@ def test_migrated_schema_matches_the_tables(store: Store) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
         version = context.get_current_revision()
-    assert version == head_revision() == "0001"
+    assert version == head_revision() == "0002"
 
 
 def test_partial_index_covers_open_limits_only(store: Store) -> None:

@@ -78,3 +78,50 @@ def record_unpinned(url: str, worker: int, case_id: str, count: int) -> int:
             )
             done += 1
     return done
+
+
+def write_for_the_feed(url: str, worker: int, shared: list[str], count: int) -> int:
+    """Write ``count`` rounds of records for the change-feed test; return records written.
+
+    Each round records an event in one of the ``shared`` cases (racing the other
+    workers); every second round also records an event in the worker's own case and
+    retracts it; worker 0 also imports two cases every third round.
+    """
+    written = 0
+    own = f"F{worker}"
+    with Store(url) as store:
+        store.open_case(
+            PROCESS,
+            case_id=own,
+            events=[
+                {"event": "request_received", "on": "2024-01-08"},
+                {"event": "decided_to_assess", "on": "2024-02-12"},
+            ],
+        )
+        written += 2
+        for number in range(count):
+            party = f"w{worker}-p{number}"
+            day = date(2024, 2, 13)
+            store.record(
+                shared[number % len(shared)], "advice_requested", on=day, data={"party": party}
+            )
+            written += 1
+            if number % 2 == 0:
+                store.record(own, "advice_requested", on=day, data={"party": party})
+                store.retract(own, len(store.history(own)), by=party, reason="a mistake")
+                written += 2
+            if worker == 0 and number % 3 == 0:
+                report = store.import_cases(
+                    [
+                        {
+                            "process": PROCESS,
+                            "case_id": f"W{number}-{k}",
+                            "events": [{"event": "request_received", "on": "2024-01-08"}],
+                        }
+                        for k in range(2)
+                    ],
+                    skip_bad=number % 2 == 0,
+                    batch_size=1,
+                )
+                written += report.events
+    return written

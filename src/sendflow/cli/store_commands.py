@@ -85,6 +85,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     due.add_argument("--rule", help="only this rule")
     due.add_argument("--duty", help="only limits this party bears")
     due.add_argument("--format", choices=("json", "table"), default="json")
+    due.add_argument(
+        "--limit",
+        type=_page_size,
+        metavar="N",
+        help="one page of at most N rows (1 to 10000), with the cursor of the next page",
+    )
+    due.add_argument(
+        "--cursor", help="the page after this cursor (the next_cursor of the page before)"
+    )
     add_db(due)
     due.set_defaults(run=run_due)
 
@@ -177,16 +186,38 @@ def _field(item: str) -> tuple[str, Any]:
     return name, value
 
 
-def run_due(args: argparse.Namespace) -> int:
-    """Print the time limits due in the window, and overdue ones."""
-    with open_store(args) as store:
-        items = store.due(
-            as_of=args.as_of,
-            within_days=args.within,
-            process=args.process,
-            rule=args.rule,
-            duty=args.duty,
+def _page_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= _MAX_PAGE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a page size: give a whole number from 1 to {_MAX_PAGE}"
         )
+    return size
+
+
+_MAX_PAGE = 10_000
+
+
+def run_due(args: argparse.Namespace) -> int:
+    """Print the time limits due in the window, and overdue ones (a page of them if asked)."""
+    paged = args.limit is not None or args.cursor is not None
+    query = {
+        "as_of": args.as_of,
+        "within_days": args.within,
+        "process": args.process,
+        "rule": args.rule,
+        "duty": args.duty,
+    }
+    with open_store(args) as store:
+        next_cursor = None
+        if paged:
+            page = store.due_page(**query, limit=args.limit or 100, cursor=args.cursor)
+            items, next_cursor = list(page.items), page.next_cursor
+        else:
+            items = store.due(**query)
         from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
 
         rows = [
@@ -195,9 +226,12 @@ def run_due(args: argparse.Namespace) -> int:
             for item in items
         ]
     if args.format == "json":
-        emit(json.dumps(rows, indent=2))
+        shown: Any = {"items": rows, "next_cursor": next_cursor} if paged else rows
+        emit(json.dumps(shown, indent=2))
     else:
         table(rows, ["due_on", "status", "case_id", "rule", "key", "duty", "process", "local"])
+        if next_cursor is not None:
+            emit(f"more: --cursor {next_cursor}")
     return 0
 
 

@@ -36,7 +36,10 @@ from sendflow.contracts.case_shapes import (
 )
 from sendflow.contracts.store_shapes import (
     register_case_summary,
+    register_change,
+    register_changes,
     register_due_item,
+    register_page,
     register_stored_case,
     register_stored_event,
 )
@@ -56,6 +59,9 @@ SHAPES: tuple[Callable[[cattrs.Converter], None], ...] = (
     register_due_item,
     register_case_summary,
     register_stored_case,
+    register_change,
+    register_changes,
+    register_page,
 )
 """Every public shape's registration, in order."""
 

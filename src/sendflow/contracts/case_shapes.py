@@ -64,10 +64,11 @@ def register_time_limit_result(converter: cattrs.Converter) -> None:
 
 
 def register_evaluation(converter: cattrs.Converter) -> None:
-    """An evaluation as ``sendflow check`` prints it.
+    """An evaluation as ``sendflow check`` prints it, with what to do next.
 
-    The JSON leaves out the outcome and the allowed events; an evaluation read back has
-    ``None`` and ``()`` for them.
+    Its standing (state, outcome, allowed events), the stored version it was read at
+    (``null`` when not read from a store) and its time limits: everything a service
+    shows an officer, from one consistent read.
     """
     results: Callable[[Any], Any] = converter.get_unstructure_hook(tuple[TimeLimitResult, ...])
 
@@ -76,26 +77,33 @@ def register_evaluation(converter: cattrs.Converter) -> None:
             "process": evaluation.process,
             "process_version": evaluation.process_version,
             "case_id": evaluation.case_id,
+            "version": evaluation.version,
             "as_of": evaluation.as_of.isoformat(),
             "state": evaluation.state,
             "final": evaluation.final,
+            "outcome": evaluation.outcome,
+            "allowed_events": list(evaluation.allowed_events),
             "time_limits": results(evaluation.time_limits),
         }
 
     def structure(data: Mapping[str, Any], _: type) -> Evaluation:
+        unknown = set(data) - _EVALUATION_KEYS
+        if unknown:
+            raise ValueError(f"extra fields found ({', '.join(sorted(unknown))})")
         standing = Standing(
-            process=converter.structure(data["process"], str),
-            process_version=converter.structure(data["process_version"], str),
-            state=converter.structure(data["state"], str),
+            process=_text(data["process"], str),
+            process_version=_text(data["process_version"], str),
+            state=_text(data["state"], str),
             final=converter.structure(data["final"], bool),
-            outcome=None,
-            allowed_events=(),
+            outcome=_optional_text(data["outcome"]),
+            allowed_events=tuple(_text(name, str) for name in _listed(data["allowed_events"])),
         )
         return Evaluation(
             standing,
-            case_id=None if data["case_id"] is None else converter.structure(data["case_id"], str),
+            case_id=_optional_text(data["case_id"]),
             as_of=converter.structure(data["as_of"], date),
             time_limits=converter.structure(data["time_limits"], tuple[TimeLimitResult, ...]),
+            version=_version(data["version"]),
         )
 
     converter.register_unstructure_hook(Evaluation, unstructure)
@@ -117,7 +125,41 @@ def register_case(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(Case, lambda data, _: Case.from_dict(data))
 
 
+_EVALUATION_KEYS = frozenset(
+    {
+        "process",
+        "process_version",
+        "case_id",
+        "version",
+        "as_of",
+        "state",
+        "final",
+        "outcome",
+        "allowed_events",
+        "time_limits",
+    }
+)
+
+
 def _text(value: Any, _: type) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, not {type(value).__name__}")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value, str)
+
+
+def _listed(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, not {type(value).__name__}")
+    return value
+
+
+def _version(value: Any) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or value < 1:
+        raise ValueError(f"{value!r} is not a version (a whole number from 1)")
     return value

@@ -169,6 +169,8 @@ class Evaluation:
         standing: The case's state on ``as_of`` and what the process says about it.
         case_id: The case's id, if it has one.
         as_of: The date the verdicts are given for.
+        version: The stored case's version it was read at (``Store.evaluate``), to send
+            back as ``expected_version``; ``None`` when not read from a store.
     """
 
     standing: Standing
@@ -177,6 +179,7 @@ class Evaluation:
     _time_limits: Sequence[TimeLimitResult] | Callable[[], Sequence[TimeLimitResult]] = attrs.field(
         alias="time_limits"
     )
+    version: int | None = attrs.field(default=None, kw_only=True)
     _made: tuple[TimeLimitResult, ...] | None = attrs.field(init=False, default=None)
 
     @property
@@ -222,8 +225,8 @@ class Evaluation:
     def __repr__(self) -> str:
         return (
             f"Evaluation(process={self.process!r}, process_version={self.process_version!r}, "
-            f"case_id={self.case_id!r}, as_of={self.as_of!r}, state={self.state!r}, "
-            f"final={self.final!r}, outcome={self.outcome!r})"
+            f"case_id={self.case_id!r}, version={self.version!r}, as_of={self.as_of!r}, "
+            f"state={self.state!r}, final={self.final!r}, outcome={self.outcome!r})"
         )
 
     def __eq__(self, other: object) -> bool:
@@ -235,7 +238,7 @@ class Evaluation:
         return hash(self._key())
 
     def _key(self) -> tuple[object, ...]:
-        return (self.standing, self.case_id, self.as_of, self.time_limits)
+        return (self.standing, self.case_id, self.version, self.as_of, self.time_limits)
 
     def result(self, rule: str, key: str | None = None) -> TimeLimitResult:
         """The latest result for ``rule`` (and ``key``); ``KeyError`` if it never started."""

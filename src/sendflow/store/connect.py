@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 import time
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +34,7 @@ from sendflow.store.migrations import HEAD
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "WRITE", "migrate", "open_engine", "where"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "WRITE", "migrate", "open_engine", "snapshot_reader", "where"]
 
 WRITE = {"sendflow_write": True}
 """Execution options for a connection that will write (``BEGIN IMMEDIATE`` on SQLite)."""
@@ -50,13 +52,24 @@ _PG_LOCK_NOT_AVAILABLE = "55P03"
 _CACHE_KIB = 65_536
 
 
-def open_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
+def open_engine(
+    url: str,
+    *,
+    busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    engine_options: Mapping[str, Any] | None = None,
+) -> Engine:
     """An engine for ``url``, set up for the store's transactions.
+
+    ``engine_options`` go to SQLAlchemy's ``create_engine`` (``pool_size``,
+    ``max_overflow``, ``pool_recycle``, ``connect_args``...) over the store's own; a
+    PostgreSQL ``connect_args["options"]`` is kept beside the store's ``lock_timeout``.
 
     Raises:
         StoreError: ``url`` is not a database URL sendflow can use, or names a SQLite
-            file in a folder that does not exist; or ``busy_timeout`` is negative.
+            file in a folder that does not exist; ``busy_timeout`` is negative; or an
+            engine option is not one the store can take.
     """
+    given = _engine_options(engine_options)
     if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, int | float):
         raise StoreError(f"busy_timeout must be a number of seconds, not {busy_timeout!r}.")
     if not 0 <= busy_timeout <= 86_400:
@@ -67,24 +80,44 @@ def open_engine(url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engi
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         _check_sqlite_file(parsed)
-        engine = _create(parsed, connect_args={"timeout": busy_timeout})
+        engine = _create(parsed, given, connect_args={"timeout": busy_timeout})
         in_memory = parsed.database in (None, "", ":memory:")
-        event.listen(engine, "connect", _sqlite_connect(in_memory=in_memory, busy=busy_timeout))
-        event.listen(engine, "begin", _sqlite_begin(where(parsed), busy_timeout))
+        owner = threading.get_ident() if in_memory else None
+        event.listen(engine, "connect", _sqlite_connect(owner=owner, busy=busy_timeout))
+        gate = _WriteGate(where(parsed), busy_timeout)
+        event.listen(engine, "begin", _sqlite_begin(gate))
+        event.listen(engine, "commit", gate.leave)
+        event.listen(engine, "rollback", gate.leave)
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         # lock_timeout 0 would mean "wait for ever": the shortest wait is 1 ms.
         lock = f"-c lock_timeout={max(1, round(busy_timeout * 1000))}"
-        given = parsed.query.get("options")
-        options = f"{given} {lock}" if isinstance(given, str) else lock
-        engine = _create(parsed, pool_pre_ping=True, connect_args={"options": options})
+        # lock_timeout last, so that it wins over one in the URL or the engine options.
+        options = " ".join(
+            o
+            for o in (parsed.query.get("options"), given.get("connect_args", {}).get("options"))
+            if isinstance(o, str)
+        )
+        options = f"{options} {lock}".strip()
+        engine = _create(parsed, given, pool_pre_ping=True, connect_args={"options": options})
     else:
         raise StoreError(
             f"the store URL {_shown(parsed)!r} names a {backend} database; sendflow keeps "
             f"cases in SQLite or PostgreSQL. {_URL_HELP}"
         )
     event.listen(engine, "handle_error", _translator(where(parsed), busy_timeout))
+    return engine
+
+
+def snapshot_reader(engine: Engine) -> Engine:
+    """``engine`` for reads of several statements that must agree (one snapshot).
+
+    SQLite's ``BEGIN`` already reads one snapshot; PostgreSQL's default, ``READ
+    COMMITTED``, takes a new one per statement, so its reads run ``REPEATABLE READ``.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ")
     return engine
 
 
@@ -125,9 +158,50 @@ def _check_sqlite_file(url: URL) -> None:
         )
 
 
-def _create(url: URL, **options: Any) -> Engine:
+_STORE_OWNED = {
+    "isolation_level": "the store begins every transaction itself (BEGIN IMMEDIATE to "
+    "write on SQLite, REPEATABLE READ for a case read whole on PostgreSQL)",
+    "execution_options": "the store sets its own per transaction",
+}
+
+
+def _engine_options(given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``engine_options`` checked: a mapping of names, none that the store manages itself."""
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping) or not all(isinstance(k, str) for k in given):
+        raise StoreError(
+            f"engine_options must be a mapping of create_engine options by name (such as "
+            f"{{'pool_size': 10}}), not {given!r}."
+        )
+    for name, why in _STORE_OWNED.items():
+        if name in given:
+            raise StoreError(
+                f"engine_options: {name!r} cannot be set, because {why}. Leave it out."
+            )
+    connect_args = given.get("connect_args", {})
+    if not isinstance(connect_args, Mapping):
+        raise StoreError(
+            f"engine_options: connect_args must be a mapping of driver arguments, not "
+            f"{connect_args!r}."
+        )
+    return dict(given)
+
+
+def _create(url: URL, given: Mapping[str, Any], **options: Any) -> Engine:
+    """``create_engine`` with the store's ``options`` and the caller's ``given`` over them."""
+    merged = {**options, **given}
+    merged["connect_args"] = {**options.get("connect_args", {}), **given.get("connect_args", {})}
+    if "options" in options.get("connect_args", {}):
+        merged["connect_args"]["options"] = options["connect_args"]["options"]
     try:
-        return create_engine(url, **options)
+        return create_engine(url, **merged)
+    except TypeError as exc:
+        raise StoreError(
+            f"engine_options for {_shown(url)!r}: {exc}. Give only options SQLAlchemy's "
+            "create_engine takes for this database and its pool (pool_size, max_overflow, "
+            "pool_timeout, pool_recycle, pool_pre_ping, connect_args, echo)."
+        ) from None
     except NoSuchModuleError:
         raise StoreError(
             f"the store URL {_shown(url)!r} names a database driver that is not installed "
@@ -172,12 +246,23 @@ def _translator(where: str, busy_timeout: float) -> Any:
     return translate
 
 
-def _sqlite_connect(*, in_memory: bool, busy: float) -> Any:
+def _sqlite_connect(*, owner: int | None, busy: float) -> Any:
+    """The ``connect`` hook; ``owner`` is the thread that opened an in-memory store."""
+
     def connect(dbapi_connection: Any, _record: Any) -> None:
+        if owner is not None and threading.get_ident() != owner:
+            # SQLAlchemy gives each thread its own in-memory database: another thread
+            # would see an empty one.
+            dbapi_connection.close()
+            raise StoreError(
+                "an in-memory store (sqlite://) can be used only by the thread that "
+                "opened it: each connection to it is a separate, empty database. Share a "
+                "file store (sqlite:///cases.db) or a PostgreSQL store between threads."
+            )
         # Autocommit at the driver level: the "begin" hook below starts transactions.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        if not in_memory:
+        if owner is None:
             cursor.execute("PRAGMA journal_mode=WAL")
             # In WAL mode NORMAL survives a killed process; only a power cut can lose
             # the last commits, and never leaves a case half-written.
@@ -193,15 +278,47 @@ def _sqlite_connect(*, in_memory: bool, busy: float) -> Any:
     return connect
 
 
-def _sqlite_begin(where: str, busy: float) -> Any:
+class _WriteGate:
+    """One writer at a time among the threads of one SQLite store.
+
+    SQLite lets one writer in at a time anyway. Threads of one process that all asked
+    for the file's write lock would poll for it together, and the thread holding it
+    would wait its turn for Python's interpreter lock among them, holding the write lock
+    all the while; so a thread first waits here, asleep, and only the thread let through
+    asks SQLite for the lock (against other processes' writers). The gate is held from
+    ``BEGIN IMMEDIATE`` to the commit or rollback, and never for longer than the busy
+    timeout is waited for.
+    """
+
+    def __init__(self, where: str, busy: float) -> None:
+        self.where = where
+        self.busy = busy
+        self._lock = threading.Lock()
+        self._holder: Connection | None = None
+
+    def enter(self, connection: Connection) -> None:
+        """Wait for the gate (at most the busy timeout); ``connection`` then holds it."""
+        if not self._lock.acquire(timeout=self.busy):
+            raise StoreBusyError(self.where, self.busy)
+        self._holder = connection
+
+    def leave(self, connection: Connection) -> None:
+        """The ``commit`` and ``rollback`` hook: open the gate if ``connection`` holds it."""
+        if self._holder is connection:
+            self._holder = None
+            self._lock.release()
+
+
+def _sqlite_begin(gate: _WriteGate) -> Any:
     """The ``begin`` hook: ``BEGIN`` to read, ``BEGIN IMMEDIATE`` (the write lock) to write.
 
     SQLite's own busy handler waits longer and longer between tries (up to 100 ms), so
     under several writers one of them can lose the lock again and again for seconds.
     The write lock is therefore asked for here, every 0.2 to 2 ms at random, until the
     busy timeout: whoever asks first after the lock is released gets it, and the writers
-    all stand the same chance each time.
+    all stand the same chance each time. Threads of one store pass the write gate first.
     """
+    busy = gate.busy
     full = f"PRAGMA busy_timeout={round(busy * 1000)}"
 
     def begin(connection: Connection) -> None:
@@ -210,9 +327,13 @@ def _sqlite_begin(where: str, busy: float) -> Any:
             return
         driver = connection.connection.driver_connection
         assert driver is not None
+        gate.enter(connection)
         driver.execute("PRAGMA busy_timeout=0")
         try:
-            _take_write_lock(driver, where, busy)
+            _take_write_lock(driver, gate.where, busy)
+        except BaseException:
+            gate.leave(connection)
+            raise
         finally:
             driver.execute(full)
 

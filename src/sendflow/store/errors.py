@@ -11,6 +11,7 @@ Each has a stable ``code`` and a category (see :mod:`sendflow.errors`)::
     ├── ConflictError (409)
     │   └── CaseExistsError       case_exists: a case with that id is already stored
     └── InvalidInputError (400)
+        ├── CursorError           cursor_invalid: a page or feed cursor the store did not give
         └── CaseFileError
             └── ImportRejectedError  import_rejected: bad cases found; nothing written
 """
@@ -19,12 +20,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sendflow.errors import CaseFileError, ConflictError, NotFoundError, UnavailableError
+from sendflow.errors import (
+    CaseFileError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    UnavailableError,
+)
 from sendflow.store.records import ImportReport
 
 __all__ = [
     "CaseExistsError",
     "CaseNotFoundError",
+    "CursorError",
     "ImportRejectedError",
     "StoreBusyError",
     "StoreError",
@@ -91,6 +99,23 @@ class CaseExistsError(ConflictError):
             f"case {case_id!r} is already in the store. Record further events on it, or "
             "give the new case another id."
         )
+
+
+class CursorError(InvalidInputError):
+    """A page or change-feed cursor the store did not give for this query; nothing was read.
+
+    Pass a page's ``next_cursor`` (or the feed's ``cursor``) back as it was given, with the
+    same filters, or no cursor to start from the beginning. Also a ``ValueError``.
+
+    Attributes:
+        cursor: The cursor as given.
+    """
+
+    code: ClassVar[str] = "cursor_invalid"
+
+    def __init__(self, message: str, *, cursor: object = None) -> None:
+        self.cursor = cursor
+        super().__init__(message)
 
 
 class ImportRejectedError(CaseFileError):

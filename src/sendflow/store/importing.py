@@ -4,7 +4,8 @@ Each case's events are read once into :class:`~sendflow.Event` objects and repla
 (not once per event); the replay that checks the case also gives its state and time-limit
 rows. Rows are built as tuples and go in with ``executemany`` (``COPY`` on PostgreSQL),
 a batch of cases at a time. A case is never split across transactions, so whatever stops
-an import, even a killed process, leaves every case whole or absent.
+an import, even a killed process, leaves every case whole or absent. Each transaction
+notes its cases in the change feed (one row per case) and takes its feed position last.
 
 - Without ``skip_bad`` the import is all or nothing: it runs in one transaction, and if
   any case is bad it is rolled back and :class:`ImportRejectedError` lists every bad
@@ -34,10 +35,11 @@ from sendflow.engine.events import Event, to_event
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import SendflowError
+from sendflow.store import feed
 from sendflow.store.errors import CaseExistsError, ImportRejectedError
 from sendflow.store.records import BadCase, ImportReport
 from sendflow.store.rows import case_row, event_row, limit_rows
-from sendflow.store.schema import cases, events, time_limits
+from sendflow.store.schema import cases, events, feed_changes, time_limits
 
 __all__ = ["BATCH_SIZE", "Sourced", "import_cases", "insert_rows"]
 
@@ -114,6 +116,8 @@ def import_cases(
         _flush(engine, shared, list(batch.values()), tally, skip_bad=skip_bad)
         if tally.bad and not skip_bad:
             raise ImportRejectedError(attrs.evolve(tally.report(), cases=0, events=0))
+        if shared is not None and tally.cases:
+            feed.publish(shared)  # the whole import takes one place in the feed, last
     return tally.report()
 
 
@@ -209,6 +213,10 @@ def _flush(
         insert_rows(conn, cases, [r.case_row for r in batch])
         insert_rows(conn, events, [row for r in batch for row in r.event_rows])
         insert_rows(conn, time_limits, [row for r in batch for row in r.limit_rows])
+        changed = feed.event_rows(conn, ((r.case_id, len(r.event_rows)) for r in batch))
+        insert_rows(conn, feed_changes, changed)
+        if shared is None:
+            feed.publish(conn)
     tally.cases += len(batch)
     tally.events += sum(len(r.event_rows) for r in batch)
 

@@ -17,17 +17,18 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, TextClause, exists, select, text
+from sqlalchemy import ColumnElement, Connection, Engine, Select, TextClause, exists, select, text
 
 from sendflow.engine.events import Event
 from sendflow.engine.machine import ordered
 from sendflow.store import queries
-from sendflow.store.records import CaseSummary, StoredCase
+from sendflow.store.cursors import make_cursor, read_cursor
+from sendflow.store.records import CaseSummary, Page, StoredCase
 from sendflow.store.rows import stored_event
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
-__all__ = ["ITER_BATCH", "cases_with", "iter_cases", "summaries"]
+__all__ = ["ITER_BATCH", "cases_with", "iter_cases", "summaries", "summaries_page"]
 
 ITER_BATCH = 2000
 """Cases per read transaction of :func:`iter_cases`."""
@@ -61,14 +62,37 @@ def cases_with(
     return list(dict.fromkeys(found))
 
 
-def summaries(conn: Connection, *, process: str | None, state: str | None) -> list[CaseSummary]:
-    """Every stored case (optionally of one process, or in one state), by id."""
+def _summaries_query(process: str | None, state: str | None) -> Select[Any]:
     query = select(cases).order_by(cases.c.id)
     if process is not None:
         query = query.where(cases.c.process == process)
     if state is not None:
         query = query.where(cases.c.state == state)
-    return [queries.summary(row) for row in conn.execute(query)]
+    return query
+
+
+def summaries(conn: Connection, *, process: str | None, state: str | None) -> list[CaseSummary]:
+    """Every stored case (optionally of one process, or in one state), by id."""
+    return [queries.summary(row) for row in conn.execute(_summaries_query(process, state))]
+
+
+def summaries_page(
+    conn: Connection, *, process: str | None, state: str | None, limit: int, cursor: str | None
+) -> Page[CaseSummary]:
+    """Up to ``limit`` cases of :func:`summaries` after the case ``cursor`` names, by id.
+
+    Raises:
+        CursorError: ``cursor`` was not made by this query.
+    """
+    query_id = {"process": process, "state": state}
+    after = read_cursor(cursor, "cases", query_id, (str,))
+    query = _summaries_query(process, state).limit(limit + 1)
+    if after is not None:
+        query = query.where(cases.c.id > after[0])
+    rows = conn.execute(query).all()
+    found = tuple(queries.summary(row) for row in rows[:limit])
+    more = len(rows) > limit
+    return Page(found, make_cursor("cases", query_id, (found[-1].case_id,)) if more else None)
 
 
 _HEADS = """
@@ -190,7 +214,8 @@ class _Decoder:
         elif value.tzinfo is None:
             moment = value.replace(tzinfo=UTC)
         else:
-            moment = value if value.utcoffset() == _ZERO else value.astimezone(UTC)
+            # PostgreSQL: in the session's zone (even UTC is a ZoneInfo); always UTC here.
+            moment = value if value.tzinfo is UTC else value.astimezone(UTC)
         if len(self.moments) < _REMEMBERED:
             self.moments[value] = moment
         return moment
@@ -208,4 +233,3 @@ class _Decoder:
 _REMEMBERED = 100_000  # every legal date fits: 1900 to 2199
 _FLAT = frozenset({str, int, float, bool, type(None)})
 _UNSEEN: Any = object()
-_ZERO = UTC.utcoffset(None)

@@ -6,17 +6,21 @@ Their JSON forms are in :mod:`sendflow.contracts` (``docs/contracts.md``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
 from sendflow.engine.events import Event
+from sendflow.engine.results import Status
 
 __all__ = [
     "BadCase",
     "CaseSummary",
+    "Change",
+    "Changes",
     "DueItem",
     "ImportReport",
+    "Page",
     "Retraction",
     "StoredCase",
     "StoredEvent",
@@ -109,6 +113,45 @@ class StoredEvent:
 
 
 @attrs.frozen
+class Change:
+    """One record of the change feed: an event recorded in a case, or a retraction.
+
+    Attributes:
+        case_id: The case written.
+        process: The case's process id.
+        kind: ``event`` or ``retraction``.
+        sequence: The event's number in its case (for a retraction, the number of the
+            event it took out of the legal history).
+        event: For an event, the event as recorded (its ``retraction`` always ``None``:
+            a later retraction is a change of its own); ``None`` for a retraction.
+        retraction: For a retraction, who made it, when and why; ``None`` for an event.
+        recorded_at: When the record was written (aware, UTC).
+    """
+
+    case_id: str
+    process: str
+    kind: str
+    sequence: int
+    event: StoredEvent | None
+    retraction: Retraction | None
+    recorded_at: datetime
+
+
+@attrs.frozen
+class Changes:
+    """A page of the change feed: records in commit order, and where to resume.
+
+    Attributes:
+        items: The records after the cursor given, in commit order (at most ``limit``).
+        cursor: The cursor to pass as ``after`` to read on; the cursor given when there
+            was nothing new.
+    """
+
+    items: tuple[Change, ...]
+    cursor: str
+
+
+@attrs.frozen
 class DueItem:
     """A running time limit that falls due in a window, or is already past due.
 
@@ -118,9 +161,10 @@ class DueItem:
         rule: The rule id (``final-plan``).
         key: The ``per`` value (the party asked), or ``None``.
         due_on: The due date.
-        status: ``pending`` (not yet due, or a conditional rule waiting for the case to
-            resolve), ``overdue`` (past due), or ``excused`` (past due, with an exception
-            the rule accepts recorded while it ran), as of the query's date.
+        status: ``Status.PENDING`` (not yet due, or a conditional rule waiting for the
+            case to resolve), ``Status.OVERDUE`` (past due), or ``Status.EXCUSED`` (past
+            due, with an exception the rule accepts recorded while it ran), as of the
+            query's date.
         duty: Who bears the duty.
         kind: ``deadline`` or ``minimum`` (a minimum period whose window is still open).
         claimed_by: The worker that claimed its reminder, if one has.
@@ -131,10 +175,26 @@ class DueItem:
     rule: str
     key: str | None
     due_on: date
-    status: str
+    status: Status
     duty: str
     kind: str
     claimed_by: str | None = None
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of a listing (:meth:`Store.due_page`, :meth:`Store.cases_page`).
+
+    Attributes:
+        items: The page's items, in the listing's order.
+        next_cursor: Pass it as ``cursor`` for the next page; ``None`` on the last page.
+    """
+
+    items: tuple[T, ...]
+    next_cursor: str | None
 
 
 @attrs.frozen

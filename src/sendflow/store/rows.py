@@ -42,10 +42,16 @@ Claims = Mapping[tuple[str, str | None, date, date | None], tuple[str, datetime]
 
 
 def utc(moment: datetime | None) -> datetime | None:
-    """``moment`` as an aware UTC time (SQLite hands back naive times)."""
-    if moment is None or moment.tzinfo is not None:
+    """``moment`` as an aware UTC time, whatever the database session's time zone.
+
+    SQLite hands back naive times (the store writes UTC); PostgreSQL hands back times in
+    the session's zone (``PGTZ``, ``timezone``), which are turned to UTC.
+    """
+    if moment is None or moment.tzinfo is UTC:
         return moment
-    return moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _trusted_event_maker() -> Callable[[str, date, dict[str, Any], Any, Any], Event]:
@@ -116,8 +122,11 @@ def event_row(
     """The ``events`` row (in ``EVENT_COLUMNS`` order) of one event.
 
     Dates in its data become ISO text, as in a case file; ``recorded_at`` stands in for
-    the event's own when it has none.
+    the event's own when it has none. The time is written in UTC (SQLite keeps no zone).
     """
+    recorded = event.recorded_at or recorded_at
+    if recorded is not None and recorded.tzinfo is not UTC:
+        recorded = utc(recorded)
     data: Any = event.data
     if data:
         if any(isinstance(v, date) for v in data.values()):
@@ -131,7 +140,7 @@ def event_row(
         sequence,
         event.name,
         event.on,
-        event.recorded_at or recorded_at,
+        recorded,
         event.actor,
         data,
     )

@@ -10,12 +10,18 @@ The migrations in ``migrations/versions`` create this schema; a test proves the 
 - ``time_limits``: every clock's result as of the case's latest event, rewritten with each
   write. ``is_open`` marks the clocks still running; a partial index on them by due date
   answers "what falls due next week" without touching closed clocks.
+- ``feed_commits`` and ``feed_changes``: the change feed (see :mod:`sendflow.store.feed`).
+  Each write transaction adds one ``feed_changes`` row per case it wrote (a run of
+  sequence numbers, of events or of retractions), tagged with the transaction's token
+  ``txn``, and, last thing before it commits, one ``feed_commits`` row giving the
+  transaction its ``position``, granted in commit order.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -31,7 +37,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["OPEN_DUE_COLUMNS", "cases", "events", "metadata", "retractions", "time_limits"]
+__all__ = [
+    "OPEN_DUE_COLUMNS",
+    "cases",
+    "events",
+    "feed_changes",
+    "feed_commits",
+    "metadata",
+    "retractions",
+    "time_limits",
+]
 
 metadata = MetaData()
 
@@ -118,4 +133,24 @@ Index(
     *(time_limits.c[name] for name in OPEN_DUE_COLUMNS),
     sqlite_where=time_limits.c.is_open == true(),
     postgresql_where=time_limits.c.is_open == true(),
+)
+
+# A 64-bit counter on PostgreSQL; on SQLite every integer is 64-bit.
+_Counter = BigInteger().with_variant(Integer(), "sqlite")
+
+feed_commits = Table(
+    "feed_commits",
+    metadata,
+    Column("position", _Counter, primary_key=True, autoincrement=False),
+    Column("txn", _Counter, nullable=False),
+)
+
+feed_changes = Table(
+    "feed_changes",
+    metadata,
+    Column("txn", _Counter, primary_key=True, autoincrement=False),
+    Column("case_id", String, primary_key=True),
+    Column("kind", String, primary_key=True),
+    Column("first_sequence", Integer, primary_key=True, autoincrement=False),
+    Column("last_sequence", Integer, nullable=False),
 )

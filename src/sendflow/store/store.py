@@ -10,6 +10,7 @@ retraction that would break the history) leaves the case exactly as it was.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -31,12 +32,35 @@ from sendflow.engine.events import Event, to_event
 from sendflow.engine.related import LinkedEvent, linked_events
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
-from sendflow.errors import CaseFileError, EventDataError, EventNotAllowedError, StaleCaseError
-from sendflow.store import BUSY_TIMEOUT_SECONDS, DEFAULT_URL, importing, queries, reading, writing
+from sendflow.errors import (
+    CaseFileError,
+    EventDataError,
+    EventNotAllowedError,
+    InvalidInputError,
+    StaleCaseError,
+)
+from sendflow.store import (
+    BUSY_TIMEOUT_SECONDS,
+    DEFAULT_URL,
+    feed,
+    importing,
+    queries,
+    reading,
+    writing,
+)
 from sendflow.store import claims as claiming
-from sendflow.store.connect import WRITE, migrate, open_engine
+from sendflow.store.connect import WRITE, migrate, open_engine, snapshot_reader
+from sendflow.store.cursors import check_limit
 from sendflow.store.errors import CaseExistsError
-from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredCase, StoredEvent
+from sendflow.store.records import (
+    CaseSummary,
+    Changes,
+    DueItem,
+    ImportReport,
+    Page,
+    StoredCase,
+    StoredEvent,
+)
 from sendflow.store.rows import CASE_COLUMNS, EVENT_COLUMNS, case_row, event_row, values
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
@@ -73,6 +97,12 @@ class Store:
         busy_timeout: Seconds a write waits for another writer's lock (SQLite's busy
             timeout, PostgreSQL's ``lock_timeout``) before :class:`StoreBusyError`, with
             nothing written.
+        engine_options: Options for SQLAlchemy's ``create_engine``: the connection pool
+            (``pool_size``, ``max_overflow``, ``pool_timeout``, ``pool_recycle``) and
+            driver arguments (``connect_args``). ``isolation_level`` is the store's own.
+
+    A store is safe to share between threads: open one per process and close it when the
+    process ends (``docs/store.md``, "Concurrency"). Each worker process opens its own.
 
     Raises:
         StoreError: ``url`` is not a database URL sendflow can use, names a folder that
@@ -87,13 +117,16 @@ class Store:
         processes: Iterable[Process] = (),
         process_dirs: Iterable[str | os.PathLike[str]] | None = None,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        engine_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.url = url
         self.busy_timeout = busy_timeout
         self._process_dirs = None if process_dirs is None else tuple(process_dirs)
-        self._engine = open_engine(url, busy_timeout=busy_timeout)
+        self._engine = open_engine(url, busy_timeout=busy_timeout, engine_options=engine_options)
         self._writer = self._engine.execution_options(**WRITE)
+        self._snapshot = snapshot_reader(self._engine)
         self._processes: dict[str, Process] = {p.id: p for p in processes}
+        self._loading = threading.Lock()
         migrate(self._engine)
 
     def close(self) -> None:
@@ -115,9 +148,12 @@ class Store:
         """The definition of a process by id: one given to the store, else a packaged one."""
         found = self._processes.get(process_id)
         if found is None:
-            found = self._processes[process_id] = load_process(
-                process_id, process_dirs=self._process_dirs
-            )
+            with self._loading:  # threads share one definition of each process
+                found = self._processes.get(process_id)
+                if found is None:
+                    found = self._processes[process_id] = load_process(
+                        process_id, process_dirs=self._process_dirs
+                    )
         return found
 
     # Writing -----------------------------------------------------------------------------
@@ -164,6 +200,8 @@ class Store:
                 [values(EVENT_COLUMNS, event_row(case_id, i, e)) for i, e in enumerate(history, 1)],
             )
             queries.write_limits(conn, case_id, definition, evaluation)
+            feed.note(conn, case_id, feed.EVENT, 1, len(history))
+            feed.publish(conn)
         return len(history)
 
     def record(
@@ -302,23 +340,38 @@ class Store:
         Raises:
             CaseNotFoundError: No such case.
         """
-        with self._engine.begin() as conn:
+        return self._read(case_id)[0]
+
+    def _read(self, case_id: str) -> tuple[Case, int]:
+        """The case and its version, read in one snapshot."""
+        with self._snapshot.begin() as conn:
             head = queries.head(conn, case_id)
             trail = queries.trail(conn, case_id)
-        return Case(
+        case = Case(
             self.process(head.process),
             case_id=case_id,
             related_case=head.related_case,
             events=[s.event for s in trail if s.retraction is None],
         )
+        return case, int(head.version)
 
     def evaluate(self, case_id: str, *, as_of: date | None = None) -> Evaluation:
-        """The case evaluated as of a date (default: its latest event's date)."""
-        return self.load(case_id).evaluate(as_of=as_of)
+        """The case evaluated as of a date (default: its latest event's date).
+
+        Its history and version are read in one transaction, so ``version`` is the
+        version the evaluation shows: pass it as ``expected_version`` to record what the
+        officer decided on seeing it.
+
+        Raises:
+            CaseNotFoundError: No such case.
+            AsOfDateError: ``as_of`` is before the case began.
+        """
+        case, version = self._read(case_id)
+        return attrs.evolve(case.evaluate(as_of=as_of), version=version)
 
     def history(self, case_id: str) -> tuple[StoredEvent, ...]:
         """The audit trail: every event ever recorded, numbered, with its retraction if any."""
-        with self._engine.begin() as conn:
+        with self._snapshot.begin() as conn:
             queries.head(conn, case_id)
             return tuple(queries.trail(conn, case_id))
 
@@ -344,6 +397,30 @@ class Store:
         with self._engine.begin() as conn:
             return reading.summaries(conn, process=process, state=state)
 
+    def cases_page(
+        self,
+        *,
+        process: str | None = None,
+        state: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[CaseSummary]:
+        """One page of :meth:`cases`: up to ``limit`` cases by id after ``cursor``.
+
+        Pass the page's ``next_cursor`` as ``cursor`` (with the same filters) for the
+        next page; it is ``None`` on the last page. Every case there when paging began is
+        seen exactly once, unless a filtered-on state changes meanwhile.
+
+        Raises:
+            CursorError: ``cursor`` was not made by a page of this same query.
+            ValueError: ``limit`` is not from 1 to 10,000.
+        """
+        check_limit(limit)
+        with self._engine.begin() as conn:
+            return reading.summaries_page(
+                conn, process=process, state=state, limit=limit, cursor=cursor
+            )
+
     def iter_cases(
         self, *, process: str | None = None, batch_size: int = reading.ITER_BATCH
     ) -> Iterator[StoredCase]:
@@ -368,6 +445,55 @@ class Store:
         for case in self.iter_cases():
             yield case.to_dict()
 
+    # Change feed -------------------------------------------------------------------------
+
+    def changes(self, *, after: str | None = None, limit: int = 1000) -> Changes:
+        """Every record written after the cursor ``after`` (from the start without one).
+
+        Events and retractions, across cases, in the order their transactions committed
+        (within one transaction by case id, then sequence): each exactly once, whatever
+        writers run at once. Opening or importing a case appears as its events. Pass the
+        page's ``cursor`` as ``after`` to read on; it is ``after`` itself when nothing
+        new was written. See :mod:`sendflow.store.feed`.
+
+        Raises:
+            CursorError: ``after`` is not a cursor this store's feed gave.
+            InvalidInputError: ``limit`` is not a whole number from 1 to 10,000.
+        """
+        cursor = feed.Cursor.decode(after)
+        _check_limit(limit)
+        with self._engine.connect() as opened:
+            conn = opened
+            if conn.dialect.name == "postgresql":
+                conn = opened.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                items, last = feed.read(conn, cursor, limit)
+        return Changes(tuple(items), last.encode() if items else after or feed.START.encode())
+
+    def wait_for_changes(self, after: str | None, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a record after ``after``; whether there is one.
+
+        On PostgreSQL the wait is woken by ``LISTEN``/``NOTIFY`` as soon as a writer
+        commits; on SQLite the feed is polled every 50 ms.
+
+        Raises:
+            CursorError: ``after`` is not a cursor this store's feed gave.
+            InvalidInputError: ``timeout`` is not a number of seconds from 0 to 3600.
+        """
+        cursor = feed.Cursor.decode(after)
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not 0 <= timeout <= _MAX_WAIT
+        ):
+            raise InvalidInputError(
+                f"timeout must be from 0 to {_MAX_WAIT} seconds, not {timeout!r}."
+            )
+        if cursor.position:
+            with self._engine.connect() as conn, conn.begin():
+                feed.spans(conn, cursor, 1)  # a bad cursor is refused before any wait
+        return feed.wait(self._engine, cursor, float(timeout))
+
     # Time limits -------------------------------------------------------------------------
 
     def due(
@@ -389,10 +515,43 @@ class Store:
                 conn,
                 as_of=as_of,
                 within_days=within_days,
-                process=process,
-                rule=rule,
-                duty=duty,
+                filters={"process": process, "rule": rule, "duty": duty},
                 include_overdue=include_overdue,
+            )
+
+    def due_page(
+        self,
+        *,
+        as_of: date,
+        within_days: int,
+        process: str | None = None,
+        rule: str | None = None,
+        duty: str | None = None,
+        include_overdue: bool = True,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[DueItem]:
+        """One page of :meth:`due`: up to ``limit`` items after ``cursor``, in its order.
+
+        Pass the page's ``next_cursor`` as ``cursor`` (with the same other arguments) for
+        the next page; it is ``None`` on the last page. The cursor is a key, not an
+        offset: every item there when paging began is seen exactly once, whatever is
+        written meanwhile, unless its own due date changes.
+
+        Raises:
+            CursorError: ``cursor`` was not made by a page of this same query.
+            ValueError: ``limit`` is not from 1 to 10,000, or ``within_days`` is negative.
+        """
+        check_limit(limit)
+        with self._snapshot.begin() as conn:
+            return claiming.due_page(
+                conn,
+                as_of=as_of,
+                within_days=within_days,
+                filters={"process": process, "rule": rule, "duty": duty},
+                include_overdue=include_overdue,
+                limit=limit,
+                cursor=cursor,
             )
 
     def claim_due(
@@ -427,6 +586,16 @@ class Store:
             self._processes.setdefault(process.id, process)
             return process
         return self.process(process)
+
+
+_MAX_WAIT = 3600
+
+
+def _check_limit(limit: object) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= feed.MAX_LIMIT:
+        raise InvalidInputError(
+            f"limit must be a whole number from 1 to {feed.MAX_LIMIT:,}, not {limit!r}."
+        )
 
 
 def _appended(case_id: str, sequence: int, event: Event) -> writing.Added:

@@ -7,7 +7,8 @@ the write lock is held only while the rows are written:
 1. the case is read and its new history replayed outside any write transaction;
 2. a short write transaction (``BEGIN IMMEDIATE`` on SQLite) updates the case row only
    if its ``version`` is still the one read (a compare-and-set), appends the row, and
-   rewrites the time-limit rows that changed;
+   rewrites the time-limit rows that changed, and, last, takes its place in the change
+   feed (:mod:`sendflow.store.feed`);
 3. if another writer got in between, nothing was written: with a pinned version that is
    :class:`StaleCaseError`; without one the write is done again with the case read and
    replayed inside the write transaction (the case row locked on PostgreSQL), which no
@@ -27,7 +28,7 @@ from sendflow.engine.events import Event
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import EventNotAllowedError, SendflowError, StaleCaseError
-from sendflow.store import queries
+from sendflow.store import feed, queries
 from sendflow.store.connect import WRITE
 from sendflow.store.records import StoredEvent
 from sendflow.store.rows import CASE_COLUMNS, case_row
@@ -111,6 +112,8 @@ def apply(conn: Connection, written: Written) -> bool:
     queries.write_limits(
         conn, written.case_id, written.definition, written.evaluation, replace=True
     )
+    kind = feed.EVENT if table.name == "events" else feed.RETRACTION
+    feed.note(conn, written.case_id, kind, added["sequence"])
     return True
 
 
@@ -147,6 +150,7 @@ def write(
             if apply(conn, written):
                 if then is not None:
                     then(conn, written.head, written.legal)
+                feed.publish(conn)
                 return int(written.head.version) + 1
         if expected is not None:
             with conn.begin():
@@ -159,4 +163,5 @@ def write(
                 raise StaleCaseError(case_id, written.head.version, None)
             if then is not None:
                 then(conn, written.head, written.legal)
+            feed.publish(conn)
             return int(written.head.version) + 1
