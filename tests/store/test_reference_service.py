@@ -68,7 +68,7 @@ def test_open_record_and_read_back(client: TestClient) -> None:
     assert body["allowed_events"]
     assert all(isinstance(name, str) for name in body["allowed_events"])
     rules = {r["rule"]: r["status"] for r in body["time_limits"]}
-    assert rules["decision-to-assess"] == "met"
+    assert rules["decide-whether-to-assess"] == "met"
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_due_pages_hold_every_item_once(client: TestClient) -> None:
         if cursor is not None:
             params["cursor"] = cursor
         page = client.get("/due", params=params).json()
-        seen += [item["case_id"] for item in page["items"] if item["rule"] == "decision-to-assess"]
+        seen += [item["case_id"] for item in page["items"] if item["rule"] == "decide-whether-to-assess"]
         cursor = page["next_cursor"]
         if cursor is None:
             break
