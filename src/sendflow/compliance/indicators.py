@@ -19,6 +19,7 @@ from sendflow.compliance.figures import (
     Figures,
     MonthFigures,
     OpenAssessments,
+    OverdueReviews,
     PersonalBudgets,
     PlansIssued,
     Rate,
@@ -28,6 +29,7 @@ from sendflow.compliance.figures import (
     WeeksToIssue,
 )
 from sendflow.compliance.periods import ReportPeriod
+from sendflow.compliance.reviews import MONTH_BANDS, months_late, overdue_review, review_band
 from sendflow.compliance.transfers import TransferPlan, TransferTally
 from sendflow.engine.results import Evaluation, Status, TimeLimitResult
 from sendflow.store.records import StoredCase
@@ -144,6 +146,7 @@ class Tally:
         self.plans_left_out = 0
         self.days_to_issue: Counter[int] = Counter()
         self.open_ages = [0, 0, 0, 0]
+        self.overdue_reviews = [0] * len(MONTH_BANDS)
         self.appeals_by_decision: Counter[str] = Counter()
         self.appeals_by_outcome: Counter[str] = Counter()
         self.budgets = [0, 0, 0]
@@ -156,6 +159,8 @@ class Tally:
             self._clock(case.case_id, result)
         if case.process == ASSESSMENT:
             self._assessment(case, evaluation)
+        elif case.process == "annual-review":
+            self._overdue_review(case.case_id, evaluation)
         elif case.process == "appeal":
             self._appeal(case)
         elif case.process == "personal-budget":
@@ -241,6 +246,16 @@ class Tally:
         labels = ("up to 20 weeks", "20 to 30 weeks", "30 to 52 weeks", "over 52 weeks")
         self._note("open_assessments_by_age", case_id, self.as_of, labels[band])
 
+    def _overdue_review(self, case_id: str, evaluation: Evaluation) -> None:
+        due_on = overdue_review(evaluation)
+        if due_on is None:
+            return
+        months = months_late(due_on, self.as_of)
+        band = review_band(months)
+        self.overdue_reviews[band] += 1
+        late = f"{months} month{'' if months == 1 else 's'} late ({MONTH_BANDS[band][1]})"
+        self._note("overdue_annual_reviews_by_months_late", case_id, due_on, late)
+
     def _appeal(self, case: StoredCase) -> None:
         registered = _latest_on(case, "appeal_registered")
         if registered not in self.period or registered is None:
@@ -290,6 +305,7 @@ class Tally:
             open_assessments_by_age=OpenAssessments(*self.open_ages),
             advice_within_6_weeks=AdviceByParty(**self.advice),
             annual_reviews_on_time=rate("annual_reviews_on_time", Rate()),
+            overdue_annual_reviews_by_months_late=OverdueReviews(*self.overdue_reviews),
             review_decisions_within_4_weeks=rate("review_decisions_within_4_weeks", Rate()),
             amended_plans_within_8_weeks=rate("amended_plans_within_8_weeks", Rate()),
             phase_transfers_on_time=rate("phase_transfers_on_time", Rate()),
