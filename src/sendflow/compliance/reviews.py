@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sendflow.engine.results import Evaluation, Status
+from sendflow.compliance.verdicts import Verdicts
+from sendflow.engine.results import Status
 from sendflow.time.periods import add_months
 
 __all__ = ["MONTH_BANDS", "months_late", "overdue_review", "review_band"]
@@ -44,7 +45,7 @@ def review_band(months: int) -> int:
     return band
 
 
-def overdue_review(evaluation: Evaluation) -> date | None:
+def overdue_review(evaluation: Verdicts) -> date | None:
     """The due date of the review overdue on the evaluation's date, if the plan has one.
 
     Only an open case counts (a ceased plan is no longer reviewed), and only its latest

@@ -10,7 +10,7 @@ retraction that would break the history) leaves the case exactly as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
@@ -32,7 +32,15 @@ from sendflow.engine.related import LinkedEvent, linked_events
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, EventError, StaleCaseError
-from sendflow.store import BUSY_TIMEOUT_SECONDS, DEFAULT_URL, importing, queries, reading, writing
+from sendflow.store import (
+    BUSY_TIMEOUT_SECONDS,
+    DEFAULT_URL,
+    importing,
+    queries,
+    reading,
+    settled,
+    writing,
+)
 from sendflow.store import claims as claiming
 from sendflow.store.connect import WRITE, migrate, open_engine
 from sendflow.store.errors import CaseExistsError
@@ -40,6 +48,7 @@ from sendflow.store.records import CaseSummary, DueItem, ImportReport, StoredCas
 from sendflow.store.rows import CASE_COLUMNS, EVENT_COLUMNS, case_row, event_row, values
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
+from sendflow.store.settled import CaseHead, CaseLimits, LimitRow
 
 __all__ = ["DEFAULT_URL", "Store"]
 
@@ -353,6 +362,33 @@ class Store:
                 )
         """
         return reading.iter_cases(self._engine, process=process, batch_size=batch_size)
+
+    def iter_case_limits(
+        self,
+        *,
+        rules: frozenset[str],
+        rule_prefix: str,
+        events: frozenset[str],
+        whole: Callable[[CaseHead, Sequence[LimitRow]], bool],
+        batch_size: int = reading.ITER_BATCH,
+    ) -> Iterator[CaseLimits]:
+        """Every stored case, by id, with some of its time-limit rows and events.
+
+        Streamed like :meth:`iter_cases`. Each case comes with its ``cases`` row, the
+        ``time_limits`` rows (each clock as of its latest event) of the ``rules`` named or
+        starting with ``rule_prefix`` and of any other clock that is not a deadline and
+        still pending, and, in legal order, the events named in ``events`` and those on
+        the day it opened. A case ``whole`` answers true for (given its row and those
+        limit rows) comes with its full legal history.
+        """
+        return settled.iter_case_limits(
+            self._engine,
+            rules=rules,
+            rule_prefix=rule_prefix,
+            events=events,
+            whole=whole,
+            batch_size=batch_size,
+        )
 
     def export(self) -> Iterator[dict[str, Any]]:
         """Every case in case-file form, by id; :meth:`import_cases` reads them back.
