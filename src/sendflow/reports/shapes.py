@@ -11,7 +11,14 @@ from typing import Any
 
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from sendflow.compliance.figures import OpenAssessments, Rate, Report, TraceRow, WeeksToIssue
+from sendflow.compliance.figures import (
+    OpenAssessments,
+    OverdueReviews,
+    Rate,
+    Report,
+    TraceRow,
+    WeeksToIssue,
+)
 from sendflow.compliance.periods import ReportPeriod
 from sendflow.contracts import converter
 
@@ -35,26 +42,23 @@ def _read_period(data: dict[str, str], _: type) -> ReportPeriod:
 converter.register_unstructure_hook(Rate, _rate)
 converter.register_unstructure_hook(ReportPeriod, _period)
 converter.register_structure_hook(ReportPeriod, _read_period)
-_RENAME_20_52 = override(rename="20_to_52")
-_RENAME_20_30 = override(rename="20_to_30")
-_RENAME_30_52 = override(rename="30_to_52")
-converter.register_unstructure_hook(
-    WeeksToIssue, make_dict_unstructure_fn(WeeksToIssue, converter, from_20_to_52=_RENAME_20_52)
-)
-converter.register_structure_hook(
-    WeeksToIssue, make_dict_structure_fn(WeeksToIssue, converter, from_20_to_52=_RENAME_20_52)
-)
-converter.register_unstructure_hook(
-    OpenAssessments,
-    make_dict_unstructure_fn(
-        OpenAssessments, converter, from_20_to_30=_RENAME_20_30, from_30_to_52=_RENAME_30_52
-    ),
-)
-converter.register_structure_hook(
-    OpenAssessments,
-    make_dict_structure_fn(
-        OpenAssessments, converter, from_20_to_30=_RENAME_20_30, from_30_to_52=_RENAME_30_52
-    ),
+
+
+def _renamed(cls: type[Any], **names: str) -> None:
+    """Register ``cls``'s JSON shape both ways, with the fields given renamed."""
+    overrides: dict[str, Any] = {field: override(rename=name) for field, name in names.items()}
+    converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter, **overrides))
+    converter.register_structure_hook(cls, make_dict_structure_fn(cls, converter, **overrides))
+
+
+_renamed(WeeksToIssue, from_20_to_52="20_to_52")
+_renamed(OpenAssessments, from_20_to_30="20_to_30", from_30_to_52="30_to_52")
+_renamed(
+    OverdueReviews,
+    from_1_to_3="1_to_3",
+    from_3_to_6="3_to_6",
+    from_6_to_12="6_to_12",
+    from_12="12_and_over",
 )
 
 
