@@ -235,42 +235,58 @@ def insert_rows(conn: Connection, table: Table, rows: list[Row]) -> None:
 def _sqlite_values(conn: Connection, table: Table, rows: list[Row]) -> list[Row]:
     """``rows`` with each date, time and JSON value as SQLAlchemy writes it to SQLite.
 
-    The rows are converted a column at a time (``zip`` and ``map`` run in C), which
-    costs a fraction of converting them value by value.
+    The rows are converted a column at a time, each distinct value once: a column is
+    mapped through a dictionary of the values already converted (``map`` and the look-ups
+    run in C), which costs a fraction of converting them value by value.
     """
     dialect = conn.dialect
     columns: list[Any] = list(zip(*rows, strict=True))
     for i, column in enumerate(table.c):
         kind = column.type
-        to_text: Callable[[Any], Any]
         if isinstance(kind, DateTime):
             bind = kind.dialect_impl(dialect).bind_processor(dialect)
             assert bind is not None
-            to_text = _remembered(bind)
+            columns[i] = list(map(_Converted(bind).__getitem__, columns[i]))
         elif isinstance(kind, Date):
-            to_text = date.isoformat  # SQLAlchemy's own form for years 1 to 9999
+            # SQLAlchemy's own form for years 1 to 9999; legal days repeat across cases.
+            if len(_DAYS) > _REMEMBERED:
+                _DAYS.clear()
+                _DAYS[None] = None
+            columns[i] = list(map(_DAYS.__getitem__, columns[i]))
         elif isinstance(kind, JSON):
-            to_text = json.dumps
-        else:
-            continue
-        if column.nullable:
-            columns[i] = [None if v is None else to_text(v) for v in columns[i]]
-        else:
-            columns[i] = list(map(to_text, columns[i]))
+            columns[i] = [None if v is None else _json(v) for v in columns[i]]
     return list(zip(*columns, strict=True))
 
 
-def _remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``convert``, done once per distinct value (an import's stamps are mostly one time)."""
-    seen: dict[Any, Any] = {}
+class _Converted(dict[Any, Any]):
+    """Values already converted by ``convert``; a miss converts the value and keeps it."""
 
-    def once(value: Any) -> Any:
-        done = seen.get(value)
-        if done is None:
-            done = seen[value] = convert(value)
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        done = self[value] = self.convert(value)
         return done
 
-    return once
+
+def _json(data: dict[str, Any]) -> str:
+    """``data`` as JSON text; flat data is encoded once per distinct content."""
+    try:
+        key = tuple(data.items())
+        found = _JSON.get(key)
+    except TypeError:  # a list or a mapping among the values
+        return json.dumps(data)
+    if found is None:
+        if len(_JSON) > _REMEMBERED:
+            _JSON.clear()
+        found = _JSON[key] = json.dumps(data)
+    return found
+
+
+_REMEMBERED = 50_000
+_DAYS = _Converted(date.isoformat)
+_JSON: dict[tuple[tuple[str, Any], ...], str] = {}
 
 
 def _copy(conn: Connection, table: Table, rows: list[Row]) -> None:

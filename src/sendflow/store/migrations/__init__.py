@@ -5,5 +5,5 @@ imports Alembic only when they differ. A new revision in ``versions/`` must upda
 :data:`HEAD`; a test checks that it names Alembic's head.
 """
 
-HEAD = "0001"
+HEAD = "0002_store_speed"
 """The newest revision in ``versions/``."""
