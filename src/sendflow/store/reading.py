@@ -151,29 +151,36 @@ class _Decoder:
         self.data: dict[str, dict[str, Any]] = {}
 
     def cases(self, heads: Any, rows: Any, retracted: set[tuple[Any, ...]]) -> Iterator[StoredCase]:
-        """The cases of one batch: their heads, event rows and retracted events."""
-        by_case: dict[str, list[Event]] = {head[0]: [] for head in heads}
+        """The cases of one batch: their heads, event rows and retracted events.
+
+        Both come ordered by case id, so each case's events are built only when it is
+        yielded: the batch's rows are plain tuples, and only the case the caller holds
+        has its events alive, which keeps the cycle collector's work small.
+        """
         days, moments, known = self.days, self.moments, self.data
         make = stored_event
-        for case_id, sequence, name, on, recorded_at, actor, stored in rows:
-            if retracted and (case_id, sequence) in retracted:
-                continue
-            day = days.get(on)
-            if day is None:
-                day = self._day(on)
-            moment = moments.get(recorded_at, _UNSEEN)
-            if moment is _UNSEEN:
-                moment = self._moment(recorded_at)
-            if stored is None:
-                data: dict[str, Any] = {}
-            elif type(stored) is str:
-                found = known.get(stored)
-                data = self._data(stored) if found is None else found.copy()
-            else:
-                data = stored  # PostgreSQL's driver decoded it
-            by_case[case_id].append(make(name, day, data, actor, moment))
+        at, end = 0, len(rows)
         for case_id, process, version_of, state, version, related in heads:
-            events = by_case[case_id]
+            events: list[Event] = []
+            while at < end and rows[at][0] == case_id:
+                _, sequence, name, on, recorded_at, actor, stored = rows[at]
+                at += 1
+                if retracted and (case_id, sequence) in retracted:
+                    continue
+                day = days.get(on)
+                if day is None:
+                    day = self._day(on)
+                moment = moments.get(recorded_at, _UNSEEN)
+                if moment is _UNSEEN:
+                    moment = self._moment(recorded_at)
+                if stored is None:
+                    data: dict[str, Any] = {}
+                elif type(stored) is str:
+                    found = known.get(stored)
+                    data = self._data(stored) if found is None else found.copy()
+                else:
+                    data = stored  # PostgreSQL's driver decoded it
+                events.append(make(name, day, data, actor, moment))
             yield StoredCase(
                 case_id, process, version_of, state, version, related, tuple(ordered(events))
             )
