@@ -16,6 +16,7 @@ an import, even a killed process, leaves every case whole or absent.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -97,7 +98,7 @@ def import_cases(
     tally = _Tally()
     now = datetime.now(UTC)
     whole = engine.begin() if not skip_bad else nullcontext(None)
-    with whole as shared:
+    with _older_objects_set_aside(), whole as shared:
         batch: dict[str, _Ready] = {}
         for index, item in enumerate(items):
             ready = _prepare(index, item, now, resolve)
@@ -115,6 +116,27 @@ def import_cases(
         if tally.bad and not skip_bad:
             raise ImportRejectedError(attrs.evolve(tally.report(), cases=0, events=0))
     return tally.report()
+
+
+@contextmanager
+def _older_objects_set_aside() -> Iterator[None]:
+    """While importing, the cycle collector leaves alone the objects made before.
+
+    An import makes objects fast, and each batch's survive until it is written, so the
+    collector runs full collections, each one going over every object in the process:
+    the caller's own (the cases still to import, when given as a list) as well. Those
+    are moved aside (:func:`gc.freeze`) for the import and given back after; objects
+    made during the import are collected as usual. Left as it is when the collector is
+    off or something else froze objects.
+    """
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _prepare(
@@ -271,12 +293,16 @@ class _Converted(dict[Any, Any]):
 
 
 def _json(data: dict[str, Any]) -> str:
-    """``data`` as JSON text; flat data is encoded once per distinct content."""
-    try:
-        key = tuple(data.items())
-        found = _JSON.get(key)
-    except TypeError:  # a list or a mapping among the values
+    """``data`` as JSON text, encoded once per distinct content when it is flat.
+
+    Flat data holds text, whole numbers, booleans and nulls; contents are told apart by
+    each value's type too (``1`` is not ``True``).
+    """
+    values = data.values()
+    if not _FLAT.issuperset(map(type, values)):
         return json.dumps(data)
+    key = (tuple(data.items()), tuple(map(type, values)))
+    found = _JSON.get(key)
     if found is None:
         if len(_JSON) > _REMEMBERED:
             _JSON.clear()
@@ -286,7 +312,8 @@ def _json(data: dict[str, Any]) -> str:
 
 _REMEMBERED = 50_000
 _DAYS = _Converted(date.isoformat)
-_JSON: dict[tuple[tuple[str, Any], ...], str] = {}
+_JSON: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], str] = {}
+_FLAT = frozenset({str, int, bool, type(None)})
 
 
 def _copy(conn: Connection, table: Table, rows: list[Row]) -> None:
