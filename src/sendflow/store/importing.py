@@ -329,7 +329,7 @@ def _copy(conn: Connection, table: Table, rows: list[Row]) -> None:
                 values = list(row)
                 for i in json_at:
                     if values[i] is not None:
-                        values[i] = json.dumps(values[i])
+                        values[i] = _json(values[i])
                 copy.write_row(values)
             else:
                 copy.write_row(row)
