@@ -424,7 +424,11 @@ class Store:
             )
 
     def iter_cases(
-        self, *, process: str | None = None, batch_size: int = reading.ITER_BATCH
+        self,
+        *,
+        process: str | None = None,
+        batch_size: int = reading.ITER_BATCH,
+        shard: tuple[int, int] | None = None,
     ) -> Iterator[StoredCase]:
         """Every stored case (optionally of one process) with its legal history, by id.
 
@@ -436,8 +440,18 @@ class Store:
                 result = sendflow.evaluate(
                     store.process(case.process), case.events, as_of=day, case_id=case.case_id
                 )
+
+        With ``shard=(i, n)`` only the ``i``-th of ``n`` consecutive ranges of case ids is
+        streamed, the ranges holding nearly equal numbers of cases: ``n`` worker
+        processes, each with its own store and shard, read every case once between them.
+
+        Raises:
+            ValueError: ``batch_size`` is below 1, or ``shard`` is not ``(i, n)`` with
+                ``0 <= i < n``.
         """
-        return reading.iter_cases(self._engine, process=process, batch_size=batch_size)
+        if shard is not None:
+            reading.check_shard(shard)
+        return reading.iter_cases(self._engine, process=process, batch_size=batch_size, shard=shard)
 
     def iter_case_limits(
         self,
