@@ -64,7 +64,7 @@ class SourceOrigins(Mapping[Path, Origin]):
     ) -> None:
         self._source = source
         self._rename = rename
-        self._base: Mapping[Path, Origin] = base or {}
+        self._base: Mapping[Path, Origin] = {} if base is None else base
         self._found: dict[Path, Origin] | None = None
 
     def _own(self) -> dict[Path, Origin]:
