@@ -105,7 +105,7 @@ class _Walker:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == _TEXT and node.__class__ is yaml.ScalarNode:
+        if node.tag == _TEXT:
             return node.value  # what the loader would make of it, without its bookkeeping
         if node.tag in _NUMBERS:
             self.numbers[path] = node.value
