@@ -6,6 +6,7 @@ give the shapes ``docs/contracts.md`` documents ("The report").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,32 @@ def _rate(rate: Rate) -> dict[str, Any]:
     return {"numerator": rate.numerator, "denominator": rate.denominator, "percent": rate.percent}
 
 
+_RATE_KEYS = ("numerator", "denominator", "percent")
+
+
+def _read_rate(data: Mapping[str, Any], _: type) -> Rate:
+    """A rate read back: its counts, with ``percent`` checked against them."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"expected a rate ({', '.join(_RATE_KEYS)}), not {type(data).__name__}")
+    extra = set(data) - set(_RATE_KEYS)
+    missing = [key for key in _RATE_KEYS if key not in data]
+    if extra or missing:
+        raise ValueError(
+            f"a rate has the keys {', '.join(_RATE_KEYS)}"
+            + (f"; extra: {', '.join(sorted(extra))}" if extra else "")
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+        )
+    rate = Rate(
+        converter.structure(data["numerator"], int), converter.structure(data["denominator"], int)
+    )
+    if data["percent"] != rate.percent:
+        raise ValueError(
+            f"percent {data['percent']!r} is not {rate.numerator} of {rate.denominator} "
+            f"({rate.percent!r}): give percent to 2 places, or null when the denominator is 0"
+        )
+    return rate
+
+
 def _period(period: ReportPeriod) -> dict[str, str]:
     return {"from": period.first.isoformat(), "to": period.last.isoformat()}
 
@@ -40,6 +67,7 @@ def _read_period(data: dict[str, str], _: type) -> ReportPeriod:
 
 
 converter.register_unstructure_hook(Rate, _rate)
+converter.register_structure_hook(Rate, _read_rate)
 converter.register_unstructure_hook(ReportPeriod, _period)
 converter.register_structure_hook(ReportPeriod, _read_period)
 
