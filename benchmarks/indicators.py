@@ -6,18 +6,22 @@ Three phases, each reported as a rate:
 2. import: the same caseload written through ``Store.import_cases`` (generation included,
    then subtracted);
 3. indicators: every indicator for a calendar year (``measure_store``: the appeals, then
-   every case read, evaluated and tallied). Reading alone and reading with evaluation are
-   timed too, to show where the time goes, and evaluating and tallying alone, over cases
-   read first in chunks of 10,000. Each runs in a fresh child process, so its peak
-   resident memory is its own; rates are given per wall-clock second and per CPU second
-   (steadier on a shared machine).
+   every case counted: from its stored time-limit rows when it has no event after the
+   as-of date, else read whole and evaluated), and the same with every case read and
+   evaluated (``stored_results=False``). Reading alone (whole cases, and the rows the
+   indicators read) and reading with evaluation are timed too, to show where the time
+   goes, and evaluating and tallying alone, over cases read first in chunks of 10,000.
+   Each runs in a fresh child process, so its peak resident memory is its own; rates
+   are given per wall-clock second and per CPU second (steadier on a shared machine).
 
 ``--requests`` sets the council's size: each request for an assessment brings its
 annual-review case, and some an appeal or a personal budget, so the store holds about
 2.3 cases per request. Run the indicators phase at two sizes to see that peak memory does
 not grow with the number of cases.
 
-Run: ``python benchmarks/indicators.py --requests 100000 --db /tmp/indicators.db``
+Run: ``python benchmarks/indicators.py --requests 100000 --db /tmp/indicators.db``;
+``--phases counting,evaluated`` measures only those phases (of ``reading``, ``rows``,
+``evaluating``, ``counting``, ``evaluated``, ``tallying``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 
 import sendflow
 from sendflow.compliance import Tally, calendar_year, measure_store
+from sendflow.compliance.indicators import EVENTS_READ, ORDERS, RULES_READ
 from sendflow.simulation import Council, simulate, simulate_cases
 
 AS_OF = date(2024, 12, 31)
@@ -77,17 +82,30 @@ def measure(path: Path, phase: str) -> dict[str, float]:
         headline = 0.0
         if phase == "reading":
             cases = sum(1 for _ in store.iter_cases())
+        elif phase == "rows":
+            cases = sum(
+                1
+                for _ in store.iter_case_limits(
+                    rules=RULES_READ, rule_prefix=ORDERS, events=EVENTS_READ, whole=_never
+                )
+            )
         elif phase == "evaluating":
             for case in store.iter_cases():
                 sendflow.evaluate(store.process(case.process), case.events, as_of=AS_OF)
                 cases += 1
-        elif phase == "counting":
+        elif phase in ("counting", "evaluated"):
             read = [0]
 
             def advance(n: int) -> None:
                 read[0] += n
 
-            counted = measure_store(store, calendar_year(2024), as_of=AS_OF, progress=advance)
+            counted = measure_store(
+                store,
+                calendar_year(2024),
+                as_of=AS_OF,
+                progress=advance,
+                stored_results=phase == "counting",
+            )
             cases = read[0]
             headline = counted.indicators.plans_within_20_weeks_excluding_exceptions.percent or 0.0
         else:
@@ -95,6 +113,10 @@ def measure(path: Path, phase: str) -> dict[str, float]:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"cases": cases, "wall": wall, "cpu": cpu, "peak_mib": peak, "headline": headline}
+
+
+def _never(*_: object) -> bool:
+    return False
 
 
 def _tally_only(store: sendflow.Store) -> tuple[int, float, float]:
@@ -120,6 +142,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/sendflow-indicators.db"))
     parser.add_argument("--reuse", action="store_true", help="measure the store already built")
+    parser.add_argument("--phases", default=None, help="comma-separated phases to measure")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -129,11 +152,15 @@ def main() -> None:
         build(args.db, args.requests)
     labels = {
         "reading": "read only",
+        "rows": "read rows and named events only",
         "evaluating": "read + evaluate",
         "counting": "every indicator (measure_store)",
+        "evaluated": "every indicator, every case evaluated",
         "tallying": "every indicator, cases already read",
     }
-    for phase, label in labels.items():
+    chosen = args.phases.split(",") if args.phases else list(labels)
+    for phase in chosen:
+        label = labels[phase]
         child = subprocess.run(
             [sys.executable, __file__, "--child", phase, "--db", str(args.db)],
             check=True,
@@ -147,7 +174,7 @@ def main() -> None:
             f"{cases / result['wall']:,.0f} cases/s ({cases / result['cpu']:,.0f} per CPU "
             f"second); peak memory {result['peak_mib']:.0f} MiB"
         )
-        if phase == "counting":
+        if phase in ("counting", "evaluated"):
             print(f"  plans within 20 weeks, excl. exceptions: {result['headline']:.1f}%")
 
 

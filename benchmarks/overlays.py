@@ -1,14 +1,16 @@
 """What an overlay costs: loading it against the packaged process, and evaluating under it.
 
-Loading: ``load_process`` of the packaged EHC needs assessment read afresh (its YAML
-parsed, built and checked), against the example overlay read afresh, (a) with the
-packaged base already read, as in any program that has loaded a process before, and (b)
-with nothing read before, the base's YAML included. Evaluation: the same seeded caseload
-evaluated under the packaged process and under the overlay (its statutory rules plus the
-local targets and notification). Targets: an overlay adds no more than 20% to loading,
-and evaluation under it stays within 10% of the packaged process.
+Loading (CPU time): ``load_process`` of the packaged EHC needs assessment with nothing
+read before (its file read, its YAML parsed, built and checked), against the example
+overlay (a) with nothing read before, its base's file included (cold, both sides), and
+(b) after ``load_process`` of the packaged base, as in a council's program that loads
+both: the base is shared, so this is the overlay's own work. Evaluation: the same seeded
+caseload evaluated under the packaged process and under the overlay (its statutory rules
+plus the local targets and notification); every result of every evaluation is made, on
+both sides (``time_limits`` is read). Targets: an overlay adds no more than 20% to
+loading, and evaluation under it stays within 10% of the packaged process.
 
-    python benchmarks/overlays.py [--repeat 30] [--cases 20000]
+    python -m benchmarks.overlays [--repeat 30] [--cases 20000]
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from benchmarks.ehc_histories import ehc_history
 import sendflow
 from sendflow.definitions import catalogue
 from sendflow.definitions.catalogue import load_file
-from sendflow.definitions.loading import parse_definition
 from sendflow.definitions.packaged import packaged_file
 from sendflow.definitions.source import read_yaml
 
@@ -49,27 +50,35 @@ def _medians_ms(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str,
 
 
 def loading(repeat: int) -> dict[str, float]:
-    """Median milliseconds to load the packaged process and the overlay, read afresh."""
-    base_file = packaged_file("ehc-needs-assessment")
-    assert base_file is not None
-    text = base_file.read_text(encoding="utf-8")
+    """Median milliseconds to load the packaged process and the overlay.
+
+    Cold is nothing read before, on both sides: the packaged process's file read and
+    built, against the overlay's file and its base's. The overlay after the packaged
+    process is what a council's program pays on top of ``load_process`` of the base.
+    """
     overlay_key = (str(OVERLAY.resolve()), OVERLAY.read_text(encoding="utf-8"), ())
 
-    def packaged() -> None:
-        parse_definition(text, file="processes/ehc-needs-assessment.yaml")
-
-    def overlay_warm() -> None:
-        catalogue._layers.pop(overlay_key, None)
-        load_file(OVERLAY, ())
+    def packaged_cold() -> None:
+        catalogue.packaged_layer.cache_clear()
+        sendflow.load_process("ehc-needs-assessment")
 
     def overlay_cold() -> None:
+        catalogue.packaged_layer.cache_clear()
         catalogue._layers.clear()
         load_file(OVERLAY, ())
 
+    def overlay_after_packaged() -> None:
+        sendflow.load_process("ehc-needs-assessment")
+        catalogue._layers.pop(overlay_key, None)
+        load_file(OVERLAY, ())
+
+    base_file = packaged_file("ehc-needs-assessment")
+    assert base_file is not None
+    text = base_file.read_text(encoding="utf-8")
     runs = {
-        "packaged": packaged,
-        "overlay, base read before": overlay_warm,
-        "overlay, nothing read before": overlay_cold,
+        "packaged, cold": packaged_cold,
+        "overlay, cold": overlay_cold,
+        "overlay, packaged loaded before": overlay_after_packaged,
         "yaml of the packaged file alone": lambda: read_yaml(text, "x"),
     }
     return _medians_ms(runs, repeat)
@@ -116,10 +125,16 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000, help="histories to evaluate")
     args = parser.parse_args()
     loads = loading(args.repeat)
-    base = loads["packaged"]
+    base = loads["packaged, cold"]
     print("load_process, median CPU time of", args.repeat, "runs")
     for name, ms in loads.items():
-        print(f"  {name:<34} {ms:7.2f} ms  ({ms / base - 1:+.0%} against packaged)")
+        # Loaded after the packaged process, the overlay's time is what it adds to it.
+        compared = (
+            f"adds {ms / base:.0%} to packaged"
+            if name == "overlay, packaged loaded before"
+            else f"{ms / base - 1:+.0%} against packaged"
+        )
+        print(f"  {name:<34} {ms:7.2f} ms  ({compared})")
     evaluations = evaluation(args.cases, max(3, args.repeat // 10))
     plain, _ = evaluations["packaged"]
     print(f"evaluate {args.cases} histories (as of 2030-01-01), median CPU time")

@@ -466,3 +466,51 @@ def test_a_deadline_closed_with_the_case_replays_as_a_full_fold_does(final_after
     history = _unanswered(date(2024, 2, 29), final_after)
     assert outcome(compiled, history) == outcome(CompiledProcess(process), history)
     assert compiled.programs.replayed == 1
+
+
+def _registered(start: date, directions: str, filed_after: int | None) -> list[Event]:
+    """An appeal registered with the tribunal's directions for the response, perhaps met."""
+    registered = start + timedelta(days=30)
+    data: dict[str, object] = {
+        "date": {"response_due": registered + timedelta(days=20)},
+        "period": {"response_period": "30 days"},
+        "none": {},
+    }[directions]
+    history = [
+        sendflow.Event("decision_notice_sent", start, data={"decision": "refusal-to-amend"}),
+        sendflow.Event("mediation_declined", start + timedelta(days=6)),
+        sendflow.Event("mediation_certificate_issued", start + timedelta(days=7)),
+        sendflow.Event("appeal_registered", registered, data=data),
+    ]
+    if filed_after is not None:
+        history.append(
+            sendflow.Event("la_response_filed", registered + timedelta(days=filed_after))
+        )
+    return history
+
+
+@pytest.mark.parametrize("directions", ["date", "period", "none"])
+@pytest.mark.parametrize("filed_after", [None, 19, 20, 45])
+@pytest.mark.parametrize("later", [0, 1, 90])
+def test_due_dates_read_from_the_history_replay_as_a_full_fold_does(
+    directions: str, filed_after: int | None, later: int
+) -> None:
+    """A due date read from the event's data (or none given) is settled as a full fold does.
+
+    The program is recorded from histories in summer and winter; the history replayed
+    starts on other days, so its response falls due in August, at Christmas or not.
+    """
+    process = sendflow.load_process("appeal")
+    compiled = CompiledProcess(process)
+    for start in (date(2023, 6, 20), date(2023, 11, 20)):
+        sendflow.evaluate(compiled, _registered(start, directions, filed_after))
+    [program] = compiled.programs.programs.values()
+    assert programs._DATED in {step.how for *_, step in program.steps}
+    for start in (date(2024, 2, 29), date(2024, 7, 1), date(2024, 11, 29)):
+        history = _registered(start, directions, filed_after)
+        as_of = history[-1].on + timedelta(days=later)
+        expected = outcome(CompiledProcess(process), history, as_of)
+        assert outcome(compiled, history, as_of) == expected
+        mapped = [event.to_dict() for event in history]
+        assert outcome(compiled, mapped, as_of) == expected
+    assert compiled.programs.replayed == 6

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 
 import sendflow
@@ -19,12 +21,42 @@ def _reused(path: Path) -> Process:
     return load_file(path, ())
 
 
-@pytest.mark.parametrize("body", ["", "time_limits:\n  advice:\n    title: Advice (our words)\n"])
-def test_rules_taken_from_the_base_equal_rules_read_again(tmp_path: Path, body: str) -> None:
-    """The example overlay, and one rewording a rule: the same rules either way."""
+_BODIES = [
+    "",
+    "time_limits:\n  advice:\n    title: Advice (our words)\n",
+    "lists:\n  request-sources: [parent, school, other]\n",
+    "exception_reasons:\n  our-own:\n    title: A reason of our own\n",
+    "states:\n  checked:\n    title: Checked\n"
+    "events:\n  checked_by_panel:\n    title: Checked\n    from: [checked]\n    to: checked\n",
+]
+
+
+def _outcome(load: Callable[[Path], Process], path: Path) -> object:
+    """The process's fields, or the problems found."""
+    try:
+        return attrs.asdict(load(path), recurse=False)
+    except DefinitionError as exc:
+        return exc.problems
+
+
+@pytest.mark.parametrize("body", _BODIES)
+def test_what_is_taken_from_the_base_equals_what_is_read_again(tmp_path: Path, body: str) -> None:
+    """The example overlay, and others touching what rules, states and events name: the
+    same process either way, or the same problems (changed lists and reasons are refused,
+    a state reached by nothing too)."""
     for path in (EXAMPLE_OVERLAY, write(tmp_path, body)):
-        reused, afresh = _reused(path), load_reading_every_rule(path)
-        assert reused.time_limits == afresh.time_limits
+        assert _outcome(_reused, path) == _outcome(load_reading_every_rule, path)
+
+
+def test_an_event_from_any_state_reads_the_states_the_overlay_adds() -> None:
+    """The example overlay adds an open state: an event from any state is read again and
+    leaves from it too; an event it leaves alone is the base's object."""
+    process = _reused(EXAMPLE_OVERLAY)
+    base = process.extends
+    assert base is not None
+    assert "panel_review" in process.events["request_withdrawn"].sources
+    assert process.events["request_withdrawn"] is not base.events["request_withdrawn"]
+    assert process.events["request_received"] is base.events["request_received"]
 
 
 def test_an_untouched_rule_is_the_base_rule_and_a_reworded_one_is_read(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 import sendflow
 from sendflow.engine.events import to_event
 from sendflow.store import Sourced, Store
+from sendflow.store.importing import _json
 
 from .helpers import PROCESS
 
@@ -122,3 +125,33 @@ def test_import_accepts_case_objects(store: Store) -> None:
     case = sendflow.Case(PROCESS, case_id="M1", events=GOOD[1]["events"])
     assert store.import_cases([case]).cases == 1
     assert store.load("M1").state == "assessing"
+
+
+def test_import_leaves_the_cycle_collector_as_it_was(store: Store) -> None:
+    """The objects set aside from the collector during an import are given back, even
+    when the import is rejected; objects someone else froze stay frozen."""
+    seen: list[int] = []
+
+    def items() -> Any:
+        seen.append(gc.get_freeze_count())
+        yield from GOOD
+
+    store.import_cases(items())
+    assert seen[0] > 0  # set aside while importing
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(sendflow.store.ImportRejectedError):
+        store.import_cases([BAD])
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        store.import_cases([_case("F1")])
+        assert gc.get_freeze_count() > 0  # still frozen: not given back by the import
+    finally:
+        gc.unfreeze()
+
+
+def test_equal_but_different_data_values_are_stored_apart() -> None:
+    """Data encoded once per content tells 1 from True and 1.0, and nested data apart."""
+    given = [{"n": 1}, {"n": True}, {"n": 1.0}, {"n": 1}, {"n": [1]}, {"n": None}]
+    assert [_json(d) for d in given] == [json.dumps(d) for d in given]
+    assert _json({"a": "x", "b": "y"}) != _json({"b": "y", "a": "x"})  # order as given

@@ -117,3 +117,38 @@ def test_an_empty_store_streams_nothing(store: Store) -> None:
     """No cases: an empty stream, and an empty export."""
     assert list(store.iter_cases()) == []
     assert list(store.export()) == []
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 8, 20])
+def test_shards_hold_every_case_once(store: Store, parts: int) -> None:
+    """``shard=(i, n)`` for i from 0 to n - 1 streams every case exactly once, in id
+    order, in parts of nearly equal size (some empty when there are more parts than cases)."""
+    _caseload(store)
+    everything = [c.case_id for c in store.iter_cases()]
+    shards = [[c.case_id for c in store.iter_cases(shard=(i, parts))] for i in range(parts)]
+    assert [case_id for shard in shards for case_id in shard] == everything
+    sizes = [len(shard) for shard in shards]
+    assert max(sizes) - min(sizes) <= 1
+    first = [c.case_id for c in store.iter_cases(shard=(0, parts), batch_size=1)]
+    assert first == shards[0]
+
+
+def test_shards_of_one_process(store: Store) -> None:
+    """With ``process=`` the shards split that process's cases only."""
+    _caseload(store)
+    wanted = [c.case_id for c in store.iter_cases(process=PROCESS)]
+    got = [c.case_id for i in range(2) for c in store.iter_cases(process=PROCESS, shard=(i, 2))]
+    assert got == wanted
+    assert [c.case_id for c in store.iter_cases(process="no-such", shard=(0, 2))] == []
+
+
+def test_shards_of_an_empty_store(store: Store) -> None:
+    """An empty store has empty shards."""
+    assert list(store.iter_cases(shard=(1, 2))) == []
+
+
+@pytest.mark.parametrize("shard", [(2, 2), (-1, 2), (0, 0), (1,), "0/2", (0.0, 2), (True, 2)])
+def test_a_bad_shard_is_refused_at_once(store: Store, shard: object) -> None:
+    """A shard that is not (i, n) with 0 <= i < n is refused when asked for, not later."""
+    with pytest.raises(ValueError, match=r"shard must be \(i, n\)"):
+        store.iter_cases(shard=shard)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from .helpers import PROCESS
 AS_OF = date(2024, 3, 1)
 WITHIN = 120
 START = 60
+WRITES = 400
 
 
 def _open(store: Store, case_id: str, day: date, *, assessing: bool) -> None:
@@ -104,12 +105,15 @@ def test_paging_under_concurrent_inserts_neither_skips_nor_repeats(store_url: st
         def write() -> None:
             chooser = random.Random(16)
             try:
-                while not stop.is_set():
+                # Bounded, so a reader paging towards the end always gets there: new
+                # cases land ahead of its cursor as well as behind it.
+                while not stop.is_set() and len(written) < WRITES:
                     number = chooser.randrange(START * 100)
                     case_id = f"C{number:06d}-new{len(written)}"
                     day = date(2024, 1, 1) + timedelta(days=chooser.randrange(17))
                     _open(store, case_id, day, assessing=chooser.random() < 0.5)
                     written.append(case_id)
+                    time.sleep(0.002)
             except BaseException as exc:
                 failed.append(exc)
 

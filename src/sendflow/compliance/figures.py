@@ -18,6 +18,7 @@ __all__ = [
     "Figures",
     "MonthFigures",
     "OpenAssessments",
+    "OverdueReviews",
     "PersonalBudgets",
     "PlansIssued",
     "Rate",
@@ -89,6 +90,17 @@ class OpenAssessments:
 
 
 @attrs.frozen
+class OverdueReviews:
+    """Plans whose annual review is overdue on the as-of date, by whole months late."""
+
+    under_1: int
+    from_1_to_3: int
+    from_3_to_6: int
+    from_6_to_12: int
+    from_12: int
+
+
+@attrs.frozen
 class AdviceByParty:
     """Advice given within 6 weeks, by who was asked."""
 
@@ -143,6 +155,7 @@ class Figures:
     open_assessments_by_age: OpenAssessments
     advice_within_6_weeks: AdviceByParty
     annual_reviews_on_time: Rate
+    overdue_annual_reviews_by_months_late: OverdueReviews
     review_decisions_within_4_weeks: Rate
     amended_plans_within_8_weeks: Rate
     phase_transfers_on_time: Rate

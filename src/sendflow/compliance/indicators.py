@@ -19,6 +19,7 @@ from sendflow.compliance.figures import (
     Figures,
     MonthFigures,
     OpenAssessments,
+    OverdueReviews,
     PersonalBudgets,
     PlansIssued,
     Rate,
@@ -28,16 +29,35 @@ from sendflow.compliance.figures import (
     WeeksToIssue,
 )
 from sendflow.compliance.periods import ReportPeriod
-from sendflow.compliance.transfers import TransferPlan, TransferTally
-from sendflow.engine.results import Evaluation, Status, TimeLimitResult
+from sendflow.compliance.reviews import MONTH_BANDS, months_late, overdue_review, review_band
+from sendflow.compliance.transfers import TRANSFER_RULES, TransferPlan, TransferTally
+from sendflow.compliance.verdicts import Verdict, Verdicts
+from sendflow.engine.results import Status
 from sendflow.store.records import StoredCase
 from sendflow.time.periods import add_months
 
-__all__ = ["ASSESSMENT", "LEFT_OUT_ROUTES", "Tally", "duty_holder", "month_key"]
+__all__ = [
+    "ASSESSMENT",
+    "EVENTS_READ",
+    "LEFT_OUT_ROUTES",
+    "ORDERS",
+    "RULES_READ",
+    "Tally",
+    "duty_holder",
+    "month_key",
+]
 
 ASSESSMENT = "ehc-needs-assessment"
 LEFT_OUT_ROUTES = frozenset({"mediation", "tribunal"})
 """Reversal routes that put an assessment outside DfE's 20-week measure."""
+
+EVENTS_READ = frozenset(
+    {"final_plan_issued", "refusal_reversed", "exception_recorded", "direct_payments_refused"}
+)
+"""The events the tally reads of a case other than an appeal, besides its start event."""
+
+ORDERS = "order-"
+"""The start of the id of every rule for complying with a tribunal order."""
 
 TWENTY_WEEKS = 140
 """Days: a plan issued at most 140 days after the request was issued within 20 weeks."""
@@ -48,6 +68,18 @@ _PLAIN_RATES = {
     "amended-plan": "amended_plans_within_8_weeks",
     "phase-transfer": "phase_transfers_on_time",
 }
+RULES_READ = frozenset(
+    {
+        "decide-whether-to-assess",
+        "final-plan",
+        "annual-review",
+        "advice",
+        "agreement-other-actions",
+        *_PLAIN_RATES,
+        *TRANSFER_RULES,
+    }
+)
+"""The rules whose verdicts the tally reads, with every rule starting with :data:`ORDERS`."""
 _BUDGET_STATES = frozenset(
     {
         "prepared",
@@ -85,7 +117,7 @@ def duty_holder(party: str | None) -> str:
     return "other"
 
 
-def _settled_on(result: TimeLimitResult) -> date | None:
+def _settled_on(result: Verdict) -> date | None:
     """The day a clock's verdict settled: when it was met, else the day after it fell due."""
     if result.status not in _SETTLED:
         return None
@@ -144,18 +176,27 @@ class Tally:
         self.plans_left_out = 0
         self.days_to_issue: Counter[int] = Counter()
         self.open_ages = [0, 0, 0, 0]
+        self.overdue_reviews = [0] * len(MONTH_BANDS)
         self.appeals_by_decision: Counter[str] = Counter()
         self.appeals_by_outcome: Counter[str] = Counter()
         self.budgets = [0, 0, 0]
 
     # Counting ----------------------------------------------------------------------------
 
-    def add(self, case: StoredCase, evaluation: Evaluation) -> None:
-        """Count one case, evaluated as of the tally's date."""
+    def add(self, case: StoredCase, evaluation: Verdicts) -> None:
+        """Count one case, evaluated as of the tally's date.
+
+        ``evaluation`` is the case's :class:`sendflow.Evaluation`, or its
+        :class:`~sendflow.compliance.verdicts.StoredVerdicts` when the case has no event
+        after the tally's date (the case's ``events`` then need hold only those named in
+        :data:`EVENTS_READ` and its start event).
+        """
         for result in evaluation.time_limits:
             self._clock(case.case_id, result)
         if case.process == ASSESSMENT:
             self._assessment(case, evaluation)
+        elif case.process == "annual-review":
+            self._overdue_review(case.case_id, evaluation)
         elif case.process == "appeal":
             self._appeal(case)
         elif case.process == "personal-budget":
@@ -171,7 +212,7 @@ class Tally:
         self.rates[indicator] = self.rates.get(indicator, Rate()) + Rate(int(on_time), 1)
         self._note(indicator, case_id, on, "on time" if on_time else "late")
 
-    def _clock(self, case_id: str, result: TimeLimitResult) -> None:
+    def _clock(self, case_id: str, result: Verdict) -> None:
         rule = result.rule
         if rule == "decide-whether-to-assess":
             if result.met_on in self.period and result.status in _SETTLED:
@@ -185,13 +226,13 @@ class Tally:
                 group = duty_holder(result.key)
                 self.advice[group] += Rate(int(_met(result)), 1)
                 self._note(f"advice_within_6_weeks_{group}", case_id, settled, _said(result))
-        elif rule in _PLAIN_RATES or rule.startswith("order-") or rule == "agreement-other-actions":
+        elif rule in _PLAIN_RATES or rule.startswith(ORDERS) or rule == "agreement-other-actions":
             settled = _settled_on(result)
             if settled in self.period:
                 name = _PLAIN_RATES.get(rule, "orders_complied_on_time")
                 self._count(name, case_id, settled, _met(result))
 
-    def _assessment(self, case: StoredCase, evaluation: Evaluation) -> None:
+    def _assessment(self, case: StoredCase, evaluation: Verdicts) -> None:
         case_id = case.case_id
         requested_on = case.events[0].on
         if requested_on in self.period:
@@ -241,6 +282,16 @@ class Tally:
         labels = ("up to 20 weeks", "20 to 30 weeks", "30 to 52 weeks", "over 52 weeks")
         self._note("open_assessments_by_age", case_id, self.as_of, labels[band])
 
+    def _overdue_review(self, case_id: str, evaluation: Verdicts) -> None:
+        due_on = overdue_review(evaluation)
+        if due_on is None:
+            return
+        months = months_late(due_on, self.as_of)
+        band = review_band(months)
+        self.overdue_reviews[band] += 1
+        late = f"{months} month{'' if months == 1 else 's'} late ({MONTH_BANDS[band][1]})"
+        self._note("overdue_annual_reviews_by_months_late", case_id, due_on, late)
+
     def _appeal(self, case: StoredCase) -> None:
         registered = _latest_on(case, "appeal_registered")
         if registered not in self.period or registered is None:
@@ -251,7 +302,7 @@ class Tally:
         self.appeals_by_outcome[outcome] += 1
         self._note("appeals_registered", case.case_id, registered, f"{decision}; {outcome}")
 
-    def _budget(self, case: StoredCase, evaluation: Evaluation) -> None:
+    def _budget(self, case: StoredCase, evaluation: Verdicts) -> None:
         if evaluation.state in _BUDGET_STATES:
             self.budgets[0] += 1
             active = evaluation.state == "direct_payments_active"
@@ -290,6 +341,7 @@ class Tally:
             open_assessments_by_age=OpenAssessments(*self.open_ages),
             advice_within_6_weeks=AdviceByParty(**self.advice),
             annual_reviews_on_time=rate("annual_reviews_on_time", Rate()),
+            overdue_annual_reviews_by_months_late=OverdueReviews(*self.overdue_reviews),
             review_decisions_within_4_weeks=rate("review_decisions_within_4_weeks", Rate()),
             amended_plans_within_8_weeks=rate("amended_plans_within_8_weeks", Rate()),
             phase_transfers_on_time=rate("phase_transfers_on_time", Rate()),
@@ -309,15 +361,15 @@ class Tally:
         return Report(self.period, self.as_of, figures, months)
 
 
-def _met(result: TimeLimitResult) -> bool:
+def _met(result: Verdict) -> bool:
     return result.status is Status.MET
 
 
-def _said(result: TimeLimitResult) -> str:
+def _said(result: Verdict) -> str:
     return f"{'on time' if _met(result) else 'late'} ({result.key})"
 
 
-def _final_plan(evaluation: Evaluation) -> TimeLimitResult | None:
+def _final_plan(evaluation: Verdicts) -> Verdict | None:
     try:
         return evaluation.result("final-plan")
     except KeyError:

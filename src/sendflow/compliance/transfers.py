@@ -22,7 +22,7 @@ import attrs
 
 from sendflow.compliance.figures import TraceRow, Transfers
 from sendflow.compliance.periods import read_day
-from sendflow.engine.results import Evaluation
+from sendflow.compliance.verdicts import Verdicts
 from sendflow.errors import SendflowError
 from sendflow.store.records import StoredCase
 
@@ -32,6 +32,8 @@ RECENT_WEEKS = 12
 """The current rate is the weekly average of transfers completed in the last 12 weeks."""
 
 _DEADLINES = ("transfer-programme-deadline", "lda-transfer-deadline")
+TRANSFER_RULES = frozenset({*_DEADLINES, "transfer-final-plan"})
+"""The rules whose verdicts the transfer figures read."""
 
 
 @attrs.frozen
@@ -116,7 +118,7 @@ class TransferTally:
         self.by_month: Counter[str] = Counter()
 
     def add(
-        self, case: StoredCase, evaluation: Evaluation, trace: Callable[[TraceRow], None] | None
+        self, case: StoredCase, evaluation: Verdicts, trace: Callable[[TraceRow], None] | None
     ) -> None:
         """Count one transfer case."""
         if evaluation.state == "withdrawn":

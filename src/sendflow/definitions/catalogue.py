@@ -11,6 +11,7 @@ Every ``.yaml`` file there is then a process by its ``id``, for ``load_process``
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path as FilePath
@@ -29,6 +30,7 @@ __all__ = [
     "ENVIRONMENT",
     "find_process",
     "load_file",
+    "packaged_layer",
     "process_dirs",
     "registered_processes",
     "use_process_dirs",
@@ -141,6 +143,26 @@ def load_file(
     return _layer(FilePath(path), os.fspath(path), (), folders).process
 
 
+@functools.cache
+def packaged_layer(process_id: str) -> Layer:
+    """The layer of a packaged process, read once and shared.
+
+    ``load_process`` of a packaged id and every overlay extending it take this one layer,
+    so a program that has loaded the packaged process pays only an overlay's own work.
+
+    Raises:
+        UnknownProcessError: No packaged process has the id.
+        DefinitionError: The packaged file is not a valid process.
+    """
+    path = packaged_file(process_id)
+    if path is None:
+        raise UnknownProcessError(process_id, packaged_processes())
+    source, problems = read_yaml(path.read_text(encoding="utf-8"), f"processes/{path.name}")
+    if source.data is None:
+        raise DefinitionError(problems)
+    return plain_layer(source, build_definition(source, problems))
+
+
 def _layer(path: FilePath, shown: str, chain: tuple[str, ...], dirs: tuple[FilePath, ...]) -> Layer:
     try:
         text = read_definition(path)
@@ -174,9 +196,8 @@ def _base(
         raise DefinitionError(
             [source.problem(("extends",), "extends must name a process: an id or a file path.")]
         )
-    packaged = packaged_file(name)
-    if packaged is not None:
-        return _layer(packaged, f"processes/{packaged.name}", chain, dirs)
+    if name in packaged_processes():
+        return packaged_layer(name)
     registered = registered_processes(dirs)
     if name in registered:
         target = registered[name]

@@ -181,9 +181,9 @@ def _state_problems(process: Process, statutory: Process) -> Iterator[tuple[Path
                     "'final: true' and let the statutory events lead out of it.",
                 )
             continue
-        into = [e.id for e in statutory.events.values() if state.id in e.targets]
         for field in ("final", "outcome"):
             if getattr(state, field) != getattr(law, field):
+                into = [e.id for e in statutory.events.values() if state.id in e.targets]
                 yield (
                     ("states", state.id, field),
                     f"changes {field!r} of the statutory state {state.id!r}, which "

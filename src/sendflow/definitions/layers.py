@@ -9,7 +9,7 @@ keeps, for each path of the merged data, the file, line and written path it came
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -17,7 +17,7 @@ import attrs
 from sendflow.definitions.source import Path, Source, format_path
 from sendflow.errors import Problem
 
-__all__ = ["LayeredSource", "Origin", "merge_entry", "origins_of"]
+__all__ = ["LayeredSource", "Origin", "SourceOrigins", "merge_entry", "origins_of"]
 
 
 @attrs.frozen
@@ -47,6 +47,44 @@ def origins_of(source: Source, *, rename: Mapping[Path, Path] | None = None) -> 
     return found
 
 
+class SourceOrigins(Mapping[Path, Origin]):
+    """The origins of one file's values over those of its base, worked out when first asked.
+
+    Origins are read only when a problem is reported against the data laid together, so a
+    process and an overlay that keep every rule never pay for them. ``rename`` is as for
+    :func:`origins_of`; a path the file did not write is looked up in ``base``.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        rename: Mapping[Path, Path] | None = None,
+        base: Mapping[Path, Origin] | None = None,
+    ) -> None:
+        self._source = source
+        self._rename = rename
+        self._base: Mapping[Path, Origin] = {} if base is None else base
+        self._found: dict[Path, Origin] | None = None
+
+    def _own(self) -> dict[Path, Origin]:
+        if self._found is None:
+            self._found = origins_of(self._source, rename=self._rename)
+        return self._found
+
+    def __getitem__(self, path: Path) -> Origin:
+        found = self._own().get(path)
+        return self._base[path] if found is None else found
+
+    def __iter__(self) -> Iterator[Path]:
+        own = self._own()
+        yield from own
+        yield from (path for path in self._base if path not in own)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @attrs.frozen
 class LayeredSource(Source):
     """A :class:`Source` for merged data whose values come from several files.
@@ -55,7 +93,7 @@ class LayeredSource(Source):
         origins: For each merged path, where it was written.
     """
 
-    origins: dict[Path, Origin] = attrs.field(factory=dict, eq=False, repr=False)
+    origins: Mapping[Path, Origin] = attrs.field(factory=dict, eq=False, repr=False)
 
     def origin(self, path: Path) -> tuple[Origin | None, Path]:
         """The origin of ``path`` or of its nearest parent that has one, and the rest."""

@@ -147,6 +147,9 @@ class _Builder:
         self.r = reader
         self.sources: dict[str, Source] = {}
         self.base = base
+        # Whether the base's references are all still there unchanged: what the base's
+        # states, events and reasons cite reads the same, so they may be taken as built.
+        self.same_sources = False
 
     def build(self, data: Any) -> Process | None:
         r = self.r
@@ -160,6 +163,9 @@ class _Builder:
         if not top:
             return None
         self.sources = self._sources(top.get("references"))
+        self.same_sources = self.base is not None and all(
+            self.sources.get(k) == v for k, v in self.base[1].sources.items()
+        )
         lists = self._lists(top.get("lists"))
         reasons = self._reasons(top.get("exception_reasons"))
         states = self._states(top.get("states"))
@@ -296,7 +302,12 @@ class _Builder:
     def _reasons(self, value: Any) -> dict[str, ExceptionReason]:
         found: dict[str, ExceptionReason] = {}
         table = self.r.table(("exception_reasons",), value, what="exception_reasons")
+        built = self._unchanged("exception_reasons")
         for key, entry in table.items():
+            taken = built.get(key)
+            if taken is not None and taken[0] is entry:
+                found[key] = taken[1]
+                continue
             path: Path = ("exception_reasons", key)
             fields = self.r.mapping(
                 path, entry, allowed=_REASON, required=("title",), what=f"exception reason {key!r}"
@@ -333,7 +344,12 @@ class _Builder:
 
     def _states(self, value: Any) -> dict[str, State]:
         found: dict[str, State] = {}
+        built = self._unchanged("states")
         for key, entry in self.r.table(("states",), value, what="states").items():
+            taken = built.get(key)
+            if taken is not None and taken[0] is entry:
+                found[key] = taken[1]
+                continue
             path: Path = ("states", key)
             fields = self.r.mapping(path, entry, allowed=_STATE, what=f"state {key!r}")
             found[key] = State(
@@ -361,7 +377,20 @@ class _Builder:
     ) -> dict[str, EventSpec]:
         found: dict[str, EventSpec] = {}
         open_states = tuple(s.id for s in states.values() if not s.final)
+        built = self._unchanged("events")
+        same_open = self.base is not None and open_states == tuple(
+            s.id for s in self.base[1].states.values() if not s.final
+        )
         for key, entry in self.r.table(("events",), value, what="events").items():
+            taken = built.get(key)
+            if (
+                taken is not None
+                and taken[0] is entry
+                and (same_open or entry.get("from") != ANY_STATE)
+                and self._event_holds(taken[1], states, lists, reasons)
+            ):
+                found[key] = taken[1]
+                continue
             path: Path = ("events", key)
             fields = self.r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
             raw_from = fields.get("from")
@@ -398,6 +427,47 @@ class _Builder:
                 ),
             )
         return found
+
+    def _unchanged(self, section: str) -> dict[str, tuple[Any, Any]]:
+        """The base's built ``section`` by id, each with the entry it was read from.
+
+        Empty unless the references the base's states, events and exception reasons may
+        cite are all unchanged: an entry the data still holds (the same object) then reads
+        the same as it did in the base.
+        """
+        if self.base is None or not self.same_sources:
+            return {}
+        data, process = self.base
+        entries = data.get(section)
+        if not isinstance(entries, Mapping):
+            return {}
+        built: Mapping[str, Any] = getattr(process, section)
+        return {key: (entries[key], item) for key, item in built.items() if key in entries}
+
+    def _event_holds(
+        self,
+        event: EventSpec,
+        states: Mapping[str, State],
+        lists: Mapping[str, tuple[str, ...]],
+        reasons: Mapping[str, ExceptionReason],
+    ) -> bool:
+        """Whether the base's ``event``, read from the same entry, reads the same here.
+
+        Every state it names must still be there and the lists its data takes values from
+        be unchanged (``from: '*'``, every open state, is the caller's to compare).
+        """
+        assert self.base is not None
+        process = self.base[1]
+        if not all(name in states for name in (*event.sources, *event.targets)):
+            return False
+        for field in event.data.values():
+            named = field.one_of_list
+            if named == "exception-reasons":
+                if tuple(reasons) != tuple(process.exception_reasons):
+                    return False
+            elif named is not None and lists.get(named) != process.lists.get(named):
+                return False
+        return True
 
     def _routes(self, path: Path, value: Any, states: Mapping[str, State]) -> tuple[Route, ...]:
         """``routes: [{when: {FIELD: VALUE}, to: STATE}, ...]``: data-chosen targets."""

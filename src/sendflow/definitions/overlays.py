@@ -20,7 +20,12 @@ import attrs
 
 from sendflow.definitions.checks import check_process
 from sendflow.definitions.floor import floor_problems, removal_problem
-from sendflow.definitions.layers import LayeredSource, Origin, merge_entry, origins_of
+from sendflow.definitions.layers import (
+    LayeredSource,
+    Origin,
+    SourceOrigins,
+    merge_entry,
+)
 from sendflow.definitions.loading import build_definition
 from sendflow.definitions.model import Process
 from sendflow.definitions.reader import Reader, did_you_mean
@@ -113,7 +118,7 @@ class Layer:
 
 def plain_layer(source: Source, process: Process) -> Layer:
     """The layer of a process file that extends nothing."""
-    return Layer(source.data, origins_of(source), process)
+    return Layer(source.data, SourceOrigins(source), process)
 
 
 def build_overlay(source: Source, problems: list[Problem], base: Layer) -> Layer:
@@ -165,7 +170,7 @@ class _Overlay:
         closures = self.base.closures | self._closures(top.get("closures"))
         if r.problems:
             raise DefinitionError(r.problems)
-        origins = {**self.base.origins, **origins_of(self.source, rename=rename)}
+        origins = SourceOrigins(self.source, rename=rename, base=self.base.origins)
         layered = LayeredSource(self.data, self.source.file, origins=origins)
         built = build_definition(layered, check=False, base=(self.base.data, self.base.process))
         limits = {

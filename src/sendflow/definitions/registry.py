@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable
 
-from sendflow.definitions.catalogue import find_process
-from sendflow.definitions.loading import parse_definition
+from sendflow.definitions.catalogue import find_process, packaged_layer
 from sendflow.definitions.model import Process
 from sendflow.definitions.packaged import packaged_file, packaged_processes
 
 __all__ = ["load_process", "packaged_file", "packaged_processes"]
-
-
-@functools.cache
-def _packaged(process_id: str) -> Process:
-    path = packaged_file(process_id)
-    assert path is not None
-    return parse_definition(path.read_text(encoding="utf-8"), file=f"processes/{path.name}")
 
 
 def load_process(
@@ -39,5 +30,5 @@ def load_process(
     """
     name = os.fspath(id_or_path)
     if name in packaged_processes():
-        return _packaged(name)
+        return packaged_layer(name).process
     return find_process(name, process_dirs)

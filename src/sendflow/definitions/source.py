@@ -32,6 +32,7 @@ Path = tuple[str | int, ...]
 
 _SAFE_TAGS = frozenset(tag for tag in PlainLoader.yaml_constructors if tag is not None)
 _NUMBERS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
+_TEXT = "tag:yaml.org,2002:str"
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -104,6 +105,8 @@ class _Walker:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _TEXT:
+            return node.value  # what the loader would make of it, without its bookkeeping
         if node.tag in _NUMBERS:
             self.numbers[path] = node.value
         try:

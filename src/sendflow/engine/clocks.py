@@ -34,6 +34,7 @@ class LimitPlan:
 
     __slots__ = (
         "_ends",
+        "_part_ends",
         "calendar",
         "conditional",
         "excusable",
@@ -62,6 +63,7 @@ class LimitPlan:
     ) -> None:
         self.limit = limit
         self._ends: dict[tuple[int, date], date | None] = {}
+        self._part_ends: dict[tuple[int, int, date], date] = {}
         self.rule = limit.id
         self.order = order
         self.kind = limit.kind
@@ -173,7 +175,7 @@ class LimitPlan:
             assert due.day is not None
             year = data.get(due.field or "")
             return day_before(due.month, due.day, year) if isinstance(year, int) else None
-        dates = [self._count(seen[e], p, due.counting) for e, p in due.parts if e in seen]
+        dates = [self._part_end(seen[e], p, due.counting) for e, p in due.parts if e in seen]
         for field in due.dates_from:
             given = data.get(field)
             if isinstance(given, date):
@@ -220,6 +222,21 @@ class LimitPlan:
             raise ValueError("a lead time is counted in days, weeks or months")
         days = period.amount * (7 if period.unit is Unit.WEEKS else 1)
         return anchor - timedelta(days=days)
+
+    def _part_end(self, start: date, period: Period, counting: Counting) -> date:
+        """The end of ``period`` (one of a version's parts) from ``start``, remembered.
+
+        A part's period and its way of counting belong to the definition, so they are
+        known by their identity.
+        """
+        key = (id(period), id(counting), start)
+        known = self._part_ends.get(key)
+        if known is None:
+            known = self._count(start, period, counting)
+            if len(self._part_ends) >= _MAX_REMEMBERED:
+                self._part_ends.clear()
+            self._part_ends[key] = known
+        return known
 
     def _count(self, start: date, period: Period, counting: Counting) -> date:
         calendar = self.calendar

@@ -159,7 +159,14 @@ def to_event(value: Event | Mapping[str, Any], *, index: int | None = None) -> E
             f"{type(actor).__name__} {actor!r}.",
             index=index,
         )
-    return Event(name, on, data=dict(data), actor=actor, recorded_at=recorded)
+    # Every field is checked above, so the event is built without checking them again.
+    event: Event = Event.__new__(Event)
+    _SET_NAME(event, name)
+    _SET_ON(event, on)
+    _SET_DATA(event, dict(data))
+    _SET_ACTOR(event, actor)
+    _SET_RECORDED_AT(event, recorded)
+    return event
 
 
 def legal_day_given(text: object) -> date | None:

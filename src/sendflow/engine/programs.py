@@ -31,11 +31,12 @@ __all__ = ["Program", "ProgramCache", "record_program"]
 _UNSET = -1
 _MAX_PROGRAMS = 2_000
 
-_MET, _RUNNING, _VOID, _GUARDED, _CLOSED, _WAITING, _COUNTED, _LEAD, _GENERIC = range(9)
+_MET, _RUNNING, _VOID, _GUARDED, _CLOSED, _WAITING, _COUNTED, _LEAD, _DATED, _GENERIC = range(10)
 """How a step settles its verdict: as a deadline met, running, void, closed with the case or
 waiting on a condition, or a minimum period whose guarded event came, due a fixed distance
 from its start; as one of those whose period is counted on a calendar (months, working
-days); as a lead time; through a clock."""
+days); as a lead time; as one of the first kind whose due date is read from the history
+(from its data, or the later or earlier of several events); through a clock."""
 
 # The result record's own constructor, without the keyword handling of a named tuple's.
 _make_result = tuple.__new__
@@ -104,7 +105,7 @@ class _Step:
         # A period counted on a calendar from the start alone (months, working days); a
         # period the starting event carries (a tribunal's directed period) needs its clock.
         counted = due.mode is DueMode.PERIOD and not self.parts_at and not self.plan.period_from
-        return _COUNTED if counted else _GENERIC
+        return _COUNTED if counted else _DATED
 
     def _lead_offset(self) -> timedelta | None:
         """How long before its anchor a lead time falls due, when it is a fixed distance."""
@@ -135,6 +136,14 @@ class _Step:
         due = self.plan.period_due(self.version, start_on)
         assert due is not None  # a deadline's or minimum period's end is always a day
         return due
+
+    def dated_due(self, events: Sequence[Event], ons: Sequence[date]) -> date | None:
+        """The due date of this step's clock in ``events``, as :meth:`replay` gives it."""
+        seen: Mapping[str, date] = {}
+        if self.parts_at:
+            seen = {name: ons[at] for name, at in self.parts_at}
+        start_at = self.start_at
+        return self.plan.due(self.version, ons[start_at], data_at(events, start_at), seen)
 
     def lead_time(self, ons: Sequence[date]) -> Settled:
         """The due date and verdict of a lead time (as its clock gives them)."""
@@ -320,6 +329,13 @@ class Program:
             elif how == _LEAD:
                 add(step.lead_time(ons))
                 continue
+            elif how == _DATED:
+                found = step.dated_due(history, ons)
+                if found is None:  # no due date (data not given): the clock says what then
+                    add(step.settle(history, ons, as_of))
+                    continue
+                due = found
+                how = step.sub
             else:
                 add(step.settle(history, ons, as_of))
                 continue

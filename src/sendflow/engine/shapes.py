@@ -185,8 +185,13 @@ class _EventShape:
             append(code)
         for plan in self.versioned:
             version = plan.limit.version_for(on, data)
-            append(-1 if version is None else plan.limit.versions.index(version))
+            append(-1 if version is None else _position(plan.limit.versions, version))
         return True
+
+
+def _position(versions: Sequence[LimitVersion], version: LimitVersion) -> int:
+    """Where ``version`` (itself, not an equal one) is among ``versions``."""
+    return next(at for at, candidate in enumerate(versions) if candidate is version)
 
 
 def _dated(versions: Sequence[LimitVersion]) -> bool:

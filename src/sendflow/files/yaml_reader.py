@@ -231,8 +231,43 @@ def _within_limits(root: yaml.Node, limits: FileLimits) -> bool:
     """Whether a composed document keeps every limit, counted as if aliases were expanded.
 
     An alias is the same node object reached again; each node's expanded size is worked
-    out once, so an alias bomb costs no more than its own few nodes to measure.
+    out once, so an alias bomb costs no more than its own few nodes to measure. A document
+    without aliases (nearly every one) is a plain tree, counted level by level.
     """
+    plain = _tree_within_limits(root, limits)
+    return _aliased_within_limits(root, limits) if plain is None else plain
+
+
+def _tree_within_limits(root: yaml.Node, limits: FileLimits) -> bool | None:
+    """Whether a tree of nodes keeps the limits; ``None`` when a node is reached twice.
+
+    Each level holds only nodes not met before (else it stops there), so it costs no more
+    than the document's own nodes, aliases or not.
+    """
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    seen: set[int] = set()
+    level = [root]
+    depth = 1
+    while level:
+        seen.update(map(id, level))
+        below: list[yaml.Node] = []
+        for node in level:
+            if isinstance(node, mapping):
+                for pair in node.value:
+                    below.extend(pair)
+            elif isinstance(node, sequence):
+                below.extend(node.value)
+        if below and depth > limits.max_depth:
+            return False
+        if any(id(node) in seen for node in below) or len(set(map(id, below))) != len(below):
+            return None
+        level = below
+        depth += 1
+    return len(seen) <= limits.max_values
+
+
+def _aliased_within_limits(root: yaml.Node, limits: FileLimits) -> bool:
+    """:func:`_within_limits` for a document that has aliases: each node's size once."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     aliases = 0

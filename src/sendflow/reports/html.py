@@ -18,10 +18,12 @@ from sendflow.reports.page_parts import STYLE, appendix, card, section
 from sendflow.reports.traces import Drilldown
 from sendflow.reports.words import (
     DECISIONS,
+    MONTHS_LATE,
     RATES,
     day_words,
     england_year,
     month_words,
+    months_late_counts,
     number,
     rate_words,
 )
@@ -77,6 +79,7 @@ def render_html(
         _open(report),
         _advice(report),
         _other_rates(report),
+        _overdue_reviews(report),
         _transfers(report, plan),
         _appeals(report),
         _budgets(report),
@@ -227,6 +230,21 @@ def _other_rates(report: Report) -> str:
     )
     chart = percent_bars(shown, label="Other time limits met") if shown else ""
     return section("reviews", "Reviews, amendments and orders", text, chart)
+
+
+def _overdue_reviews(report: Report) -> str:
+    values = months_late_counts(report)
+    chart = bar_chart(
+        list(MONTHS_LATE),
+        values,
+        label="Plans whose annual review is overdue, by months late",
+        height=200,
+    )
+    text = (
+        f"On {day_words(report.as_of)}, {number(sum(values))} plans were past their 12 months "
+        f"without a review decision; {number(sum(values[2:]))} of them by 3 months or more."
+    )
+    return section("overdue-reviews", "Annual reviews overdue", text, chart if sum(values) else "")
 
 
 def _transfers(report: Report, plan: TransferPlan | None) -> str:

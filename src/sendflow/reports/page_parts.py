@@ -43,6 +43,7 @@ _NAMES = {
     "advice_within_6_weeks_social_care": "Advice within 6 weeks: social care",
     "advice_within_6_weeks_other": "Advice within 6 weeks: others",
     "annual_reviews_on_time": "Annual reviews",
+    "overdue_annual_reviews_by_months_late": "Annual reviews overdue, by months late",
     "review_decisions_within_4_weeks": "Review decisions within 4 weeks",
     "amended_plans_within_8_weeks": "Amended plans within 8 weeks",
     "phase_transfers_on_time": "Phase transfers",

@@ -12,10 +12,12 @@ from sendflow.compliance.national import NationalFigures
 from sendflow.reports.shapes import report_json
 from sendflow.reports.words import (
     DECISIONS,
+    MONTHS_LATE,
     RATES,
     day_words,
     england_year,
     month_words,
+    months_late_counts,
     number,
     rate_words,
 )
@@ -73,6 +75,18 @@ def render_markdown(report: Report, *, national: NationalFigures) -> str:
         "| time limit | met |",
         "|---|---|",
         *(f"| {name} | {rate_words(getattr(f, key))} |" for key, name in RATES),
+        "",
+        "## Annual reviews overdue",
+        "",
+        f"Plans past their 12 months without a review decision on {day_words(report.as_of)}, "
+        "by whole months late.",
+        "",
+        "| months late | plans |",
+        "|---|---|",
+        *(
+            f"| {band} | {number(count)} |"
+            for band, count in zip(MONTHS_LATE, months_late_counts(report), strict=True)
+        ),
         "",
         *_transfers(report),
         "## Appeals registered",

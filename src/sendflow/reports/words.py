@@ -9,10 +9,12 @@ from sendflow.compliance.national import NationalFigures, NationalYear
 
 __all__ = [
     "DECISIONS",
+    "MONTHS_LATE",
     "RATES",
     "day_words",
     "england_year",
     "month_words",
+    "months_late_counts",
     "number",
     "rate_words",
 ]
@@ -35,6 +37,15 @@ RATES = (
     ("orders_complied_on_time", "Orders and agreements on time"),
 )
 """The other time limits the report shows, with their names in words."""
+
+MONTHS_LATE = ("Under 1 month", "1 to 3 months", "3 to 6 months", "6 to 12 months", "12 or more")
+"""The bands of overdue annual reviews, by whole months late, in words."""
+
+
+def months_late_counts(report: Report) -> list[int]:
+    """The overdue annual reviews in each band of :data:`MONTHS_LATE`, in order."""
+    late = report.indicators.overdue_annual_reviews_by_months_late
+    return [late.under_1, late.from_1_to_3, late.from_3_to_6, late.from_6_to_12, late.from_12]
 
 
 def number(value: int) -> str:

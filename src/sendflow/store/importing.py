@@ -17,6 +17,7 @@ notes its cases in the change feed (one row per case) and takes its feed positio
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
@@ -99,7 +100,7 @@ def import_cases(
     tally = _Tally()
     now = datetime.now(UTC)
     whole = engine.begin() if not skip_bad else nullcontext(None)
-    with whole as shared:
+    with _older_objects_set_aside(), whole as shared:
         batch: dict[str, _Ready] = {}
         for index, item in enumerate(items):
             ready = _prepare(index, item, now, resolve)
@@ -119,6 +120,27 @@ def import_cases(
         if shared is not None and tally.cases:
             feed.publish(shared)  # the whole import takes one place in the feed, last
     return tally.report()
+
+
+@contextmanager
+def _older_objects_set_aside() -> Iterator[None]:
+    """While importing, the cycle collector leaves alone the objects made before.
+
+    An import makes objects fast, and each batch's survive until it is written, so the
+    collector runs full collections, each one going over every object in the process:
+    the caller's own (the cases still to import, when given as a list) as well. Those
+    are moved aside (:func:`gc.freeze`) for the import and given back after; objects
+    made during the import are collected as usual. Left as it is when the collector is
+    off or something else froze objects.
+    """
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _prepare(
@@ -243,42 +265,63 @@ def insert_rows(conn: Connection, table: Table, rows: list[Row]) -> None:
 def _sqlite_values(conn: Connection, table: Table, rows: list[Row]) -> list[Row]:
     """``rows`` with each date, time and JSON value as SQLAlchemy writes it to SQLite.
 
-    The rows are converted a column at a time (``zip`` and ``map`` run in C), which
-    costs a fraction of converting them value by value.
+    The rows are converted a column at a time, each distinct value once: a column is
+    mapped through a dictionary of the values already converted (``map`` and the look-ups
+    run in C), which costs a fraction of converting them value by value.
     """
     dialect = conn.dialect
     columns: list[Any] = list(zip(*rows, strict=True))
     for i, column in enumerate(table.c):
         kind = column.type
-        to_text: Callable[[Any], Any]
         if isinstance(kind, DateTime):
             bind = kind.dialect_impl(dialect).bind_processor(dialect)
             assert bind is not None
-            to_text = _remembered(bind)
+            columns[i] = list(map(_Converted(bind).__getitem__, columns[i]))
         elif isinstance(kind, Date):
-            to_text = date.isoformat  # SQLAlchemy's own form for years 1 to 9999
+            # SQLAlchemy's own form for years 1 to 9999; legal days repeat across cases.
+            if len(_DAYS) > _REMEMBERED:
+                _DAYS.clear()
+                _DAYS[None] = None
+            columns[i] = list(map(_DAYS.__getitem__, columns[i]))
         elif isinstance(kind, JSON):
-            to_text = json.dumps
-        else:
-            continue
-        if column.nullable:
-            columns[i] = [None if v is None else to_text(v) for v in columns[i]]
-        else:
-            columns[i] = list(map(to_text, columns[i]))
+            columns[i] = [None if v is None else _json(v) for v in columns[i]]
     return list(zip(*columns, strict=True))
 
 
-def _remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``convert``, done once per distinct value (an import's stamps are mostly one time)."""
-    seen: dict[Any, Any] = {}
+class _Converted(dict[Any, Any]):
+    """Values already converted by ``convert``; a miss converts the value and keeps it."""
 
-    def once(value: Any) -> Any:
-        done = seen.get(value)
-        if done is None:
-            done = seen[value] = convert(value)
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        done = self[value] = self.convert(value)
         return done
 
-    return once
+
+def _json(data: dict[str, Any]) -> str:
+    """``data`` as JSON text, encoded once per distinct content when it is flat.
+
+    Flat data holds text, whole numbers, booleans and nulls; contents are told apart by
+    each value's type too (``1`` is not ``True``).
+    """
+    values = data.values()
+    if not _FLAT.issuperset(map(type, values)):
+        return json.dumps(data)
+    key = (tuple(data.items()), tuple(map(type, values)))
+    found = _JSON.get(key)
+    if found is None:
+        if len(_JSON) > _REMEMBERED:
+            _JSON.clear()
+        found = _JSON[key] = json.dumps(data)
+    return found
+
+
+_REMEMBERED = 50_000
+_DAYS = _Converted(date.isoformat)
+_JSON: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], str] = {}
+_FLAT = frozenset({str, int, bool, type(None)})
 
 
 def _copy(conn: Connection, table: Table, rows: list[Row]) -> None:
@@ -294,7 +337,7 @@ def _copy(conn: Connection, table: Table, rows: list[Row]) -> None:
                 values = list(row)
                 for i in json_at:
                     if values[i] is not None:
-                        values[i] = json.dumps(values[i])
+                        values[i] = _json(values[i])
                 copy.write_row(values)
             else:
                 copy.write_row(row)

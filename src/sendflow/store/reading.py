@@ -28,7 +28,15 @@ from sendflow.store.rows import stored_event
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
 
-__all__ = ["ITER_BATCH", "cases_with", "iter_cases", "summaries", "summaries_page"]
+__all__ = [
+    "ITER_BATCH",
+    "cases_with",
+    "check_shard",
+    "iter_cases",
+    "shard_range",
+    "summaries",
+    "summaries_page",
+]
 
 ITER_BATCH = 2000
 """Cases per read transaction of :func:`iter_cases`."""
@@ -97,8 +105,12 @@ def summaries_page(
 
 _HEADS = """
 SELECT id, process, process_version, state, version, related_case FROM cases
-WHERE id > :after {process} ORDER BY id LIMIT :limit
+WHERE id > :after {process} {shard} ORDER BY id LIMIT :limit
 """
+_BOUNDARY = """
+SELECT id FROM cases WHERE 1 = 1 {process} ORDER BY id LIMIT 1 OFFSET :skip
+"""
+_COUNT = "SELECT count(*) FROM cases WHERE 1 = 1 {process}"
 _EVENTS = """
 SELECT e.case_id, e."sequence", e.name, e.occurred_on, e.recorded_at, e.actor, e.data
 FROM events e {join} WHERE e.case_id >= :first AND e.case_id <= :last {process}
@@ -109,17 +121,31 @@ SELECT case_id, "sequence" FROM retractions WHERE case_id >= :first AND case_id 
 """
 
 
-def iter_cases(engine: Engine, *, process: str | None, batch_size: int) -> Iterator[StoredCase]:
+def iter_cases(
+    engine: Engine,
+    *,
+    process: str | None,
+    batch_size: int,
+    shard: tuple[int, int] | None = None,
+) -> Iterator[StoredCase]:
     """Every case (optionally of one process) with its legal history, by id, streamed.
 
     Each batch of cases is read in one transaction (``REPEATABLE READ`` on PostgreSQL),
     so every case comes whole and consistent with its version; cases written while the
-    stream runs are seen if their id is still ahead of it.
+    stream runs are seen if their id is still ahead of it. With ``shard=(i, n)`` only
+    the ``i``-th of ``n`` consecutive ranges of case ids is read (see :func:`shard_range`).
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be 1 or more, not {batch_size}.")
     only = "" if process is None else "AND process = :process"
-    heads_sql = text(_HEADS.format(process=only))
+    low = high = None
+    if shard is not None:
+        found = shard_range(engine, shard, process=process)
+        if found is None:
+            return
+        low, high = found
+    within = ("" if low is None else "AND id >= :low") + ("" if high is None else " AND id < :high")
+    heads_sql = text(_HEADS.format(process=only, shard=within))
     events_sql = text(
         _EVENTS.format(join="", process="")
         if process is None
@@ -131,7 +157,13 @@ def iter_cases(engine: Engine, *, process: str | None, batch_size: int) -> Itera
     decode = _Decoder()
     after = ""
     while True:
-        params: dict[str, Any] = {"after": after, "limit": batch_size, "process": process}
+        params: dict[str, Any] = {
+            "after": after,
+            "limit": batch_size,
+            "process": process,
+            "low": low,
+            "high": high,
+        }
         with engine.connect() as opened:
             conn = opened
             if conn.dialect.name == "postgresql":
@@ -145,6 +177,62 @@ def iter_cases(engine: Engine, *, process: str | None, batch_size: int) -> Itera
                 retracted = set(_fetch(conn, retracted_sql, params))
         yield from decode.cases(heads, rows, retracted)
         after = heads[-1][0]
+
+
+def shard_range(
+    engine: Engine, shard: tuple[int, int], *, process: str | None
+) -> tuple[str | None, str | None] | None:
+    """The range of case ids of shard ``(i, n)``, or ``None`` if the shard is empty.
+
+    The range runs from its first id (``None``: the start) up to but not including its
+    second (``None``: the end). The cases stored now (of ``process``, if given), in id
+    order, are cut into ``n`` consecutive ranges of nearly equal numbers of cases; shard
+    ``i`` (0 to ``n - 1``) is the ``i``-th. The ``n`` shards hold every case once. A case
+    added later falls in the shard whose range holds its id.
+
+    Raises:
+        ValueError: ``shard`` is not two whole numbers with ``0 <= i < n``.
+    """
+    index, count = check_shard(shard)
+    only = "" if process is None else "AND process = :process"
+    with engine.connect() as conn, conn.begin():
+        params = {"process": process}
+        total = int(_fetch(conn, text(_COUNT.format(process=only)), params)[0][0])
+        if total == 0:
+            return None
+
+        def boundary(part: int) -> str | None:
+            if part in (0, count):
+                return None
+            skip = total * part // count
+            return str(
+                _fetch(conn, text(_BOUNDARY.format(process=only)), {**params, "skip": skip})[0][0]
+            )
+
+        low, high = boundary(index), boundary(index + 1)
+    if low is not None and low == high:
+        return None
+    return low, high
+
+
+def check_shard(shard: Any) -> tuple[int, int]:
+    """``shard`` as ``(i, n)``, checked."""
+    try:
+        index, count = shard
+    except (TypeError, ValueError):
+        index = count = None
+    if (
+        not isinstance(index, int)
+        or not isinstance(count, int)
+        or isinstance(index, bool)
+        or isinstance(count, bool)
+        or not 0 <= index < count
+    ):
+        raise ValueError(
+            f"shard must be (i, n): the i-th of n parts, with 0 <= i < n, not {shard!r}. "
+            "For two worker processes, give one shard=(0, 2) and the other shard=(1, 2)."
+        )
+    return index, count
 
 
 def _fetch(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -175,29 +263,36 @@ class _Decoder:
         self.data: dict[str, dict[str, Any]] = {}
 
     def cases(self, heads: Any, rows: Any, retracted: set[tuple[Any, ...]]) -> Iterator[StoredCase]:
-        """The cases of one batch: their heads, event rows and retracted events."""
-        by_case: dict[str, list[Event]] = {head[0]: [] for head in heads}
+        """The cases of one batch: their heads, event rows and retracted events.
+
+        Both come ordered by case id, so each case's events are built only when it is
+        yielded: the batch's rows are plain tuples, and only the case the caller holds
+        has its events alive, which keeps the cycle collector's work small.
+        """
         days, moments, known = self.days, self.moments, self.data
         make = stored_event
-        for case_id, sequence, name, on, recorded_at, actor, stored in rows:
-            if retracted and (case_id, sequence) in retracted:
-                continue
-            day = days.get(on)
-            if day is None:
-                day = self._day(on)
-            moment = moments.get(recorded_at, _UNSEEN)
-            if moment is _UNSEEN:
-                moment = self._moment(recorded_at)
-            if stored is None:
-                data: dict[str, Any] = {}
-            elif type(stored) is str:
-                found = known.get(stored)
-                data = self._data(stored) if found is None else found.copy()
-            else:
-                data = stored  # PostgreSQL's driver decoded it
-            by_case[case_id].append(make(name, day, data, actor, moment))
+        at, end = 0, len(rows)
         for case_id, process, version_of, state, version, related in heads:
-            events = by_case[case_id]
+            events: list[Event] = []
+            while at < end and rows[at][0] == case_id:
+                _, sequence, name, on, recorded_at, actor, stored = rows[at]
+                at += 1
+                if retracted and (case_id, sequence) in retracted:
+                    continue
+                day = days.get(on)
+                if day is None:
+                    day = self._day(on)
+                moment = moments.get(recorded_at, _UNSEEN)
+                if moment is _UNSEEN:
+                    moment = self._moment(recorded_at)
+                if stored is None:
+                    data: dict[str, Any] = {}
+                elif type(stored) is str:
+                    found = known.get(stored)
+                    data = self._data(stored) if found is None else found.copy()
+                else:
+                    data = stored  # PostgreSQL's driver decoded it
+                events.append(make(name, day, data, actor, moment))
             yield StoredCase(
                 case_id, process, version_of, state, version, related, tuple(ordered(events))
             )

@@ -9,7 +9,8 @@ The migrations in ``migrations/versions`` create this schema; a test proves the 
   but leaves the legal history.
 - ``time_limits``: every clock's result as of the case's latest event, rewritten with each
   write. ``is_open`` marks the clocks still running; a partial index on them by due date
-  answers "what falls due next week" without touching closed clocks.
+  answers "what falls due next week" without touching closed clocks. No other index is
+  kept on it: every write of a case rewrites its rows, and each index costs every write.
 - ``feed_commits`` and ``feed_changes``: the change feed (see :mod:`sendflow.store.feed`).
   Each write transaction adds one ``feed_changes`` row per case it wrote (a run of
   sequence numbers, of events or of retractions), tagged with the transaction's token
@@ -110,7 +111,6 @@ time_limits = Table(
     Column("is_open", Boolean, nullable=False),
     Column("claimed_by", String, nullable=True),
     Column("claimed_at", DateTime(timezone=True), nullable=True),
-    Index("ix_time_limits_status_due", "status", "due_on"),
 )
 
 OPEN_DUE_COLUMNS = (

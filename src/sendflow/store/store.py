@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
@@ -46,6 +46,7 @@ from sendflow.store import (
     importing,
     queries,
     reading,
+    settled,
     writing,
 )
 from sendflow.store import claims as claiming
@@ -64,6 +65,7 @@ from sendflow.store.records import (
 from sendflow.store.rows import CASE_COLUMNS, EVENT_COLUMNS, case_row, event_row, values
 from sendflow.store.schema import cases, retractions
 from sendflow.store.schema import events as event_log
+from sendflow.store.settled import CaseHead, CaseLimits, LimitRow
 
 __all__ = ["DEFAULT_URL", "Store"]
 
@@ -422,7 +424,11 @@ class Store:
             )
 
     def iter_cases(
-        self, *, process: str | None = None, batch_size: int = reading.ITER_BATCH
+        self,
+        *,
+        process: str | None = None,
+        batch_size: int = reading.ITER_BATCH,
+        shard: tuple[int, int] | None = None,
     ) -> Iterator[StoredCase]:
         """Every stored case (optionally of one process) with its legal history, by id.
 
@@ -434,8 +440,45 @@ class Store:
                 result = sendflow.evaluate(
                     store.process(case.process), case.events, as_of=day, case_id=case.case_id
                 )
+
+        With ``shard=(i, n)`` only the ``i``-th of ``n`` consecutive ranges of case ids is
+        streamed, the ranges holding nearly equal numbers of cases: ``n`` worker
+        processes, each with its own store and shard, read every case once between them.
+
+        Raises:
+            ValueError: ``batch_size`` is below 1, or ``shard`` is not ``(i, n)`` with
+                ``0 <= i < n``.
         """
-        return reading.iter_cases(self._engine, process=process, batch_size=batch_size)
+        if shard is not None:
+            reading.check_shard(shard)
+        return reading.iter_cases(self._engine, process=process, batch_size=batch_size, shard=shard)
+
+    def iter_case_limits(
+        self,
+        *,
+        rules: frozenset[str],
+        rule_prefix: str,
+        events: frozenset[str],
+        whole: Callable[[CaseHead, Sequence[LimitRow]], bool],
+        batch_size: int = reading.ITER_BATCH,
+    ) -> Iterator[CaseLimits]:
+        """Every stored case, by id, with some of its time-limit rows and events.
+
+        Streamed like :meth:`iter_cases`. Each case comes with its ``cases`` row, the
+        ``time_limits`` rows (each clock as of its latest event) of the ``rules`` named or
+        starting with ``rule_prefix`` and of any other clock that is not a deadline and
+        still pending, and, in legal order, the events named in ``events`` and those on
+        the day it opened. A case ``whole`` answers true for (given its row and those
+        limit rows) comes with its full legal history.
+        """
+        return settled.iter_case_limits(
+            self._engine,
+            rules=rules,
+            rule_prefix=rule_prefix,
+            events=events,
+            whole=whole,
+            batch_size=batch_size,
+        )
 
     def export(self) -> Iterator[dict[str, Any]]:
         """Every case in case-file form, by id; :meth:`import_cases` reads them back.
