@@ -57,9 +57,18 @@ def start(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SENDFLOW_DB": url}
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "uvicorn", "sendflow_service:app",
-            "--app-dir", str(ROOT / "examples" / "service"),
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "sendflow_service:app",
+            "--app-dir",
+            str(ROOT / "examples" / "service"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
         ],
         env=env,
     )
@@ -105,10 +114,17 @@ def work(client: Client, number: int, budget: threading.Semaphore, errors: list[
             case_id = f"T{number:02d}-{case:05d}"
             case += 1
             requests: list[tuple[str, str, str, Any, int]] = [
-                ("open", "POST", "/cases", {
-                    "process": "ehc-needs-assessment", "case_id": case_id,
-                    "events": [{"event": "request_received", "on": START.isoformat()}],
-                }, 201),
+                (
+                    "open",
+                    "POST",
+                    "/cases",
+                    {
+                        "process": "ehc-needs-assessment",
+                        "case_id": case_id,
+                        "events": [{"event": "request_received", "on": START.isoformat()}],
+                    },
+                    201,
+                ),
             ]
             for request in requests:
                 if not budget.acquire(blocking=False):
@@ -145,7 +161,7 @@ def work(client: Client, number: int, budget: threading.Semaphore, errors: list[
             path = "/changes?limit=200" + (f"&after={cursor}" if cursor else "")
             status, feed = client.call("changes", "GET", path)
             cursor = feed["cursor"]
-    except Exception as exc:  # noqa: BLE001 - any failure fails the run, with its cause
+    except Exception as exc:
         errors.append(repr(exc))
 
 
@@ -176,14 +192,17 @@ def main() -> None:
         server.terminate()
         server.wait(10)
     total = sum(len(t) for t in timings.values())
-    print(f"{args.db.split(':')[0]}: {total} requests from {args.clients} clients in "
-          f"{elapsed:.1f} s = {total / elapsed:,.0f} requests/s")
+    print(
+        f"{args.db.split(':')[0]}: {total} requests from {args.clients} clients in "
+        f"{elapsed:.1f} s = {total / elapsed:,.0f} requests/s"
+    )
     print(f"{'endpoint':<10} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for endpoint, spent in sorted(timings.items()):
         ms = sorted(s * 1000 for s in spent)
         p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-        print(f"{endpoint:<10} {len(ms):>8} {statistics.median(ms):>8.1f} {p99:>8.1f} "
-              f"{ms[-1]:>8.1f}")
+        print(
+            f"{endpoint:<10} {len(ms):>8} {statistics.median(ms):>8.1f} {p99:>8.1f} {ms[-1]:>8.1f}"
+        )
     if errors:
         print(f"{len(errors)} unexpected answers, first: {errors[:3]}", file=sys.stderr)
         raise SystemExit(1)

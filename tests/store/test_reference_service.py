@@ -16,10 +16,10 @@ import pytest
 from sendflow.store import Store
 
 pytest.importorskip("fastapi", reason="the reference service needs the 'service' extra")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "examples" / "service"))
-from sendflow_service import create_app  # noqa: E402
+from sendflow_service import create_app
 
 PROCESS = "ehc-needs-assessment"
 
@@ -80,7 +80,7 @@ def test_open_record_and_read_back(client: TestClient) -> None:
             "case_not_found",
             id="not-found",
         ),
-        pytest.param(lambda c: open_case(c), 409, "case_exists", id="exists"),
+        pytest.param(open_case, 409, "case_exists", id="exists"),
         pytest.param(
             lambda c: c.post(
                 "/cases/A1/events",
@@ -91,19 +91,25 @@ def test_open_record_and_read_back(client: TestClient) -> None:
             id="stale",
         ),
         pytest.param(
-            lambda c: c.post("/cases/A1/events", json={"event": "final_plan_issued", "on": "2024-02-12"}),
+            lambda c: c.post(
+                "/cases/A1/events", json={"event": "final_plan_issued", "on": "2024-02-12"}
+            ),
             422,
             "event_not_allowed",
             id="not-allowed",
         ),
         pytest.param(
-            lambda c: c.post("/cases/A1/events", json={"event": "no_such_event", "on": "2024-02-12"}),
+            lambda c: c.post(
+                "/cases/A1/events", json={"event": "no_such_event", "on": "2024-02-12"}
+            ),
             400,
             "event_invalid",
             id="unknown-event",
         ),
         pytest.param(
-            lambda c: c.post("/cases/A1/events", json={"event": "decided_to_assess", "on": "12/02/2024"}),
+            lambda c: c.post(
+                "/cases/A1/events", json={"event": "decided_to_assess", "on": "12/02/2024"}
+            ),
             400,
             "request_invalid",
             id="bad-date",
@@ -123,8 +129,18 @@ def test_open_record_and_read_back(client: TestClient) -> None:
             "request_invalid",
             id="missing-field",
         ),
-        pytest.param(lambda c: c.get("/due", params={"as_of": "2024-03-01", "cursor": "junk"}), 400, "cursor_invalid", id="bad-cursor"),
-        pytest.param(lambda c: c.get("/changes", params={"after": "junk"}), 400, "cursor_invalid", id="bad-feed-cursor"),
+        pytest.param(
+            lambda c: c.get("/due", params={"as_of": "2024-03-01", "cursor": "junk"}),
+            400,
+            "cursor_invalid",
+            id="bad-cursor",
+        ),
+        pytest.param(
+            lambda c: c.get("/changes", params={"after": "junk"}),
+            400,
+            "cursor_invalid",
+            id="bad-feed-cursor",
+        ),
     ],
 )
 def test_errors_answer_their_code_and_status(
@@ -153,7 +169,9 @@ def test_due_pages_hold_every_item_once(client: TestClient) -> None:
         if cursor is not None:
             params["cursor"] = cursor
         page = client.get("/due", params=params).json()
-        seen += [item["case_id"] for item in page["items"] if item["rule"] == "decide-whether-to-assess"]
+        seen += [
+            item["case_id"] for item in page["items"] if item["rule"] == "decide-whether-to-assess"
+        ]
         cursor = page["next_cursor"]
         if cursor is None:
             break
@@ -169,10 +187,17 @@ def test_change_feed_follows_every_record(client: TestClient) -> None:
     names = [c["event"]["event"] for c in first["items"] + rest["items"]]
     assert names == ["request_received", "decided_to_assess"]
     quiet = client.get("/changes", params={"after": rest["cursor"], "wait": 0.1}).json()
-    assert quiet["items"] == [] and quiet["cursor"] == rest["cursor"]
+    assert quiet["items"] == []
+    assert quiet["cursor"] == rest["cursor"]
 
 
 def test_openapi_names_every_endpoint(client: TestClient) -> None:
     """The service documents its endpoints (FastAPI's OpenAPI document)."""
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {"/cases", "/cases/{case_id}/events", "/cases/{case_id}", "/due", "/changes"}
+    assert set(paths) == {
+        "/cases",
+        "/cases/{case_id}/events",
+        "/cases/{case_id}",
+        "/due",
+        "/changes",
+    }

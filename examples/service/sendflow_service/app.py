@@ -112,9 +112,7 @@ def create_app(store: Store | None = None, *, url: str | None = None) -> FastAPI
 
     @application.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        where = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return _error(400, "request_invalid", where)
 
     @application.post("/cases", status_code=201)
