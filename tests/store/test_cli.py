@@ -146,15 +146,18 @@ def test_record_refusal_exits_2(db: str, capsys: pytest.CaptureFixture[str]) -> 
 def test_check_reads_a_stored_case(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`check CASE_ID` prints the same JSON as `check` on the case's file."""
+    """`check CASE_ID` prints the same JSON as `check` on the case's file, with its version."""
     file = tmp_path / "a1.json"
     file.write_text(json.dumps(_case("A1", {"event": "decided_to_assess", "on": "2024-02-12"})))
     main(["import", str(file)])
     capsys.readouterr()
     assert main(["check", str(file), "--as-of", "2024-06-01"]) == 0
     from_file = capsys.readouterr().out
+    assert json.loads(from_file)["version"] is None
     assert main(["check", "A1", "--as-of", "2024-06-01", "--db", db]) == 0
-    assert capsys.readouterr().out == from_file
+    stored = json.loads(capsys.readouterr().out)
+    assert stored["version"] == 2
+    assert {**stored, "version": None} == json.loads(from_file)
 
 
 def test_cases_table(db: str, capsys: pytest.CaptureFixture[str]) -> None:

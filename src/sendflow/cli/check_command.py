@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import attrs
+
 from sendflow.cli.arguments import legal_day
 from sendflow.cli.database import database_url
 from sendflow.cli.output import emit
@@ -53,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_check(args: argparse.Namespace) -> int:
     """Evaluate the case and print it."""
     as_of = args.as_of
-    case = _load(args.case, args.db)
+    case, version = _load(args.case, args.db)
     if args.closures is not None:
         case = Case(
             case.process,
@@ -63,6 +65,8 @@ def run_check(args: argparse.Namespace) -> int:
             closures=_closures(args.closures),
         )
     evaluation = case.evaluate(as_of=as_of)
+    if version is not None:
+        evaluation = attrs.evolve(evaluation, version=version)
     if args.format == "json":
         from sendflow.contracts import converter  # noqa: PLC0415 (loads cattrs)
 
@@ -81,12 +85,13 @@ def _closures(path: str) -> frozenset[date]:
         raise CaseFileError(f"--closures: {exc}") from exc
 
 
-def _load(target: str, db: str | None) -> Case:
+def _load(target: str, db: str | None) -> tuple[Case, int | None]:
+    """The case from a case file (no version) or from the store (with its version)."""
     path = Path(target)
     if path.is_file() or path.suffix in (".json", ".yaml", ".yml"):
         if not path.is_file():
             raise CaseFileError(f"{target}: no such case file.")
-        return read_case_file(path)
+        return read_case_file(path), None
     url = database_url(db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         raise CaseFileError(
@@ -96,7 +101,7 @@ def _load(target: str, db: str | None) -> Case:
     from sendflow.store import Store  # noqa: PLC0415 (loads SQLAlchemy)
 
     with Store(url) as store:
-        return store.load(target)
+        return store.load_with_version(target)
 
 
 def format_table(evaluation: Evaluation) -> str:

@@ -342,10 +342,14 @@ class Store:
         Raises:
             CaseNotFoundError: No such case.
         """
-        return self._read(case_id)[0]
+        return self.load_with_version(case_id)[0]
 
-    def _read(self, case_id: str) -> tuple[Case, int]:
-        """The case and its version, read in one snapshot."""
+    def load_with_version(self, case_id: str) -> tuple[Case, int]:
+        """The case (as :meth:`load` gives it) and its version, read in one transaction.
+
+        Raises:
+            CaseNotFoundError: No such case.
+        """
         with self._snapshot.begin() as conn:
             head = queries.head(conn, case_id)
             trail = queries.trail(conn, case_id)
@@ -368,7 +372,7 @@ class Store:
             CaseNotFoundError: No such case.
             AsOfDateError: ``as_of`` is before the case began.
         """
-        case, version = self._read(case_id)
+        case, version = self.load_with_version(case_id)
         return attrs.evolve(case.evaluate(as_of=as_of), version=version)
 
     def history(self, case_id: str) -> tuple[StoredEvent, ...]:
