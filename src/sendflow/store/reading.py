@@ -32,6 +32,7 @@ __all__ = [
     "ITER_BATCH",
     "cases_with",
     "check_shard",
+    "driver_rows",
     "iter_cases",
     "shard_range",
     "summaries",
@@ -240,9 +241,18 @@ def _fetch(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[
     compiled = query.compile(dialect=conn.dialect)
     names = compiled.positiontup
     given = [params[name] for name in names] if names is not None else params
+    return driver_rows(conn, compiled.string, given)
+
+
+def driver_rows(conn: Connection, sql: str, given: Any) -> list[tuple[Any, ...]]:
+    """Every row of compiled ``sql`` run on the driver's own cursor, as its own tuples.
+
+    Bulk readers use it to skip SQLAlchemy's result objects, about a third of a plain
+    read's cost; ``given`` is in the driver's parameter style.
+    """
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(compiled.string, given)
+        cursor.execute(sql, given)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     finally:
         cursor.close()

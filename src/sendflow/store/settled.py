@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, TextClause, bindparam, text
 
 from sendflow.engine.events import Event
 from sendflow.engine.machine import ordered
+from sendflow.store.reading import driver_rows
 from sendflow.store.rows import stored_event
 
 __all__ = ["CaseHead", "CaseLimits", "LimitRow", "iter_case_limits"]
@@ -210,13 +211,7 @@ def _fetch(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[
     given: Any = compiled.construct_params()
     if names is not None:
         given = [given[name] for name in names]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.string, given)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-    finally:
-        cursor.close()
-    return rows
+    return driver_rows(conn, compiled.string, given)
 
 
 _DAYS: dict[Any, date] = {}
