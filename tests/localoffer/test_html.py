@@ -10,11 +10,12 @@ import pytest
 
 from sendflow.localoffer import check_feed, load_manifest, load_taxonomy_map, packaged_topics
 from sendflow.localoffer.html import render_html
+from tests.browser import Browser, find_chromium
 from tests.localoffer.builders import check, feed3, service3
-from tests.localoffer.chromium import CHROMIUM, load_page
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "local-offer"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".screenshots"
+CHROMIUM = find_chromium()
 
 
 def _example_page(folder: Path) -> Path:
@@ -49,8 +50,17 @@ def test_feed_text_is_escaped(tmp_path: Path) -> None:
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt install chromium)")
 def test_chromium_shows_the_page_without_errors_or_requests(tmp_path: Path) -> None:
     """Headless Chromium loads the example's page with no console error and no network request."""
+    assert CHROMIUM is not None
     SCREENSHOTS.mkdir(exist_ok=True)
-    loaded = load_page(_example_page(tmp_path), SCREENSHOTS / "local-offer-check.png")
-    assert loaded.errors == ()
-    assert loaded.requests == ()
-    assert loaded.screenshot.stat().st_size > 10_000
+    screenshot = SCREENSHOTS / "local-offer-check.png"
+    page = _example_page(tmp_path)
+    browser = Browser(CHROMIUM)
+    try:
+        browser.open(page.as_uri())
+        browser.screenshot(screenshot)
+        errors, requests = browser.errors(), browser.requests()
+    finally:
+        browser.close()
+    assert errors == []
+    assert requests == [page.as_uri()]
+    assert screenshot.stat().st_size > 10_000

@@ -14,7 +14,7 @@ from sendflow.compliance import TransferPlan, calendar_year, measure_store
 from sendflow.compliance.national import england
 from sendflow.reports import Drilldown, render_html
 from sendflow.simulation import Council, simulate, transfer_plan_rows
-from tests.reports.browser import Browser, find_chromium
+from tests.browser import Browser, find_chromium
 
 CHROMIUM = find_chromium()
 CHARTS = """JSON.stringify(Array.from(document.querySelectorAll('svg.chart')).map(svg => ({

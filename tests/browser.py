@@ -1,4 +1,5 @@
-"""A small client for headless Chromium over the DevTools protocol on a pipe.
+"""A small client for headless Chromium over the DevTools protocol on a pipe, shared by
+the tests that render pages (the committee report, the Local Offer check).
 
 ``--remote-debugging-pipe`` gives the protocol on file descriptors 3 (to Chromium) and 4
 (from it), NUL-separated JSON messages: no port is opened and no extra library is needed,
