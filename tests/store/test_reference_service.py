@@ -130,6 +130,12 @@ def test_open_record_and_read_back(client: TestClient) -> None:
             id="missing-field",
         ),
         pytest.param(
+            lambda c: c.get("/cases/A1", params={"as_of": "2024-13-01"}),
+            400,
+            "request_invalid",
+            id="bad-as-of",
+        ),
+        pytest.param(
             lambda c: c.get("/due", params={"as_of": "2024-03-01", "cursor": "junk"}),
             400,
             "cursor_invalid",

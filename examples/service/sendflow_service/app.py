@@ -63,13 +63,15 @@ class BadRequestError(ValueError):
     """A query value the service itself cannot read (a date not written YYYY-MM-DD)."""
 
 
-def _day(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
+def _day(value: str, name: str) -> date:
     try:
         return read_legal_day(value)
     except ValueError as exc:
         raise BadRequestError(f"{name}: {value!r} is not a date: {exc}.") from None
+
+
+def _optional_day(value: str | None, name: str) -> date | None:
+    return None if value is None else _day(value, name)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -134,7 +136,6 @@ def create_app(store: Store | None = None, *, url: str | None = None) -> FastAPI
     def record(case_id: str, body: RecordIn, request: Request) -> JSONResponse:
         """Append an event; answers the case's new version."""
         on = _day(body.on, "on")
-        assert on is not None
         version = shared(request).record(
             case_id,
             body.event,
@@ -150,7 +151,7 @@ def create_app(store: Store | None = None, *, url: str | None = None) -> FastAPI
         case_id: str, request: Request, as_of: Annotated[str | None, Query()] = None
     ) -> JSONResponse:
         """The case evaluated: state, outcome, allowed events, time limits and version."""
-        result = shared(request).evaluate(case_id, as_of=_day(as_of, "as_of"))
+        result = shared(request).evaluate(case_id, as_of=_optional_day(as_of, "as_of"))
         return JSONResponse(converter.unstructure(result))
 
     @application.get("/due")
@@ -164,7 +165,6 @@ def create_app(store: Store | None = None, *, url: str | None = None) -> FastAPI
     ) -> JSONResponse:
         """What falls due from ``as_of`` to ``within_days`` later and what is overdue, a page."""
         day = _day(as_of, "as_of")
-        assert day is not None
         page = shared(request).due_page(
             as_of=day, within_days=within_days, process=process, limit=limit, cursor=cursor
         )
