@@ -17,9 +17,12 @@ with the legal reference behind it::
 from __future__ import annotations
 
 import importlib
-import typing
 
-if typing.TYPE_CHECKING:
+# ``typing`` itself is not imported: it alone would double the cost of ``import sendflow``.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
     from sendflow import errors
     from sendflow.definitions.registry import load_process, packaged_processes
     from sendflow.engine.case import Case, read_case_file
@@ -42,6 +45,7 @@ if typing.TYPE_CHECKING:
         ImportReport,
         Store,
     )
+del TYPE_CHECKING
 
 # Each public name loads on first use, with only the modules it needs: a program (or the
 # command line) that never evaluates a case or opens a store pays for neither the engine
@@ -97,7 +101,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> typing.Any:
+def __getattr__(name: str) -> Any:
     """A public name, loaded on first use (``sendflow.evaluate``, ``from sendflow import Case``)."""
     home = _HOMES.get(name)
     if home is None:
