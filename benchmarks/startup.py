@@ -6,8 +6,12 @@ store: ``import sendflow``, ``sendflow --help``, ``sendflow processes`` and ``se
 check`` on a case file. The store and its migrations (SQLAlchemy, Alembic) load only in
 commands that need them.
 
-Run: ``python benchmarks/startup.py --runs 15``. For where the time goes, one import at a
-time: ``python -X importtime -c "import sendflow" 2> imports.txt``.
+Run: ``python benchmarks/startup.py --runs 15``. With ``--baseline SRC`` (the ``src``
+folder of another checkout, such as ``git archive`` of an older commit), the same
+commands also run against that source tree (on ``PYTHONPATH``), the runs of the two
+interleaved so that both meet the same load, and the ratio of each figure is printed.
+For where the time goes, one import at a time:
+``python -X importtime -c "import sendflow" 2> imports.txt``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 CASE = {
     "process": "ehc-needs-assessment",
@@ -51,58 +57,96 @@ def commands(case_file: Path) -> list[tuple[str, list[str], float | None]]:
     ]
 
 
-def timings(argv: list[str], runs: int) -> tuple[float, float, float]:
-    """The median wall time, median CPU time and least CPU time of ``runs`` runs of ``argv``.
+class Figures(NamedTuple):
+    """One command's times, in seconds, over its runs."""
+
+    median_wall: float
+    median_cpu: float
+    least_cpu: float
+
+
+def timings(argv: list[str], runs: int, sources: Sequence[str | None]) -> list[Figures]:
+    """The times of ``runs`` runs of ``argv`` against each source tree (``None``: this one).
 
     The CPU time (user and system, of the child process) leaves out time spent waiting
     for a core, so it stays steadier on a shared, busy machine; on an idle one the wall
     time is close to it. The least of them is the run least slowed by other work.
-    One unmeasured run comes first.
+    One unmeasured run of each comes first, and the source trees take turns run by run.
 
     Bytecode is written and read, as for an installed package: the unmeasured first run
     compiles any module whose ``.pyc`` is missing (``PYTHONDONTWRITEBYTECODE`` is unset).
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    walls, cpus = [], []
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    envs = [base if src is None else {**base, "PYTHONPATH": src} for src in sources]
+    walls: list[list[float]] = [[] for _ in envs]
+    cpus: list[list[float]] = [[] for _ in envs]
     for index in range(runs + 1):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if index:
-            walls.append(wall)
-            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus), min(cpus)
+        for env, wall_times, cpu_times in zip(envs, walls, cpus, strict=True):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if index:
+                wall_times.append(wall)
+                cpu_times.append(
+                    after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                )
+    return [
+        Figures(statistics.median(w), statistics.median(c), min(c))
+        for w, c in zip(walls, cpus, strict=True)
+    ]
+
+
+def _verdict(figures: Figures, target: float | None) -> str:
+    """``under by wall`` (or cpu, or least cpu), ``OVER``, or nothing without a target."""
+    if target is None:
+        return ""
+    measured = zip(("wall", "cpu", "least cpu"), figures, strict=True)
+    met = [what for what, seconds in measured if seconds < target]
+    return f"under by {met[0]}" if met else "OVER"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command")
+    parser.add_argument(
+        "--baseline",
+        metavar="SRC",
+        help="also run the commands against this source tree (put on PYTHONPATH)",
+    )
     args = parser.parse_args()
+    if args.baseline is not None and not (Path(args.baseline) / "sendflow").is_dir():
+        parser.error(f"--baseline {args.baseline}: no sendflow package in that folder")
+    sources = [None] if args.baseline is None else [None, str(Path(args.baseline).resolve())]
     failed = 0
     with tempfile.TemporaryDirectory() as folder:
         case_file = Path(folder) / "A123.json"
         case_file.write_text(json.dumps(CASE), encoding="utf-8")
         print(f"{args.runs} runs of each, each in a fresh process")
         heads = f"{'median wall':>12} {'median cpu':>11} {'least cpu':>10} {'target':>9}"
+        if args.baseline is not None:
+            print(f"baseline: {sources[1]}; each figure as now / baseline = ratio")
+            heads = "median wall; median cpu; least cpu; target"
         print(f"{'command':<28} {heads}")
         for name, argv, target in commands(case_file):
-            wall, cpu, least = timings(argv, args.runs)
-            verdict = ""
-            if target is not None:
-                met = [
-                    what
-                    for what, t in (("wall", wall), ("cpu", cpu), ("least cpu", least))
-                    if t < target
-                ]
-                verdict = f"under by {met[0]}" if met else "OVER"
-                failed += not met
+            found = timings(argv, args.runs, sources)
+            now = found[0]
+            verdict = _verdict(now, target)
+            failed += verdict == "OVER"
             shown = f"< {target * 1000:.0f} ms" if target is not None else ""
-            print(
-                f"{name:<28} {wall * 1000:>9.0f} ms {cpu * 1000:>8.0f} ms {least * 1000:>7.0f} ms"
-                f" {shown:>9}  {verdict}"
-            )
+            if len(found) == 1:
+                cells = f"{_ms(now[0]):>12} {_ms(now[1]):>11} {_ms(now[2]):>10}"
+            else:
+                cells = "; ".join(
+                    f"{_ms(mine)} / {_ms(theirs)} = {mine / theirs:.2f}"
+                    for mine, theirs in zip(now, found[1], strict=True)
+                )
+            print(f"{name:<28} {cells} {shown:>9}  {verdict}")
     return 1 if failed else 0
 
 

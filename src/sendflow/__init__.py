@@ -16,24 +16,27 @@ with the legal reference behind it::
 
 from __future__ import annotations
 
-import typing
+import importlib
 
-from sendflow import errors
-from sendflow.definitions.registry import load_process, packaged_processes
-from sendflow.engine.case import Case, read_case_file
-from sendflow.engine.events import Event
-from sendflow.engine.replay import evaluate
-from sendflow.engine.results import Evaluation, Status, TimeLimitResult
-from sendflow.errors import (
-    CaseFileError,
-    DefinitionError,
-    EventError,
-    SendflowError,
-    StaleCaseError,
-    UnknownProcessError,
-)
+# ``typing`` itself is not imported: it alone would double the cost of ``import sendflow``.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-if typing.TYPE_CHECKING:
+    from sendflow import errors
+    from sendflow.definitions.registry import load_process, packaged_processes
+    from sendflow.engine.case import Case, read_case_file
+    from sendflow.engine.events import Event
+    from sendflow.engine.replay import evaluate
+    from sendflow.engine.results import Evaluation, Status, TimeLimitResult
+    from sendflow.errors import (
+        CaseFileError,
+        DefinitionError,
+        EventError,
+        SendflowError,
+        StaleCaseError,
+        UnknownProcessError,
+    )
     from sendflow.store import (
         CaseExistsError,
         CaseNotFoundError,
@@ -42,19 +45,35 @@ if typing.TYPE_CHECKING:
         ImportReport,
         Store,
     )
+del TYPE_CHECKING
 
-# The store's names load on first use: the store brings SQLAlchemy, which commands and
-# callers that never open a store (``sendflow check`` on a file, ``--help``) need not pay for.
-_STORE_NAMES = frozenset(
-    {
-        "CaseExistsError",
-        "CaseNotFoundError",
-        "DueItem",
-        "ImportRejectedError",
-        "ImportReport",
-        "Store",
-    }
-)
+# Each public name loads on first use, with only the modules it needs: a program (or the
+# command line) that never evaluates a case or opens a store pays for neither the engine
+# nor SQLAlchemy. ``errors`` is a module; the rest are names in the modules given.
+_HOMES = {
+    "Case": "sendflow.engine.case",
+    "CaseExistsError": "sendflow.store",
+    "CaseFileError": "sendflow.errors",
+    "CaseNotFoundError": "sendflow.store",
+    "DefinitionError": "sendflow.errors",
+    "DueItem": "sendflow.store",
+    "Evaluation": "sendflow.engine.results",
+    "Event": "sendflow.engine.events",
+    "EventError": "sendflow.errors",
+    "ImportRejectedError": "sendflow.store",
+    "ImportReport": "sendflow.store",
+    "SendflowError": "sendflow.errors",
+    "StaleCaseError": "sendflow.errors",
+    "Status": "sendflow.engine.results",
+    "Store": "sendflow.store",
+    "TimeLimitResult": "sendflow.engine.results",
+    "UnknownProcessError": "sendflow.errors",
+    "errors": "sendflow.errors",
+    "evaluate": "sendflow.engine.replay",
+    "load_process": "sendflow.definitions.registry",
+    "packaged_processes": "sendflow.definitions.registry",
+    "read_case_file": "sendflow.engine.case",
+}
 
 __all__ = [
     "Case",
@@ -82,14 +101,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> typing.Any:
-    """A store name, loaded on first use (``sendflow.Store``, ``from sendflow import Store``)."""
-    if name not in _STORE_NAMES:
+def __getattr__(name: str) -> Any:
+    """A public name, loaded on first use (``sendflow.evaluate``, ``from sendflow import Case``)."""
+    home = _HOMES.get(name)
+    if home is None:
         raise AttributeError(f"module 'sendflow' has no attribute {name!r}")
-    from sendflow import store  # noqa: PLC0415
-
-    return getattr(store, name)
+    module = importlib.import_module(home)
+    value = module if name == "errors" else getattr(module, name)
+    globals()[name] = value  # read once: later reads find it without this function
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_STORE_NAMES})
+    return sorted({*globals(), *__all__})

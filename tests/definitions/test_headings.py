@@ -52,7 +52,7 @@ def test_a_current_entry_is_used_without_loading(monkeypatch) -> None:
     def refuse(process_id: str) -> None:
         raise AssertionError(process_id)
 
-    monkeypatch.setattr(headings, "load_process", refuse)
+    monkeypatch.setattr(headings, "loaded_heading", refuse)
     assert packaged_heading("appeal").id == "appeal"
 
 

@@ -14,29 +14,28 @@ from sendflow.cli.database import add_db, open_store
 from sendflow.cli.output import emit, table
 from sendflow.store.records import StoredEvent
 
-__all__ = ["register"]
+__all__ = ["add_command"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``history`` and ``retract``."""
-    history = subparsers.add_parser(
-        "history",
-        help="a stored case's audit trail: every event recorded, numbered, and retractions",
-    )
+def add_command(parser: argparse.ArgumentParser, name: str) -> None:
+    """Give the command ``name`` (``history``, ``retract``) its options and its run."""
+    adders = {"history": _add_history, "retract": _add_retract}
+    adders[name](parser)
+
+
+def _add_history(history: argparse.ArgumentParser) -> None:
     history.add_argument("case_id", metavar="CASE_ID", help="the stored case")
     history.add_argument("--format", choices=("json", "table"), default="table")
     add_db(history)
     history.set_defaults(run=run_history)
 
-    retract = subparsers.add_parser(
-        "retract",
-        help="take a recorded event out of a stored case's legal history",
-        description=(
-            "Take event number SEQUENCE (as `sendflow history` numbers them) out of the "
-            "case's legal history and recompute the case. The event stays in the audit "
-            "trail with who retracted it, when and why. Refused, with nothing written, if "
-            "the history without it is not valid."
-        ),
+
+def _add_retract(retract: argparse.ArgumentParser) -> None:
+    retract.description = (
+        "Take event number SEQUENCE (as `sendflow history` numbers them) out of the "
+        "case's legal history and recompute the case. The event stays in the audit "
+        "trail with who retracted it, when and why. Refused, with nothing written, if "
+        "the history without it is not valid."
     )
     retract.add_argument("case_id", metavar="CASE_ID", help="the stored case")
     retract.add_argument(

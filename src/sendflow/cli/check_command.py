@@ -11,7 +11,6 @@ from pathlib import Path
 import attrs
 
 from sendflow.cli.arguments import legal_day
-from sendflow.cli.database import database_url
 from sendflow.cli.output import emit
 from sendflow.engine.case import Case, read_case_file
 from sendflow.engine.results import Evaluation, TimeLimitResult
@@ -19,19 +18,15 @@ from sendflow.errors import CaseFileError
 from sendflow.time.calendars import load_closures
 from sendflow.time.periods import format_day
 
-__all__ = ["register"]
+__all__ = ["add_command"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``sendflow check``."""
-    check = subparsers.add_parser(
-        "check",
-        help="evaluate a case file (or a stored case) and print its time limits",
-        description=(
-            "Evaluate a case and print its state and every time limit. Exit status: 0 when "
-            "the case was evaluated; 1 with --fail-on-breach when a limit is overdue, late "
-            "or violated; 2 for bad input."
-        ),
+def add_command(check: argparse.ArgumentParser, name: str) -> None:
+    """Give ``sendflow check`` (the one command here, ``name``) its options and run."""
+    check.description = (
+        "Evaluate a case and print its state and every time limit. Exit status: 0 when "
+        "the case was evaluated; 1 with --fail-on-breach when a limit is overdue, late "
+        "or violated; 2 for bad input."
     )
     check.add_argument("case", metavar="CASE", help="a case file (.json/.yaml) or a stored case id")
     check.add_argument(
@@ -92,6 +87,8 @@ def _load(target: str, db: str | None) -> tuple[Case, int | None]:
         if not path.is_file():
             raise CaseFileError(f"{target}: no such case file.")
         return read_case_file(path), None
+    from sendflow.cli.database import database_url  # noqa: PLC0415 (loads the store package)
+
     url = database_url(db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         raise CaseFileError(

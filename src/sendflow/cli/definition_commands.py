@@ -1,21 +1,14 @@
-"""Process folders on every command, and the commands that draw and document definitions.
-
-Registered last: it gives every command ``--process-dir DIR`` (repeatable), so a
-council's overlays are found by id wherever a packaged process is, and adds
-``sendflow diagram``, ``sendflow docs`` and ``sendflow schema``.
-"""
+"""``sendflow diagram``, ``docs`` and ``schema``: drawing and documenting definitions."""
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sendflow.cli.deferred import deferred
 from sendflow.cli.output import emit, warn
-from sendflow.definitions.catalogue import process_dirs, use_process_dirs
 from sendflow.definitions.model import Process
 from sendflow.definitions.registry import load_process
 from sendflow.definitions.schema import definition_schema
@@ -24,16 +17,16 @@ from sendflow.pages.diagram import DIAGRAM_FORMATS, diagram
 from sendflow.pages.generated import stale_pages, write_pages
 from sendflow.pages.process_page import PAGE_FORMATS, process_page
 
-__all__ = ["local_marks", "register"]
-
-Run = Callable[[argparse.Namespace], int]
+__all__ = ["add_command", "local_marks"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the drawing commands, then ``--process-dir`` to every command."""
-    drawing = subparsers.add_parser(
-        "diagram", help="draw a process: states, events and time limits, local steps marked"
-    )
+def add_command(parser: argparse.ArgumentParser, name: str) -> None:
+    """Give the command ``name`` (``diagram``, ``docs``, ``schema``) its options and its run."""
+    adders = {"diagram": _add_diagram, "docs": _add_docs, "schema": _add_schema}
+    adders[name](parser)
+
+
+def _add_diagram(drawing: argparse.ArgumentParser) -> None:
     drawing.add_argument("process", help="a process id (packaged or registered) or a file")
     drawing.add_argument(
         "--format",
@@ -43,15 +36,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     drawing.set_defaults(run=run_diagram)
 
-    docs = subparsers.add_parser(
-        "docs",
-        help="a page about a process: diagram, states, events and every rule",
-        description=(
-            "Print the page of one process (or overlay). With --write DIR, write the page "
-            "of every packaged process into DIR; with --check DIR, exit 1 if a generated "
-            "page there no longer matches its definition. With --cli, print the "
-            "command-line reference (docs/cli.md) instead."
-        ),
+
+def _add_docs(docs: argparse.ArgumentParser) -> None:
+    docs.description = (
+        "Print the page of one process (or overlay). With --write DIR, write the page "
+        "of every packaged process into DIR; with --check DIR, exit 1 if a generated "
+        "page there no longer matches its definition. With --cli, print the "
+        "command-line reference (docs/cli.md) instead."
     )
     docs.add_argument("process", nargs="?", help="a process id (packaged or registered) or a file")
     docs.add_argument("--format", choices=PAGE_FORMATS, default="md")
@@ -63,35 +54,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     docs.set_defaults(run=run_docs)
 
-    schema = subparsers.add_parser(
-        "schema", help="the JSON Schema of process and overlay files, for editors"
-    )
+
+def _add_schema(schema: argparse.ArgumentParser) -> None:
     schema.set_defaults(run=run_schema)
-
-    for parser in subparsers.choices.values():
-        parser.add_argument(
-            "--process-dir",
-            action="append",
-            default=[],
-            metavar="DIR",
-            help="a folder of overlays and local process files, found by their id "
-            "(repeatable; also $SENDFLOW_PROCESSES)",
-        )
-        parser.set_defaults(run=_with_process_dirs(parser.get_default("run")))
-
-
-def _with_process_dirs(run: Run) -> Run:
-    def wrapped(args: argparse.Namespace) -> int:
-        given = getattr(args, "process_dir", [])
-        if not given:
-            return run(args)
-        use_process_dirs([*given, *process_dirs()])
-        try:
-            return run(args)
-        finally:
-            use_process_dirs(None)
-
-    return wrapped
 
 
 def local_marks(process: Process, rule: str) -> dict[str, Any]:

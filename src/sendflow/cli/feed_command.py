@@ -17,7 +17,7 @@ import sys
 from sendflow.cli.database import add_db, open_store
 from sendflow.cli.output import emit
 
-__all__ = ["register"]
+__all__ = ["add_command"]
 
 _WAIT_SECONDS = 30.0
 
@@ -34,11 +34,8 @@ def _limit(text: str) -> int:
     return value
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``changes``."""
-    changes = subparsers.add_parser(
-        "changes", help="the records written after a cursor, as JSON Lines, in commit order"
-    )
+def add_command(changes: argparse.ArgumentParser, name: str) -> None:
+    """Give ``sendflow changes`` (the one command here, ``name``) its options and run."""
     changes.add_argument(
         "--after", metavar="CURSOR", help="the cursor a previous run printed (default: the start)"
     )

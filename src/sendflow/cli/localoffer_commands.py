@@ -9,14 +9,13 @@ from datetime import date
 from sendflow.cli.arguments import legal_day
 from sendflow.cli.output import Progress
 
-__all__ = ["register"]
+__all__ = ["add_command"]
 
 FORMATS = ("table", "json", "md", "html")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``local-offer`` command group."""
-    group = subparsers.add_parser("local-offer", help="check a council's local offer")
+def add_command(group: argparse.ArgumentParser, name: str) -> None:
+    """Give ``sendflow local-offer`` (the one command here, ``name``) its options and run."""
     commands = group.add_subparsers(dest="local_offer_command", metavar="COMMAND", required=True)
     check = commands.add_parser(
         "check",

@@ -14,16 +14,12 @@ import argparse
 
 from sendflow.cli.deferred import deferred
 
-__all__ = ["register"]
+__all__ = ["add_command"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``sendflow mutate``."""
-    parser = subparsers.add_parser(
-        "mutate",
-        help="score scenario files by how many plausible wrong rules they catch",
-        description=__doc__.split("\n\n")[1] if __doc__ else None,
-    )
+def add_command(parser: argparse.ArgumentParser, name: str) -> None:
+    """Give ``sendflow mutate`` (the one command here, ``name``) its options and run."""
+    parser.description = __doc__.split("\n\n")[1] if __doc__ else None
     parser.add_argument("process", metavar="PROCESS", help="a process id or file")
     parser.add_argument(
         "scenario_files", metavar="SCENARIO_FILES", nargs="+", help="*.scenarios.yaml files"

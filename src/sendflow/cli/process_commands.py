@@ -1,4 +1,4 @@
-"""``sendflow processes``, ``sendflow show`` and ``sendflow validate``."""
+"""``sendflow show`` and ``sendflow validate``: one process described, process files checked."""
 
 from __future__ import annotations
 
@@ -7,57 +7,42 @@ import json
 import textwrap
 
 from sendflow.cli.output import emit
-from sendflow.definitions.catalogue import load_file, registered_processes
+from sendflow.definitions.catalogue import load_file
 from sendflow.definitions.findings import file_findings
-from sendflow.definitions.headings import ProcessHeading, packaged_heading
 from sendflow.definitions.loading import read_definition
 from sendflow.definitions.model import Due, DueMode, Kind, LimitVersion, Process, TimeLimit
-from sendflow.definitions.registry import load_process, packaged_processes
+from sendflow.definitions.registry import load_process
 from sendflow.errors import DefinitionError
 
-__all__ = ["register"]
+__all__ = ["add_command"]
 
 _WIDTH = 88
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the process commands."""
-    listing = subparsers.add_parser("processes", help="list the packaged processes")
-    listing.set_defaults(run=run_processes)
+def add_command(parser: argparse.ArgumentParser, name: str) -> None:
+    """Give the command ``name`` (``show``, ``validate``) its options and its run."""
+    adders = {"show": _add_show, "validate": _add_validate}
+    adders[name](parser)
 
-    show = subparsers.add_parser(
-        "show", help="show a process: states, events, time limits and their legal references"
-    )
+
+def _add_show(show: argparse.ArgumentParser) -> None:
     show.add_argument("process", help="a packaged process id or a process file")
     show.set_defaults(run=run_show)
 
-    validate = subparsers.add_parser(
-        "validate",
-        help="check process files and list problems",
-        description=(
-            "Check process files and list every problem with its file, line and field. "
-            "Exit status: 0 when every file is valid; 1 when a file is invalid (its "
-            "problems are listed on stdout); 2 when a file cannot be read at all (it does "
-            "not exist, is a folder, or is not readable), with the reason on stderr and "
-            "nothing on stdout."
-        ),
+
+def _add_validate(validate: argparse.ArgumentParser) -> None:
+    validate.description = (
+        "Check process files and list every problem with its file, line and field. "
+        "Exit status: 0 when every file is valid; 1 when a file is invalid (its "
+        "problems are listed on stdout); 2 when a file cannot be read at all (it does "
+        "not exist, is a folder, or is not readable), with the reason on stderr and "
+        "nothing on stdout."
     )
     validate.add_argument(
         "files", nargs="+", metavar="FILE", help="process or overlay files (.yaml)"
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(run=run_validate)
-
-
-def run_processes(args: argparse.Namespace) -> int:
-    """Print one line per process, packaged then in the process folders: id, version, title."""
-    rows: list[ProcessHeading | Process] = [
-        *(packaged_heading(pid) for pid in packaged_processes()),
-        *(load_process(pid) for pid in registered_processes()),
-    ]
-    width = max((len(p.id) for p in rows), default=0)
-    emit("\n".join(f"{p.id:<{width}}  {p.version:<8}  {p.title}" for p in rows))
-    return 0
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -28,19 +28,15 @@ from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import CaseFileError, SendflowError
 
-__all__ = ["compare_case", "describe_outcome", "read_histories", "register"]
+__all__ = ["add_command", "compare_case", "describe_outcome", "read_histories"]
 
 _NONE = "(none)"
 _OUTCOMES = ("unchanged", "changed", "rejected by old", "rejected by new", "rejected by both")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``replay`` command."""
-    parser = subparsers.add_parser(
-        "replay",
-        help="replay case histories under two definitions and list what changes",
-        description=__doc__.split("\n\n")[1] if __doc__ else None,
-    )
+def add_command(parser: argparse.ArgumentParser, name: str) -> None:
+    """Give ``sendflow replay`` (the one command here, ``name``) its options and run."""
+    parser.description = __doc__.split("\n\n")[1] if __doc__ else None
     parser.add_argument("old", metavar="OLD", help="the old process: a packaged id or a file")
     parser.add_argument("new", metavar="NEW", help="the new process: a packaged id or a file")
     parser.add_argument(

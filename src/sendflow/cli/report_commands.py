@@ -13,23 +13,19 @@ from sendflow.cli.arguments import legal_day
 from sendflow.cli.database import add_db
 from sendflow.cli.deferred import deferred
 
-__all__ = ["add_period", "register"]
+__all__ = ["add_command", "add_period"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``sendflow report``."""
-    report = subparsers.add_parser(
-        "report",
-        help="the compliance figures for a period: HTML, Markdown, JSON or CSV",
-        description=(
-            "Count every indicator (requests, decisions within 6 weeks, plans within 20 "
-            "weeks as DfE counts them, open assessments, advice, reviews, transfers, appeals, "
-            "orders, personal budgets) over the stored cases. The period defaults to the 12 "
-            "months up to --to (or --as-of); --as-of defaults to --to, else the latest event "
-            "stored. HTML is one self-contained file (default sendflow-report.html); csv "
-            "writes a folder with every figure and one file per figure listing its cases; "
-            "md and json go to standard output unless --output is given."
-        ),
+def add_command(report: argparse.ArgumentParser, name: str) -> None:
+    """Give ``sendflow report`` (the one command here, ``name``) its options and run."""
+    report.description = (
+        "Count every indicator (requests, decisions within 6 weeks, plans within 20 "
+        "weeks as DfE counts them, open assessments, advice, reviews, transfers, appeals, "
+        "orders, personal budgets) over the stored cases. The period defaults to the 12 "
+        "months up to --to (or --as-of); --as-of defaults to --to, else the latest event "
+        "stored. HTML is one self-contained file (default sendflow-report.html); csv "
+        "writes a folder with every figure and one file per figure listing its cases; "
+        "md and json go to standard output unless --output is given."
     )
     add_period(report)
     report.add_argument(

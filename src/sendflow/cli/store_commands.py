@@ -20,20 +20,27 @@ from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.errors import CaseFileError
 from sendflow.store.records import CaseSummary, DueItem
 
-__all__ = ["register"]
+__all__ = ["add_command"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the store's commands."""
-    importer = subparsers.add_parser(
-        "import",
-        help="import case files, folders of them, or JSON Lines into the store",
-        description=(
-            "Import cases: .json/.yaml case files (one case, or a list of cases), folders "
-            "of them, or .jsonl files with one case per line. All or nothing: if any case "
-            "is bad, none is imported; with --skip-bad the others are. Exit status 0 when "
-            "all were imported (or --skip-bad skipped some), 2 when nothing was."
-        ),
+def add_command(parser: argparse.ArgumentParser, name: str) -> None:
+    """Give ``name`` (``import``, ``record``, ``due``, ``export`` or ``cases``) its options."""
+    adders = {
+        "import": _add_import,
+        "record": _add_record,
+        "due": _add_due,
+        "export": _add_export,
+        "cases": _add_cases,
+    }
+    adders[name](parser)
+
+
+def _add_import(importer: argparse.ArgumentParser) -> None:
+    importer.description = (
+        "Import cases: .json/.yaml case files (one case, or a list of cases), folders "
+        "of them, or .jsonl files with one case per line. All or nothing: if any case "
+        "is bad, none is imported; with --skip-bad the others are. Exit status 0 when "
+        "all were imported (or --skip-bad skipped some), 2 when nothing was."
     )
     importer.add_argument(
         "paths", nargs="+", metavar="PATH", type=Path, help="case files, folders or .jsonl files"
@@ -42,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db(importer)
     importer.set_defaults(run=run_import)
 
-    record = subparsers.add_parser("record", help="record an event in a stored case")
+
+def _add_record(record: argparse.ArgumentParser) -> None:
     record.add_argument("case_id", metavar="CASE_ID", help="the stored case (or a new one)")
     record.add_argument("event", metavar="EVENT", help="the event, as the process names it")
     record.add_argument("--on", required=True, type=legal_day, help="the date it happened")
@@ -68,14 +76,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db(record)
     record.set_defaults(run=run_record)
 
-    due = subparsers.add_parser(
-        "due",
-        help="time limits due in a window, and overdue ones, across all cases",
-        description=(
-            "List running time limits due from --as-of to --within days later, and those "
-            "already overdue. Status: pending (not yet due, or a conditional rule waiting "
-            "for the case to resolve), overdue, or excused (overdue with an exception)."
-        ),
+
+def _add_due(due: argparse.ArgumentParser) -> None:
+    due.description = (
+        "List running time limits due from --as-of to --within days later, and those "
+        "already overdue. Status: pending (not yet due, or a conditional rule waiting "
+        "for the case to resolve), overdue, or excused (overdue with an exception)."
     )
     due.add_argument("--as-of", required=True, type=legal_day, help="the date to look from")
     due.add_argument(
@@ -97,11 +103,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_db(due)
     due.set_defaults(run=run_due)
 
-    export = subparsers.add_parser("export", help="every case as JSON Lines on stdout")
+
+def _add_export(export: argparse.ArgumentParser) -> None:
     add_db(export)
     export.set_defaults(run=run_export)
 
-    listing = subparsers.add_parser("cases", help="list the stored cases")
+
+def _add_cases(listing: argparse.ArgumentParser) -> None:
     listing.add_argument("--process", help="only this process")
     listing.add_argument("--state", help="only cases in this state")
     listing.add_argument(

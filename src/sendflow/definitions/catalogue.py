@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
+from sendflow.definitions.folders import ENVIRONMENT, process_dirs, use_process_dirs
 from sendflow.definitions.loading import build_definition, read_definition
 from sendflow.definitions.model import Process
 from sendflow.definitions.overlays import Layer, build_overlay, plain_layer
@@ -36,26 +37,9 @@ __all__ = [
     "use_process_dirs",
 ]
 
-ENVIRONMENT = "SENDFLOW_PROCESSES"
 _SUFFIXES = (".yaml", ".yml")
-_chosen: list[tuple[FilePath, ...]] = []
 _layers: dict[tuple[str, str, tuple[FilePath, ...]], Layer] = {}
 _indexes: dict[tuple[tuple[str, int], ...], dict[str, FilePath]] = {}
-
-
-def use_process_dirs(dirs: Iterable[str | os.PathLike[str]] | None) -> None:
-    """Make ``dirs`` the process folders of this program (``None``: back to the environment)."""
-    _chosen.clear()
-    if dirs is not None:
-        _chosen.append(tuple(FilePath(d) for d in dirs))
-
-
-def process_dirs(environ: Mapping[str, str] | None = None) -> tuple[FilePath, ...]:
-    """The process folders in use: those chosen, else those ``SENDFLOW_PROCESSES`` names."""
-    if _chosen:
-        return _chosen[0]
-    text = (os.environ if environ is None else environ).get(ENVIRONMENT, "")
-    return tuple(FilePath(part) for part in text.split(os.pathsep) if part)
 
 
 def registered_processes(

@@ -13,22 +13,28 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import json
 from collections.abc import Mapping
+from typing import NamedTuple
 
-import attrs
-
+from sendflow.definitions.folders import process_dirs
 from sendflow.definitions.packaged import packaged_dir, packaged_file, packaged_processes
-from sendflow.definitions.registry import load_process
 
-__all__ = ["INDEX_FILE", "ProcessHeading", "index_text", "packaged_heading"]
+__all__ = [
+    "INDEX_FILE",
+    "ProcessHeading",
+    "index_text",
+    "loaded_heading",
+    "packaged_heading",
+    "registered_headings",
+]
 
 INDEX_FILE = "index.json"
 """The index's name, in the packaged processes folder."""
 
 
-@attrs.frozen
-class ProcessHeading:
+class ProcessHeading(NamedTuple):
     """What ``sendflow processes`` shows of a process: its id, version and title."""
 
     id: str
@@ -67,8 +73,36 @@ def packaged_heading(process_id: str) -> ProcessHeading:
         and entry["sha256"] == _digest(path.read_text(encoding="utf-8"))
     ):
         return ProcessHeading(entry["id"], entry["version"], entry["title"])
-    process = load_process(process_id)
+    return loaded_heading(process_id)
+
+
+def loaded_heading(process_id: str) -> ProcessHeading:
+    """The heading of a process as loading its definition gives it.
+
+    The loader (and the YAML reader, the model and the checks behind it) is imported
+    here, on first use: listing unchanged packaged processes never needs it.
+
+    Raises:
+        UnknownProcessError: No process has that id.
+        DefinitionError: The file is not a valid process definition.
+    """
+    registry = importlib.import_module("sendflow.definitions.registry")
+    process = registry.load_process(process_id)
     return ProcessHeading(process.id, process.version, process.title)
+
+
+def registered_headings() -> list[ProcessHeading]:
+    """The headings of the processes in the process folders in use, each loaded.
+
+    Without process folders (the usual case) nothing is read and no loader imported.
+
+    Raises:
+        DefinitionError: A file there is not a valid process or overlay, or two share an id.
+    """
+    if not process_dirs():
+        return []
+    catalogue = importlib.import_module("sendflow.definitions.catalogue")
+    return [loaded_heading(pid) for pid in catalogue.registered_processes()]
 
 
 def index_text() -> str:
@@ -77,12 +111,10 @@ def index_text() -> str:
     for process_id in packaged_processes():
         path = packaged_file(process_id)
         assert path is not None
-        process = load_process(process_id)
+        heading = loaded_heading(process_id)
         entries[process_id] = {
             "sha256": _digest(path.read_text(encoding="utf-8")),
-            "id": process.id,
-            "version": process.version,
-            "title": process.title,
+            **heading._asdict(),
         }
     note = "Written by tools/process_index.py; see sendflow.definitions.headings."
     return json.dumps({"note": note, "processes": entries}, indent=2, ensure_ascii=False) + "\n"

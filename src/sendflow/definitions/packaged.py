@@ -1,22 +1,28 @@
-"""Where the packaged process files are, and their ids."""
+"""Where the packaged process files are, and their ids.
+
+The folder is found from this file's own location rather than through
+:mod:`importlib.resources`, whose import (``tempfile``, ``shutil``, ``zipfile``...)
+costs more than the rest of ``sendflow processes``. sendflow is never imported from a
+zip file: the wheel installs the process files as plain files beside the package.
+"""
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 __all__ = ["packaged_dir", "packaged_file", "packaged_processes"]
+
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @functools.cache
 def packaged_dir() -> Path | None:
     """Where the packaged process files are: inside the wheel, or beside ``src/`` in a checkout."""
-    shipped = resources.files("sendflow") / "processes"
-    if shipped.is_dir():
-        return Path(str(shipped))
-    checkout = Path(__file__).resolve().parents[3] / "processes"
-    return checkout if checkout.is_dir() else None
+    for folder in (_PACKAGE / "processes", _PACKAGE.parents[1] / "processes"):
+        if folder.is_dir():
+            return folder
+    return None
 
 
 @functools.cache

@@ -18,7 +18,7 @@ import functools
 import json
 from collections.abc import Mapping
 from datetime import date, timedelta
-from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 
 from sendflow.time.days import FIRST_LEGAL_DAY, LAST_LEGAL_DAY
@@ -98,8 +98,13 @@ def computed_bank_holidays(year: int) -> Mapping[date, str]:
 
 @functools.cache
 def _table() -> Mapping[str, object]:
-    """The shipped table, read once: ``names`` and, by year, ``MMDD:name-index`` entries."""
-    text = resources.files("sendflow.time").joinpath(TABLE_FILE).read_text("utf-8")
+    """The shipped table, read once: ``names`` and, by year, ``MMDD:name-index`` entries.
+
+    Read beside this module, not through :mod:`importlib.resources`, whose import and
+    readers (``tempfile``, ``zipfile``) cost ``sendflow check`` more than reading the
+    table; sendflow is installed as plain files, never imported from a zip.
+    """
+    text = (Path(__file__).parent / TABLE_FILE).read_text("utf-8")
     loaded: dict[str, object] = json.loads(text)
     return loaded
 
