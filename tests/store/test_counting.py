@@ -16,27 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from sendflow.compliance import Rate, ReportPeriod, calendar_year, measure_store, measuring
+from sendflow.compliance import Rate, ReportPeriod, calendar_year, measure_store
 from sendflow.store import Store
 from tests.compliance.caseload import CASELOAD
 from tests.compliance.test_stored_results import AS_OF, caseloads
 
 YEAR = calendar_year(2024)
 END = date(2024, 12, 31)
-
-
-@pytest.fixture
-def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ids of the cases ``measure_store`` evaluates (the rest are counted in SQL)."""
-    found: list[str] = []
-    evaluate = measuring.evaluate
-
-    def spy(*args, **kwargs):
-        found.append(kwargs["case_id"])
-        return evaluate(*args, **kwargs)
-
-    monkeypatch.setattr(measuring, "evaluate", spy)
-    return found
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from sendflow.store.records import StoredCase
 from sendflow.time.periods import add_months
 
 __all__ = [
+    "APPEAL_OUTCOMES",
     "ASSESSMENT",
     "CLOCK_RULES",
     "EVENTS_READ",
@@ -58,10 +59,19 @@ ASSESSMENT = "ehc-needs-assessment"
 LEFT_OUT_ROUTES = frozenset({"mediation", "tribunal"})
 """Reversal routes that put an assessment outside DfE's 20-week measure."""
 
+APPEAL_OUTCOMES = frozenset({"tribunal_decided", "appeal_conceded", "appeal_withdrawn"})
+"""The events that settle an appeal, as the tally reads them."""
 EVENTS_READ = frozenset(
-    {"final_plan_issued", "refusal_reversed", "exception_recorded", "direct_payments_refused"}
+    {
+        "final_plan_issued",
+        "refusal_reversed",
+        "exception_recorded",
+        "direct_payments_refused",
+        "appeal_registered",
+        *APPEAL_OUTCOMES,
+    }
 )
-"""The events the tally reads of a case other than an appeal, besides its start event."""
+"""The events the tally reads of a case, besides its start event."""
 
 ORDERS = "order-"
 """The start of the id of every rule for complying with a tribunal order."""
@@ -491,6 +501,8 @@ def _appeal_outcome(events: Iterable[EventLike], as_of: date) -> str:
     for event in events:
         if event.on > as_of:
             break
+        if event.name not in APPEAL_OUTCOMES:
+            continue
         if event.name == "tribunal_decided":
             dismissed = event.data.get("order") == "dismissed"
             outcome = "dismissed" if dismissed else "decided for the family"

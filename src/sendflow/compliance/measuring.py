@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 
 import attrs
 
 from sendflow.compliance.counting import LEFT_OUT_EVENTS, add_settled, counting
 from sendflow.compliance.figures import Report
-from sendflow.compliance.indicators import MEDIATION, TRIBUNAL, Tally, Trace
+from sendflow.compliance.indicators import (
+    EVENTS_READ,
+    MEDIATION,
+    ORDERS,
+    RULES_READ,
+    TRIBUNAL,
+    Tally,
+    Trace,
+)
 from sendflow.compliance.periods import ReportPeriod
 from sendflow.compliance.transfers import TransferPlan
+from sendflow.compliance.verdicts import StoredVerdicts, needs_evaluating
 from sendflow.definitions.model import Process
 from sendflow.engine.replay import evaluate
 from sendflow.store import Store
 from sendflow.store.records import StoredCase
+from sendflow.store.settled import CaseHead, LimitRow
 
 __all__ = [
     "MEDIATION",
@@ -120,11 +130,14 @@ def measure_store(
     ``as_of`` (no event after it, stored under the definition version in force) are
     counted by grouped queries over the store's time-limit rows and events
     (:meth:`Store.count_settled`), without reading them one by one; the others are read
-    whole and evaluated. The figures are the same as evaluating every case. A trace
-    names each case and its exception reasons, which the store does not keep, so with
-    one every case is evaluated.
+    whole and evaluated. With a ``trace``, which names every case behind every figure,
+    each settled case is read with its time-limit rows and the few events the figures
+    read (:meth:`Store.iter_case_limits`) and counted from them; the cases not settled,
+    and those whose 20-week clock accepted exceptions (whose reasons the rows do not keep),
+    are read whole and evaluated. The figures and
+    the trace are the same as evaluating every case (``stored_results=False``).
     """
-    if trace is not None or not stored_results:
+    if not stored_results:
         left_out = went_to_mediation_or_tribunal(store.iter_cases(process="appeal"), as_of=as_of)
         return measure(
             store.iter_cases(),
@@ -137,7 +150,10 @@ def measure_store(
             progress=progress,
         )
     left_out = store.left_out_assessments(as_of, events=LEFT_OUT_EVENTS)
-    tally = Tally(period, as_of, left_out=left_out, plan=plan)
+    tally = Tally(period, as_of, left_out=left_out, plan=plan, trace=trace)
+    if trace is not None:
+        _count_traced(tally, store, progress)
+        return tally.report()
     asked = counting(tally)
     counts = store.count_settled(asked)
     counted = add_settled(tally, counts)
@@ -150,3 +166,27 @@ def measure_store(
             progress(1)
         _evaluated(tally, case, store.process, as_of)
     return tally.report()
+
+
+def _count_traced(tally: Tally, store: Store, progress: Callable[[int], None] | None) -> None:
+    """Count every case in id order, from its rows where they give the trace too."""
+    as_of = tally.as_of
+
+    def whole(head: CaseHead, limits: Sequence[LimitRow]) -> bool:
+        if head.opened_on > as_of:
+            return False  # not counted at all
+        if any(r.rule == "final-plan" and r.excused for r in limits):
+            return True  # the trace names the exceptions, whose reasons rows do not keep
+        return needs_evaluating(head, limits, store.process(head.process).version, as_of)
+
+    for item in store.iter_case_limits(
+        rules=RULES_READ, rule_prefix=ORDERS, events=EVENTS_READ, whole=whole
+    ):
+        if progress is not None:
+            progress(1)
+        head = item.head
+        case = head.with_events(item.events)
+        if item.whole:
+            _evaluated(tally, case, store.process, as_of)
+        elif item.events and head.opened_on <= as_of:
+            tally.add(case, StoredVerdicts(head, item.limits, as_of))

@@ -464,15 +464,7 @@ def iter_unsettled(
         after = last
         by_case = decode.events(heads, rows)
         for head in heads:
-            yield StoredCase(
-                head.case_id,
-                head.process,
-                head.process_version,
-                head.state,
-                head.version,
-                head.related_case,
-                tuple(ordered(by_case[head.case_id])),
-            )
+            yield head.with_events(tuple(ordered(by_case[head.case_id])))
 
 
 def processes_stored(engine: Engine) -> list[str]:
