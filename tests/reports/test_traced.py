@@ -36,7 +36,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.parametrize(("period", "as_of"), PERIODS)
 def test_the_trace_is_the_same_read_from_rows_and_evaluated(store, period, as_of, evaluated):
-    """Every row of the trace, in order, and every figure agree."""
+    """Every row of the trace, in order, and every figure agree (and counted in SQL)."""
     calls = evaluated
     read: list[TraceRow] = []
     counted = measure_store(store, period, as_of=as_of, trace=read.append)

@@ -7,9 +7,8 @@ differently.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sendflow.compliance.indicators import (
+    APPEAL_OUTCOMES,
     ASSESSMENT,
     CLOCK_RULES,
     LEFT_OUT_ROUTES,
@@ -19,6 +18,7 @@ from sendflow.compliance.indicators import (
     TRIBUNAL,
     TWENTY_WEEKS,
     Tally,
+    appeal_outcome,
 )
 from sendflow.compliance.transfers import TRANSFER_DEADLINES
 from sendflow.compliance.verdicts import REASONS_NOT_STORED
@@ -42,34 +42,35 @@ def counting(tally: Tally) -> Counting:
         LEFT_OUT_EVENTS,
         LEFT_OUT_ROUTES,
         frozenset(TRANSFER_DEADLINES),
+        APPEAL_OUTCOMES,
     )
 
 
 def add_settled(tally: Tally, counts: SettledCounts) -> int:
     """Count the settled cases' rows; return how many cases they stand for."""
     cases = 0
-    for process, opened_on, final, state, settled, n in counts.heads:
+    for process, requested_on, final, state, later, settled, n in counts.heads:
         if not settled:
             continue
         cases += n
-        if opened_on > tally.as_of:
+        if later:
             continue  # begun after the as-of date: not counted at all
-        if process == ASSESSMENT:
-            tally.count_request(opened_on, n)
+        if process == ASSESSMENT and requested_on is not None:
+            tally.count_request(requested_on, n)
             if not final:
-                tally.count_open(opened_on, n)
-        elif process == "personal-budget":
+                tally.count_open(requested_on, n)
+        elif state is not None:
             tally.count_budget(state, n)
     for rule, party, status, n in counts.clocks:
         tally.count_clock(rule, party, status == "met", n)
-    for requested_on, issued_on, left_out, verdict, excused, excepted, n in counts.plans:
+    for month, days, left_out, verdict, excused, excepted, n in counts.plans:
         # The store keeps whether the 20-week clock accepted exceptions, not their reasons.
         accepted = excepted if excused is None else excused
         tally.count_plan(
-            requested_on,
-            issued_on,
+            month,
+            days,
             left_out=left_out,
-            on_time=_on_time(requested_on, issued_on, verdict),
+            on_time=days <= TWENTY_WEEKS if verdict is None else verdict == "met",
             exceptions=REASONS_NOT_STORED if accepted else (),
             n=n,
         )
@@ -82,13 +83,6 @@ def add_settled(tally: Tally, counts: SettledCounts) -> int:
         transfers.count_deadline(counts.transfer_deadline)
     for final, done_on, n in counts.transfers:
         transfers.count(final, done_on, n)
-    for case_id, events in counts.appeals:
-        tally.count_appeal(case_id, events)
+    for decision, outcome, order, n in counts.appeals:
+        tally.count_appeal(decision, appeal_outcome(outcome, order), n)
     return cases
-
-
-def _on_time(requested_on: date, issued_on: date, status: str | None) -> bool:
-    """A plan's 20-week verdict: its clock's, or the days counted when it has none."""
-    if status is None:
-        return (issued_on - requested_on).days <= TWENTY_WEEKS
-    return status == "met"

@@ -10,9 +10,8 @@ settles the day after it fell due. ``docs/compliance.md`` defines every indicato
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
-from typing import Any, Protocol
 
 from sendflow.compliance.figures import (
     AdviceByParty,
@@ -33,6 +32,7 @@ from sendflow.compliance.periods import ReportPeriod
 from sendflow.compliance.reviews import MONTH_BANDS, months_late, overdue_review, review_band
 from sendflow.compliance.transfers import TRANSFER_RULES, TransferPlan, TransferTally
 from sendflow.compliance.verdicts import Verdict, Verdicts
+from sendflow.engine.events import Event
 from sendflow.engine.results import Status
 from sendflow.store.records import StoredCase
 from sendflow.time.periods import add_months
@@ -49,7 +49,6 @@ __all__ = [
     "RULES_READ",
     "TRIBUNAL",
     "TWENTY_WEEKS",
-    "EventLike",
     "Tally",
     "duty_holder",
     "month_key",
@@ -125,22 +124,6 @@ _BUDGET_STATES = frozenset(
 _ONE_DAY = timedelta(days=1)
 
 Trace = Callable[[TraceRow], None]
-
-
-class EventLike(Protocol):
-    """What the tally reads of an event: an :class:`sendflow.Event` is one."""
-
-    @property
-    def name(self) -> str:
-        """The event's name."""
-
-    @property
-    def on(self) -> date:
-        """The day it happened."""
-
-    @property
-    def data(self) -> Mapping[str, Any]:
-        """Its data."""
 
 
 def month_key(day: date) -> str:
@@ -245,7 +228,7 @@ class Tally:
         elif case.process == "annual-review":
             self._overdue_review(case.case_id, evaluation)
         elif case.process == "appeal":
-            self.count_appeal(case.case_id, case.events)
+            self._appeal(case)
         elif case.process == "personal-budget":
             self._budget(case, evaluation)
         elif case.process == "statement-transfer":
@@ -316,12 +299,13 @@ class Tally:
         else:
             on_time, exceptions = final.status is Status.MET, final.exceptions
         self.count_plan(
-            requested_on,
-            issued_on,
+            month_key(issued_on),
+            (issued_on - requested_on).days,
             left_out=left_out,
             on_time=on_time,
             exceptions=exceptions,
             case_id=case_id,
+            on=issued_on,
         )
 
     def count_request(
@@ -345,40 +329,42 @@ class Tally:
 
     def count_plan(
         self,
-        requested_on: date,
-        issued_on: date,
+        month: str,
+        days: int,
         *,
         left_out: bool,
         on_time: bool,
         exceptions: tuple[str, ...],
         n: int = 1,
         case_id: str = "",
+        on: date | None = None,
     ) -> None:
-        """Count ``n`` final plans issued in the period on ``issued_on``.
+        """Count ``n`` final plans issued in the period, in ``month``, ``days`` after the request.
 
         ``left_out`` says an appeal took the assessment to mediation or tribunal (DfE's
-        measure leaves it out); ``exceptions`` are those the 20-week clock accepted.
+        measure leaves it out); ``exceptions`` are those the 20-week clock accepted; ``on``
+        is the day of issue, for the trace.
         """
         self.plans += n
         if left_out:
             self.plans_left_out += n
-            self._note("plans_issued", case_id, issued_on, "left out: mediation or tribunal")
+            self._note("plans_issued", case_id, on, "left out: mediation or tribunal")
             return
-        self._note("plans_issued", case_id, issued_on, "counted")
-        self.days_to_issue[(issued_on - requested_on).days] += n
-        month = self.months[month_key(issued_on)]
-        month.including += Rate(on_time * n, n)
-        self._count("plans_within_20_weeks_including_exceptions", case_id, issued_on, on_time, n)
+        self._note("plans_issued", case_id, on, "counted")
+        self.days_to_issue[days] += n
+        figures = self.months[month]
+        figures.including += Rate(on_time * n, n)
+        self._count("plans_within_20_weeks_including_exceptions", case_id, on, on_time, n)
         if exceptions:
             self._note(
                 "plans_within_20_weeks_excluding_exceptions",
                 case_id,
-                issued_on,
+                on,
                 "left out: exception " + ", ".join(exceptions),
             )
             return
-        month.excluding += Rate(on_time * n, n)
-        self._count("plans_within_20_weeks_excluding_exceptions", case_id, issued_on, on_time, n)
+        figures.excluding += Rate(on_time * n, n)
+        self._count("plans_within_20_weeks_excluding_exceptions", case_id, on, on_time, n)
 
     def _overdue_review(self, case_id: str, evaluation: Verdicts) -> None:
         due_on = overdue_review(evaluation)
@@ -393,16 +379,41 @@ class Tally:
         late = f"{months} month{'' if months == 1 else 's'} late ({MONTH_BANDS[band][1]})"
         self._note("overdue_annual_reviews_by_months_late", case_id, due_on, late)
 
-    def count_appeal(self, case_id: str, events: Sequence[EventLike]) -> None:
-        """Count one appeal from its events in legal order, if registered in the period."""
+    def _appeal(self, case: StoredCase) -> None:
+        events = case.events
         registered = _latest_on(events, "appeal_registered")
         if registered not in self.period or registered is None:
             return
-        decision = str(events[0].data.get("decision", "unknown"))
-        outcome = _appeal_outcome(events, self.as_of)
-        self.appeals_by_decision[decision] += 1
-        self.appeals_by_outcome[outcome] += 1
-        self._note("appeals_registered", case_id, registered, f"{decision}; {outcome}")
+        decision = events[0].data.get("decision")
+        last = None
+        for event in events:
+            if event.on > self.as_of:
+                break
+            if event.name in APPEAL_OUTCOMES:
+                last = event
+        outcome = appeal_outcome(
+            None if last is None else last.name, None if last is None else last.data.get("order")
+        )
+        self.count_appeal(decision, outcome, case_id=case.case_id, on=registered)
+
+    def count_appeal(
+        self,
+        decision: object,
+        outcome: str,
+        n: int = 1,
+        *,
+        case_id: str = "",
+        on: date | None = None,
+    ) -> None:
+        """Count ``n`` appeals registered in the period (``on``, for the trace).
+
+        ``decision`` is the start event's ``decision`` (``None`` when it has none) and
+        ``outcome`` the words :func:`appeal_outcome` gives.
+        """
+        decided = "unknown" if decision is None else str(decision)
+        self.appeals_by_decision[decided] += n
+        self.appeals_by_outcome[outcome] += n
+        self._note("appeals_registered", case_id, on, f"{decided}; {outcome}")
 
     def _budget(self, case: StoredCase, evaluation: Verdicts) -> None:
         self.count_budget(evaluation.state, case_id=case.case_id)
@@ -482,7 +493,7 @@ def _final_plan(evaluation: Verdicts) -> Verdict | None:
         return None
 
 
-def _latest_on(events: Iterable[EventLike], event: str) -> date | None:
+def _latest_on(events: Iterable[Event], event: str) -> date | None:
     found = None
     for item in events:
         if item.name == event:
@@ -496,21 +507,19 @@ def _reversed_on_appeal(case: StoredCase) -> bool:
     )
 
 
-def _appeal_outcome(events: Iterable[EventLike], as_of: date) -> str:
-    outcome = "awaiting decision"
-    for event in events:
-        if event.on > as_of:
-            break
-        if event.name not in APPEAL_OUTCOMES:
-            continue
-        if event.name == "tribunal_decided":
-            dismissed = event.data.get("order") == "dismissed"
-            outcome = "dismissed" if dismissed else "decided for the family"
-        elif event.name == "appeal_conceded":
-            outcome = "conceded by the local authority"
-        elif event.name == "appeal_withdrawn":
-            outcome = "withdrawn"
-    return outcome
+def appeal_outcome(event: str | None, order: object) -> str:
+    """An appeal's outcome in words, from the name of its latest settling event, if any.
+
+    ``order`` is that event's ``order`` (a tribunal's decision: ``dismissed`` or what it
+    ordered).
+    """
+    if event == "tribunal_decided":
+        return "dismissed" if order == "dismissed" else "decided for the family"
+    if event == "appeal_conceded":
+        return "conceded by the local authority"
+    if event == "appeal_withdrawn":
+        return "withdrawn"
+    return "awaiting decision"
 
 
 def _weeks(days: Counter[int]) -> WeeksToIssue:

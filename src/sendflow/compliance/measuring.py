@@ -149,9 +149,9 @@ def measure_store(
             trace=trace,
             progress=progress,
         )
-    left_out = store.left_out_assessments(as_of, events=LEFT_OUT_EVENTS)
-    tally = Tally(period, as_of, left_out=left_out, plan=plan, trace=trace)
+    tally = Tally(period, as_of, plan=plan, trace=trace)
     if trace is not None:
+        tally.left_out = store.left_out_assessments(as_of, events=LEFT_OUT_EVENTS)
         _count_traced(tally, store, progress)
         return tally.report()
     asked = counting(tally)
@@ -161,6 +161,9 @@ def measure_store(
         progress(counted)
     if counted == sum(head[-1] for head in counts.heads):
         return tally.report()  # every case settled: none to read
+    # The queries leave out what mediation or tribunal took out; an evaluated case needs
+    # the list of those assessments.
+    tally.left_out = store.left_out_assessments(as_of, events=LEFT_OUT_EVENTS)
     for case in store.iter_unsettled(asked):
         if progress is not None:
             progress(1)

@@ -14,8 +14,7 @@ A running deadline's verdict as of the date is worked out in SQL exactly as
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -28,7 +27,6 @@ from sendflow.store.settled import CaseHead, _day, _Decoder, _fetch
 
 __all__ = [
     "CACHE_KIB",
-    "AppealEvent",
     "Counting",
     "SettledCounts",
     "count_settled",
@@ -44,6 +42,7 @@ so a small cache serves them as well as a large one, and memory stays flat."""
 _STORE_CACHE_KIB = 65_536  # what sendflow.store.connect sets for every connection
 
 ASSESSMENT = "ehc-needs-assessment"
+BUDGET = "personal-budget"
 SETTLED_STATUSES = ("met", "late", "overdue", "excused")
 
 
@@ -70,46 +69,47 @@ class Counting(NamedTuple):
     """The routes of a reversed refusal that put the assessment outside it too."""
     transfer_deadlines: frozenset[str]
     """The rules whose due dates are the transfer programme's deadlines."""
-
-
-class AppealEvent(NamedTuple):
-    """One event of a settled appeal registered in the period, as the tally reads it."""
-
-    name: str
-    on: date
-    data: dict[str, Any]
+    appeal_outcomes: frozenset[str]
+    """The events that settle an appeal."""
 
 
 class SettledCounts(NamedTuple):
     """The grouped rows of the settled cases (each row ends with its number of cases).
 
-    - ``heads``: ``(process, opened_on, final, state, settled, n)`` for every case; a
-      case opened after the as-of date is marked settled (there is nothing to evaluate);
-    - ``clocks``: ``(rule, party, status, n)``: the clocks of the ``clock_rules``
-      and orders whose verdict settled in the period (``party`` only for advice);
-    - ``plans``: ``(requested_on, issued_on, left_out, status, excused, excepted, n)``
-      for assessments whose latest final plan was issued in the period: whether an
-      appeal or a reversal took them to mediation or tribunal, the latest ``final-plan``
-      clock's status and whether it accepted exceptions (both ``None`` when the case has
-      no such clock), and whether any exception was recorded;
+    Each list is bounded by the number of days, rules and states the rows fall on, not by
+    the number of cases.
+
+    - ``heads``: ``(process, requested_on, final, state, later, settled, n)`` for every
+      case: ``requested_on`` (the day the case opened) and ``final`` for assessments
+      only, ``state`` for personal budgets only, ``later`` for a case opened after the
+      as-of date (marked settled too: there is nothing to evaluate);
+    - ``clocks``: ``(rule, party, status, n)``: the clocks of the ``clock_rules`` and
+      orders whose verdict settled in the period (``party`` only for advice);
+    - ``plans``: ``(month, days, left_out, status, excused, excepted, n)`` for
+      assessments whose latest final plan was issued in the period, by its month
+      (``YYYY-MM``) and the days from the request: whether an appeal or a reversal took
+      them to mediation or tribunal, the latest ``final-plan`` clock's status and whether
+      it accepted exceptions (both ``None`` when the case has no such clock), and whether
+      any exception was recorded;
     - ``reviews``: ``(due_on, n)``: open annual-review cases by the due date of their
       latest review, when that review is overdue unmet;
     - ``refusals``: direct payments refused in the period;
     - ``transfers``: ``(final, done_on, n)`` for transfer cases not withdrawn, with the
       day the latest ``transfer-final-plan`` clock was met;
     - ``transfer_deadline``: the latest due date of their programme deadlines;
-    - ``appeals``: each appeal registered in the period, as its case id and its events
-      in legal order.
+    - ``appeals``: ``(decision, outcome, order, n)`` for appeals whose latest
+      registration falls in the period: the start event's ``decision``, and the name and
+      ``order`` of the latest of the ``appeal_outcomes`` events (``None`` if none).
     """
 
-    heads: list[tuple[str, date, bool, str, bool, int]]
+    heads: list[tuple[str, date | None, bool | None, str | None, bool, bool, int]]
     clocks: list[tuple[str, str | None, str, int]]
-    plans: list[tuple[date, date, bool, str | None, bool | None, bool, int]]
+    plans: list[tuple[str, int, bool, str | None, bool | None, bool, int]]
     reviews: list[tuple[date, int]]
     refusals: int
     transfers: list[tuple[bool, date | None, int]]
     transfer_deadline: date | None
-    appeals: list[tuple[str, tuple[AppealEvent, ...]]]
+    appeals: list[tuple[Any, str | None, Any, int]]
 
 
 _LIVE = """NOT EXISTS (SELECT 1 FROM retractions r
@@ -132,10 +132,14 @@ _STATUS = """CASE WHEN {t}.is_open AND {t}.due_on IS NOT NULL AND {t}.kind = 'de
      ELSE {t}.status END"""
 
 _HEADS = """
-SELECT c.process, c.opened_on, c.final, c.state,
-       CASE WHEN c.opened_on > :as_of OR {settled} THEN 1 ELSE 0 END AS settled, count(*)
+SELECT c.process,
+       CASE WHEN c.process = :assessment THEN c.opened_on END AS requested,
+       CASE WHEN c.process = :assessment THEN c.final END AS closed,
+       CASE WHEN c.process = :budget THEN c.state END AS budget_state,
+       CASE WHEN c.opened_on > :as_of THEN 1 ELSE 0 END AS later,
+       CASE WHEN c.opened_on > :as_of OR {settled} THEN 1 ELSE 0 END AS counted, count(*)
 FROM cases c
-GROUP BY c.process, c.opened_on, c.final, c.state, settled
+GROUP BY 1, 2, 3, 4, 5, 6
 """
 _CLOCKS = """
 SELECT rule, party, status, count(*) FROM (
@@ -170,7 +174,7 @@ _PLAN_CLOCK = """(SELECT {what} FROM time_limits t
 _PLANS = """
 WITH p AS MATERIALIZED ({issued}),
 q AS MATERIALIZED (
-  SELECT p.opened_on AS opened_on, p.issued_on AS issued_on,
+  SELECT {month} AS month, {days} AS days,
     CASE WHEN p.id IN ({left_out}) OR EXISTS (
       SELECT 1 FROM events e WHERE e.case_id = p.id AND e.name = 'refusal_reversed'
         AND {route} IN :routes AND {live}) THEN 1 ELSE 0 END AS left_out,
@@ -179,8 +183,8 @@ q AS MATERIALIZED (
       AND e.name = 'exception_recorded' AND {live}) THEN 1 ELSE 0 END AS excepted
   FROM p WHERE p.issued_on BETWEEN :first AND :last
 )
-SELECT opened_on, issued_on, left_out, status, excused, excepted, count(*) FROM q
-GROUP BY opened_on, issued_on, left_out, status, excused, excepted
+SELECT month, days, left_out, status, excused, excepted, count(*) FROM q
+GROUP BY month, days, left_out, status, excused, excepted
 """
 _REVIEWS = """
 SELECT t.due_on, count(*) FROM time_limits t JOIN cases c ON c.id = t.case_id
@@ -211,12 +215,20 @@ SELECT max(t.due_on) FROM time_limits t JOIN cases c ON c.id = t.case_id
 WHERE c.process = 'statement-transfer' AND c.state <> 'withdrawn'
   AND t.rule IN :deadlines AND {settled}
 """
+_LATEST_OUTCOME = """(SELECT {what} FROM events e
+  WHERE e.case_id = c.id AND e.name IN :outcomes AND {live}
+  ORDER BY e.occurred_on DESC, e."sequence" DESC LIMIT 1)"""
 _APPEALS = """
-SELECT e.case_id, e.name, e.occurred_on, e.data FROM cases c JOIN events e ON e.case_id = c.id
-WHERE c.process = 'appeal' AND {live} AND {settled} AND EXISTS (
-  SELECT 1 FROM events g WHERE g.case_id = c.id AND g.name = 'appeal_registered'
-    AND g.occurred_on BETWEEN :first AND :last AND {live_g})
-ORDER BY e.case_id, e."sequence"
+SELECT decision, outcome, outcome_order, count(*) FROM (
+  SELECT (SELECT {decision} FROM events e WHERE e.case_id = c.id AND {live}
+          ORDER BY e.occurred_on, e."sequence" LIMIT 1) AS decision,
+         {outcome} AS outcome, {outcome_order} AS outcome_order
+  FROM cases c
+  WHERE c.process = 'appeal' AND {settled}
+    AND (SELECT max(g.occurred_on) FROM events g
+         WHERE g.case_id = c.id AND g.name = 'appeal_registered' AND {live_g})
+        BETWEEN :first AND :last
+) s GROUP BY decision, outcome, outcome_order
 """
 _SPAN_END = "SELECT id FROM cases WHERE id > :after ORDER BY id LIMIT 1 OFFSET :skip"
 _LAST_ID = "SELECT max(id) FROM cases"
@@ -256,9 +268,16 @@ def _parts(dialect: str, versions: Mapping[str, str]) -> tuple[dict[str, str], d
     """The SQL fragments the queries are made of, and the parameters they take."""
     known, params = _known(versions)
     settled = _SETTLED.format(case="c.id")
-    route = "e.data ->> 'route'" if dialect == "postgresql" else "json_extract(e.data, '$.route')"
     live = _LIVE.format(e="e")
     issued = _ISSUED.format(live=live, settled=settled)
+    if dialect == "postgresql":
+        field = "e.data ->> '{}'"
+        month = "to_char(p.issued_on, 'YYYY-MM')"
+        days = "(p.issued_on - p.opened_on)"
+    else:
+        field = "json_extract(e.data, '$.{}')"
+        month = "substr(p.issued_on, 1, 7)"
+        days = "CAST(julianday(p.issued_on) - julianday(p.opened_on) AS INTEGER)"
     fragments = {
         "settled": settled,
         "settled_limit": _SETTLED.format(case="t.case_id"),
@@ -268,7 +287,12 @@ def _parts(dialect: str, versions: Mapping[str, str]) -> tuple[dict[str, str], d
         "live": live,
         "live_g": _LIVE.format(e="g"),
         "status": _STATUS.format(t="t"),
-        "route": route,
+        "route": field.format("route"),
+        "decision": field.format("decision"),
+        "outcome": _LATEST_OUTCOME.format(what="e.name", live=live),
+        "outcome_order": _LATEST_OUTCOME.format(what=field.format("order"), live=live),
+        "month": month,
+        "days": days,
         "issued": issued,
         "left_out": _LEFT_OUT.format(live=live),
         "plan_status": _PLAN_CLOCK.format(what=_STATUS.format(t="t")),
@@ -286,6 +310,8 @@ def _params(asked: Counting, matching: dict[str, str]) -> dict[str, Any]:
         "day_before_first": asked.first - one_day,
         "day_before_last": asked.last - one_day,
         "assessment": ASSESSMENT,
+        "budget": BUDGET,
+        "outcomes": sorted(asked.appeal_outcomes),
         "rules": sorted(asked.clock_rules),
         "verdict_rules": sorted(asked.verdict_rules),
         "settled_statuses": list(SETTLED_STATUSES),
@@ -335,8 +361,8 @@ def _count(conn: Connection, parts: dict[str, str], params: dict[str, Any]) -> S
 
     day = _day
     heads = [
-        (process, day(opened), bool(final), state, bool(settled), n)
-        for process, opened, final, state, settled, n in rows(_HEADS)
+        (process, None if on is None else day(on), closed, state, bool(later), bool(counted), n)
+        for process, on, closed, state, later, counted, n in rows(_HEADS)
     ]
     clocks = [
         (rule, party, status, n)
@@ -344,15 +370,15 @@ def _count(conn: Connection, parts: dict[str, str], params: dict[str, Any]) -> S
     ]
     plans = [
         (
-            day(opened),
-            day(issued),
+            month,
+            int(days),
             bool(left),
             status,
             None if excused is None else bool(excused),
             bool(excepted),
             n,
         )
-        for opened, issued, left, status, excused, excepted, n in rows(_PLANS, "stages", "routes")
+        for month, days, left, status, excused, excepted, n in rows(_PLANS, "stages", "routes")
     ]
     reviews = [(day(due), n) for due, n in rows(_REVIEWS)]
     refusals = int(rows(_REFUSALS)[0][0])
@@ -360,6 +386,9 @@ def _count(conn: Connection, parts: dict[str, str], params: dict[str, Any]) -> S
         (bool(final), None if done is None else day(done), n) for final, done, n in rows(_TRANSFERS)
     ]
     deadline = rows(_DEADLINE, "deadlines")[0][0]
+    appeals = [
+        (decision, outcome, order, n) for decision, outcome, order, n in rows(_APPEALS, "outcomes")
+    ]
     return SettledCounts(
         heads,
         clocks,
@@ -368,36 +397,8 @@ def _count(conn: Connection, parts: dict[str, str], params: dict[str, Any]) -> S
         refusals,
         transfers,
         None if deadline is None else day(deadline),
-        _appeals(rows(_APPEALS)),
+        appeals,
     )
-
-
-def _appeals(found: Sequence[Any]) -> list[tuple[str, tuple[AppealEvent, ...]]]:
-    """Each appeal's events, grouped by case and put in legal order."""
-    appeals: list[tuple[str, tuple[AppealEvent, ...]]] = []
-    events: list[AppealEvent] = []
-    current = None
-    for case_id, name, on, data in found:
-        if case_id != current:
-            if current is not None:
-                appeals.append((current, _legal(events)))
-            current, events = case_id, []
-        events.append(AppealEvent(name, _day(on), _data(data)))
-    if current is not None:
-        appeals.append((current, _legal(events)))
-    return appeals
-
-
-def _legal(events: list[AppealEvent]) -> tuple[AppealEvent, ...]:
-    """Events read by sequence put in legal order: by date, same-day ones as recorded."""
-    return tuple(sorted(events, key=lambda event: event.on))
-
-
-def _data(stored: Any) -> dict[str, Any]:
-    if stored is None:
-        return {}
-    found = json.loads(stored) if isinstance(stored, str) else stored
-    return dict(found) if isinstance(found, dict) else {}
 
 
 def left_out_assessments(engine: Engine, as_of: date, events: frozenset[str]) -> frozenset[str]:
