@@ -158,3 +158,15 @@ def test_advice_never_given_counts_the_day_after_it_fell_due(store, evaluated):
     late = measure_store(store, starting, as_of=END).indicators
     assert late.advice_within_6_weeks.health == Rate(0, 1)
     assert evaluated == []
+
+
+def test_a_decision_counts_in_the_period_it_was_made_from_its_first_day(caseload, evaluated):
+    """A1 was decided on 12 February 2024 (35 days, on time): in a period from that day only."""
+    from_day = ReportPeriod(date(2024, 2, 12), date(2024, 2, 29))
+    after_day = ReportPeriod(date(2024, 2, 13), date(2024, 2, 29))
+    on = measure_store(caseload, from_day, as_of=END).indicators.decisions_within_6_weeks
+    # A2 (20 February, 43 days) is late.
+    assert on == Rate(1, 2)
+    after = measure_store(caseload, after_day, as_of=END).indicators.decisions_within_6_weeks
+    assert after == Rate(0, 1)
+    assert evaluated == ["A7", "A7"]

@@ -61,8 +61,8 @@ def add_settled(tally: Tally, counts: SettledCounts) -> int:
                 tally.count_open(requested_on, n)
         elif state is not None:
             tally.count_budget(state, n)
-    for rule, party, status, n in counts.clocks:
-        tally.count_clock(rule, party, status == "met", n)
+    for rule, party, met, n in counts.clocks:
+        tally.count_clock(rule, party, met, n)
     for month, days, left_out, verdict, excused, excepted, n in counts.plans:
         # The store keeps whether the 20-week clock accepted exceptions, not their reasons.
         accepted = excepted if excused is None else excused

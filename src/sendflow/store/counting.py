@@ -83,8 +83,9 @@ class SettledCounts(NamedTuple):
       case: ``requested_on`` (the day the case opened) and ``final`` for assessments
       only, ``state`` for personal budgets only, ``later`` for a case opened after the
       as-of date (marked settled too: there is nothing to evaluate);
-    - ``clocks``: ``(rule, party, status, n)``: the clocks of the ``clock_rules`` and
-      orders whose verdict settled in the period (``party`` only for advice);
+    - ``clocks``: ``(rule, party, met, n)``: the clocks of the ``clock_rules`` and
+      orders whose verdict settled in the period (``party`` only for advice), and
+      whether they were met on time;
     - ``plans``: ``(month, days, left_out, status, excused, excepted, n)`` for
       assessments whose latest final plan was issued in the period, by its month
       (``YYYY-MM``) and the days from the request: whether an appeal or a reversal took
@@ -103,7 +104,7 @@ class SettledCounts(NamedTuple):
     """
 
     heads: list[tuple[str, date | None, bool | None, str | None, bool, bool, int]]
-    clocks: list[tuple[str, str | None, str, int]]
+    clocks: list[tuple[str, str | None, bool, int]]
     plans: list[tuple[str, int, bool, str | None, bool | None, bool, int]]
     reviews: list[tuple[date, int]]
     refusals: int
@@ -141,22 +142,22 @@ SELECT c.process,
 FROM cases c
 GROUP BY 1, 2, 3, 4, 5, 6
 """
+_OPEN_DEADLINE = "t.is_open AND t.due_on IS NOT NULL AND t.kind = 'deadline'"
 _CLOCKS = """
-SELECT rule, party, status, count(*) FROM (
-  SELECT t.rule AS rule, CASE WHEN t.rule = 'advice' THEN t.key END AS party,
-         t.met_on AS met_on, t.due_on AS due_on, {status} AS status
-  FROM time_limits t
-  WHERE (t.rule IN :rules OR t.rule LIKE 'order-%')
-    AND (t.met_on BETWEEN :day_before_first AND :last
-         OR t.due_on BETWEEN :day_before_first AND :last)
-    AND {settled_limit}
-) s
-WHERE status IN :settled_statuses AND CASE
-  WHEN rule = 'decide-whether-to-assess' THEN met_on BETWEEN :first AND :last
-  WHEN rule = 'annual-review' THEN due_on BETWEEN :first AND :last
-  WHEN met_on IS NOT NULL THEN met_on BETWEEN :first AND :last
-  ELSE due_on BETWEEN :day_before_first AND :day_before_last END
-GROUP BY rule, party, status
+SELECT t.rule, CASE WHEN t.rule = 'advice' THEN t.key END,
+       t.status = 'met' AND NOT ({open_deadline}) AS met, count(*)
+FROM time_limits t
+WHERE (t.met_on BETWEEN :day_before_first AND :last
+       OR t.due_on BETWEEN :day_before_first AND :last)
+  AND (t.rule IN :rules OR t.rule LIKE 'order-%')
+  AND CASE WHEN {open_deadline} THEN NOT t.conditional AND t.due_on < :as_of
+           ELSE t.status IN :settled_statuses END
+  AND CASE WHEN t.rule = 'decide-whether-to-assess' THEN t.met_on BETWEEN :first AND :last
+           WHEN t.rule = 'annual-review' THEN t.due_on BETWEEN :first AND :last
+           WHEN t.met_on IS NOT NULL THEN t.met_on BETWEEN :first AND :last
+           ELSE t.due_on BETWEEN :day_before_first AND :day_before_last END
+  AND {settled_limit}
+GROUP BY 1, 2, 3
 """
 _ISSUED = """
 SELECT c.id AS id, c.opened_on AS opened_on,
@@ -287,6 +288,7 @@ def _parts(dialect: str, versions: Mapping[str, str]) -> tuple[dict[str, str], d
         "live": live,
         "live_g": _LIVE.format(e="g"),
         "status": _STATUS.format(t="t"),
+        "open_deadline": _OPEN_DEADLINE,
         "route": field.format("route"),
         "decision": field.format("decision"),
         "outcome": _LATEST_OUTCOME.format(what="e.name", live=live),
@@ -365,8 +367,8 @@ def _count(conn: Connection, parts: dict[str, str], params: dict[str, Any]) -> S
         for process, on, closed, state, later, counted, n in rows(_HEADS)
     ]
     clocks = [
-        (rule, party, status, n)
-        for rule, party, status, n in rows(_CLOCKS, "rules", "settled_statuses")
+        (rule, party, bool(met), n)
+        for rule, party, met, n in rows(_CLOCKS, "rules", "settled_statuses")
     ]
     plans = [
         (
