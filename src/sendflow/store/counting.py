@@ -2,10 +2,11 @@
 
 A case is *settled* as of a date when its latest event is on or before that date, its
 ``time_limits`` rows were made with the definition version in force, and no minimum
-period of it is still pending: its stored rows then give its verdicts as of that date
-(see :mod:`sendflow.compliance.verdicts`). The compliance indicators count such cases
-here, by grouped queries, without reading them one by one; :func:`iter_unsettled`
-streams the other cases whole, to be evaluated.
+period of a rule the indicators read is still pending: its stored rows then give its
+verdicts as of that date (see :mod:`sendflow.compliance.verdicts`). The compliance
+indicators count such cases here, by grouped queries, without reading them one by one
+(the unsettled cases are listed first, in a temporary table of the counting
+transaction); :func:`iter_unsettled` streams the other cases whole, to be evaluated.
 
 A running deadline's verdict as of the date is worked out in SQL exactly as
 :class:`sendflow.compliance.verdicts.StoredVerdicts` works it out from the row (the
@@ -36,8 +37,8 @@ __all__ = [
 ]
 
 CACHE_KIB = 8_192
-"""SQLite's page cache while counting: the queries scan each table once, in key order,
-so a small cache serves them as well as a large one, and memory stays flat."""
+"""SQLite's page cache (KiB) while counting: the queries scan tables or read cases by id,
+so a small cache serves them as well as the store's 64 MiB, and memory stays flat."""
 
 _STORE_CACHE_KIB = 65_536  # what sendflow.store.connect sets for every connection
 
