@@ -5,10 +5,10 @@ Three phases, each reported as a rate:
 1. simulate: generating the caseload (``sendflow.simulation.simulate_cases``) alone;
 2. import: the same caseload written through ``Store.import_cases`` (generation included,
    then subtracted);
-3. indicators: every indicator for a calendar year (``measure_store``: the appeals, then
-   every case counted: from its stored time-limit rows when it has no event after the
-   as-of date, else read whole and evaluated), and the same with every case read and
-   evaluated (``stored_results=False``). Reading alone (whole cases, and the rows the
+3. indicators: every indicator for a calendar year (``measure_store``: the cases settled
+   by the as-of date counted by grouped SQL queries, ``Store.count_settled``, the others
+   read whole and evaluated), and the same with every case read and evaluated
+   (``stored_results=False``). Reading alone (whole cases, and the rows the
    indicators read) and reading with evaluation are timed too, to show where the time
    goes, and evaluating and tallying alone, over cases read first in chunks of 10,000.
    Each runs in a fresh child process, so its peak resident memory is its own; rates

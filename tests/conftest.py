@@ -13,6 +13,7 @@ hypothesis's default 200 ms on a busy machine.
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 pytest_plugins = ("pytester",)
@@ -26,3 +27,19 @@ for name, examples in (("ci", 60), ("thorough", 2000)):
         print_blob=True,
     )
 settings.load_profile(os.environ.get("SENDFLOW_HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the cases ``measure_store`` evaluates, in order (the rest it counts)."""
+    from sendflow.compliance import measuring
+
+    found: list[str] = []
+    evaluate = measuring.evaluate
+
+    def spy(*args, **kwargs):
+        found.append(kwargs["case_id"])
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(measuring, "evaluate", spy)
+    return found

@@ -10,7 +10,7 @@ settles the day after it fell due. ``docs/compliance.md`` defines every indicato
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
 
 from sendflow.compliance.figures import (
@@ -32,16 +32,23 @@ from sendflow.compliance.periods import ReportPeriod
 from sendflow.compliance.reviews import MONTH_BANDS, months_late, overdue_review, review_band
 from sendflow.compliance.transfers import TRANSFER_RULES, TransferPlan, TransferTally
 from sendflow.compliance.verdicts import Verdict, Verdicts
+from sendflow.engine.events import Event
 from sendflow.engine.results import Status
 from sendflow.store.records import StoredCase
 from sendflow.time.periods import add_months
 
 __all__ = [
+    "APPEAL_OUTCOMES",
     "ASSESSMENT",
+    "CLOCK_RULES",
     "EVENTS_READ",
     "LEFT_OUT_ROUTES",
+    "MEDIATION",
     "ORDERS",
+    "ORDERS_RATE",
     "RULES_READ",
+    "TRIBUNAL",
+    "TWENTY_WEEKS",
     "Tally",
     "duty_holder",
     "month_key",
@@ -51,10 +58,19 @@ ASSESSMENT = "ehc-needs-assessment"
 LEFT_OUT_ROUTES = frozenset({"mediation", "tribunal"})
 """Reversal routes that put an assessment outside DfE's 20-week measure."""
 
+APPEAL_OUTCOMES = frozenset({"tribunal_decided", "appeal_conceded", "appeal_withdrawn"})
+"""The events that settle an appeal, as the tally reads them."""
 EVENTS_READ = frozenset(
-    {"final_plan_issued", "refusal_reversed", "exception_recorded", "direct_payments_refused"}
+    {
+        "final_plan_issued",
+        "refusal_reversed",
+        "exception_recorded",
+        "direct_payments_refused",
+        "appeal_registered",
+        *APPEAL_OUTCOMES,
+    }
 )
-"""The events the tally reads of a case other than an appeal, besides its start event."""
+"""The events the tally reads of a case, besides its start event."""
 
 ORDERS = "order-"
 """The start of the id of every rule for complying with a tribunal order."""
@@ -68,6 +84,20 @@ _PLAIN_RATES = {
     "amended-plan": "amended_plans_within_8_weeks",
     "phase-transfer": "phase_transfers_on_time",
 }
+ORDERS_RATE = "orders_complied_on_time"
+_RATE_OF = {
+    "decide-whether-to-assess": "decisions_within_6_weeks",
+    "annual-review": "annual_reviews_on_time",
+    "advice": "advice_within_6_weeks",
+    "agreement-other-actions": ORDERS_RATE,
+    **_PLAIN_RATES,
+}
+CLOCK_RULES = frozenset(_RATE_OF)
+"""The rules whose clocks count in a rate, besides every rule starting with :data:`ORDERS`."""
+MEDIATION = frozenset({"mediation_held", "mediation_agreement_reached"})
+"""Events that show an appeal reached mediation."""
+TRIBUNAL = frozenset({"appeal_registered"})
+"""Events that show an appeal was registered with the tribunal."""
 RULES_READ = frozenset(
     {
         "decide-whether-to-assess",
@@ -208,115 +238,206 @@ class Tally:
         if self.trace is not None:
             self.trace(TraceRow(indicator, case_id, on, counted))
 
-    def _count(self, indicator: str, case_id: str, on: date | None, on_time: bool) -> None:
-        self.rates[indicator] = self.rates.get(indicator, Rate()) + Rate(int(on_time), 1)
+    def _count(
+        self, indicator: str, case_id: str, on: date | None, on_time: bool, n: int = 1
+    ) -> None:
+        self.rates[indicator] = self.rates.get(indicator, Rate()) + Rate(on_time * n, n)
         self._note(indicator, case_id, on, "on time" if on_time else "late")
 
     def _clock(self, case_id: str, result: Verdict) -> None:
         rule = result.rule
         if rule == "decide-whether-to-assess":
-            if result.met_on in self.period and result.status in _SETTLED:
-                self._count("decisions_within_6_weeks", case_id, result.met_on, _met(result))
+            on = result.met_on if result.status in _SETTLED else None
         elif rule == "annual-review":
-            if result.due_on in self.period and result.status in _SETTLED:
-                self._count("annual_reviews_on_time", case_id, result.due_on, _met(result))
-        elif rule == "advice":
-            settled = _settled_on(result)
-            if settled in self.period:
-                group = duty_holder(result.key)
-                self.advice[group] += Rate(int(_met(result)), 1)
-                self._note(f"advice_within_6_weeks_{group}", case_id, settled, _said(result))
-        elif rule in _PLAIN_RATES or rule.startswith(ORDERS) or rule == "agreement-other-actions":
-            settled = _settled_on(result)
-            if settled in self.period:
-                name = _PLAIN_RATES.get(rule, "orders_complied_on_time")
-                self._count(name, case_id, settled, _met(result))
+            on = result.due_on if result.status in _SETTLED else None
+        elif rule in _RATE_OF or rule.startswith(ORDERS):
+            on = _settled_on(result)
+        else:
+            return
+        if on in self.period:
+            self.count_clock(rule, result.key, _met(result), case_id=case_id, on=on)
+
+    def count_clock(
+        self,
+        rule: str,
+        key: str | None,
+        on_time: bool,
+        n: int = 1,
+        *,
+        case_id: str = "",
+        on: date | None = None,
+    ) -> None:
+        """Count ``n`` clocks of ``rule`` whose verdict settled in the period.
+
+        ``key`` names the body asked, for advice; ``case_id`` and ``on`` (the day the
+        verdict settled) go to the trace.
+        """
+        if rule == "advice":
+            group = duty_holder(key)
+            self.advice[group] += Rate(on_time * n, n)
+            said = f"{'on time' if on_time else 'late'} ({key})"
+            self._note(f"advice_within_6_weeks_{group}", case_id, on, said)
+        else:
+            self._count(_RATE_OF.get(rule, ORDERS_RATE), case_id, on, on_time, n)
 
     def _assessment(self, case: StoredCase, evaluation: Verdicts) -> None:
         case_id = case.case_id
         requested_on = case.events[0].on
-        if requested_on in self.period:
-            self.requests += 1
-            self.months[month_key(requested_on)].requests += 1
-            self._note("requests_received", case_id, requested_on, case.events[0].name)
-        if requested_on in self.year_before:
-            self.requests_year_before += 1
+        self.count_request(requested_on, case_id=case_id, start=case.events[0].name)
         if not evaluation.final:
-            self._open(case_id, (self.as_of - requested_on).days)
-        issued_on = _latest_on(case, "final_plan_issued")
+            self.count_open(requested_on, case_id=case_id)
+        issued_on = _latest_on(case.events, "final_plan_issued")
         if issued_on not in self.period or issued_on is None:
             return
-        self.plans += 1
-        if case_id in self.left_out or _reversed_on_appeal(case):
-            self.plans_left_out += 1
-            self._note("plans_issued", case_id, issued_on, "left out: mediation or tribunal")
-            return
-        self._note("plans_issued", case_id, issued_on, "counted")
-        days = (issued_on - requested_on).days
+        left_out = case_id in self.left_out or _reversed_on_appeal(case)
         final = _final_plan(evaluation)
         if final is None:  # a start event the 20-week clock does not (yet) start from
-            on_time = days <= TWENTY_WEEKS
+            on_time = (issued_on - requested_on).days <= TWENTY_WEEKS
             exceptions = tuple(
                 e.data.get("reason", "") for e in case.events if e.name == "exception_recorded"
             )
         else:
             on_time, exceptions = final.status is Status.MET, final.exceptions
-        self.days_to_issue[days] += 1
-        month = self.months[month_key(issued_on)]
-        month.including += Rate(int(on_time), 1)
-        self._count("plans_within_20_weeks_including_exceptions", case_id, issued_on, on_time)
+        self.count_plan(
+            month_key(issued_on),
+            (issued_on - requested_on).days,
+            left_out=left_out,
+            on_time=on_time,
+            exceptions=exceptions,
+            case_id=case_id,
+            on=issued_on,
+        )
+
+    def count_request(
+        self, requested_on: date, n: int = 1, *, case_id: str = "", start: str = ""
+    ) -> None:
+        """Count ``n`` assessments requested on ``requested_on`` (by event ``start``)."""
+        if requested_on in self.period:
+            self.requests += n
+            self.months[month_key(requested_on)].requests += n
+            self._note("requests_received", case_id, requested_on, start)
+        if requested_on in self.year_before:
+            self.requests_year_before += n
+
+    def count_open(self, requested_on: date, n: int = 1, *, case_id: str = "") -> None:
+        """Count ``n`` assessments requested on ``requested_on`` and open on the as-of date."""
+        days = (self.as_of - requested_on).days
+        band = 0 if days <= TWENTY_WEEKS else 1 if days <= 210 else 2 if days <= 364 else 3
+        self.open_ages[band] += n
+        labels = ("up to 20 weeks", "20 to 30 weeks", "30 to 52 weeks", "over 52 weeks")
+        self._note("open_assessments_by_age", case_id, self.as_of, labels[band])
+
+    def count_plan(
+        self,
+        month: str,
+        days: int,
+        *,
+        left_out: bool,
+        on_time: bool,
+        exceptions: tuple[str, ...],
+        n: int = 1,
+        case_id: str = "",
+        on: date | None = None,
+    ) -> None:
+        """Count ``n`` final plans issued in the period, in ``month``, ``days`` after the request.
+
+        ``left_out`` says an appeal took the assessment to mediation or tribunal (DfE's
+        measure leaves it out); ``exceptions`` are those the 20-week clock accepted; ``on``
+        is the day of issue, for the trace.
+        """
+        self.plans += n
+        if left_out:
+            self.plans_left_out += n
+            self._note("plans_issued", case_id, on, "left out: mediation or tribunal")
+            return
+        self._note("plans_issued", case_id, on, "counted")
+        self.days_to_issue[days] += n
+        figures = self.months[month]
+        figures.including += Rate(on_time * n, n)
+        self._count("plans_within_20_weeks_including_exceptions", case_id, on, on_time, n)
         if exceptions:
             self._note(
                 "plans_within_20_weeks_excluding_exceptions",
                 case_id,
-                issued_on,
+                on,
                 "left out: exception " + ", ".join(exceptions),
             )
             return
-        month.excluding += Rate(int(on_time), 1)
-        self._count("plans_within_20_weeks_excluding_exceptions", case_id, issued_on, on_time)
-
-    def _open(self, case_id: str, days: int) -> None:
-        band = 0 if days <= TWENTY_WEEKS else 1 if days <= 210 else 2 if days <= 364 else 3
-        self.open_ages[band] += 1
-        labels = ("up to 20 weeks", "20 to 30 weeks", "30 to 52 weeks", "over 52 weeks")
-        self._note("open_assessments_by_age", case_id, self.as_of, labels[band])
+        figures.excluding += Rate(on_time * n, n)
+        self._count("plans_within_20_weeks_excluding_exceptions", case_id, on, on_time, n)
 
     def _overdue_review(self, case_id: str, evaluation: Verdicts) -> None:
         due_on = overdue_review(evaluation)
-        if due_on is None:
-            return
+        if due_on is not None:
+            self.count_overdue_review(due_on, case_id=case_id)
+
+    def count_overdue_review(self, due_on: date, n: int = 1, *, case_id: str = "") -> None:
+        """Count ``n`` plans whose annual review, due on ``due_on``, is overdue."""
         months = months_late(due_on, self.as_of)
         band = review_band(months)
-        self.overdue_reviews[band] += 1
+        self.overdue_reviews[band] += n
         late = f"{months} month{'' if months == 1 else 's'} late ({MONTH_BANDS[band][1]})"
         self._note("overdue_annual_reviews_by_months_late", case_id, due_on, late)
 
     def _appeal(self, case: StoredCase) -> None:
-        registered = _latest_on(case, "appeal_registered")
+        events = case.events
+        registered = _latest_on(events, "appeal_registered")
         if registered not in self.period or registered is None:
             return
-        decision = str(case.events[0].data.get("decision", "unknown"))
-        outcome = _appeal_outcome(case, self.as_of)
-        self.appeals_by_decision[decision] += 1
-        self.appeals_by_outcome[outcome] += 1
-        self._note("appeals_registered", case.case_id, registered, f"{decision}; {outcome}")
+        decision = events[0].data.get("decision")
+        last = None
+        for event in events:
+            if event.on > self.as_of:
+                break
+            if event.name in APPEAL_OUTCOMES:
+                last = event
+        outcome = appeal_outcome(
+            None if last is None else last.name, None if last is None else last.data.get("order")
+        )
+        self.count_appeal(decision, outcome, case_id=case.case_id, on=registered)
+
+    def count_appeal(
+        self,
+        decision: object,
+        outcome: str,
+        n: int = 1,
+        *,
+        case_id: str = "",
+        on: date | None = None,
+    ) -> None:
+        """Count ``n`` appeals registered in the period (``on``, for the trace).
+
+        ``decision`` is the start event's ``decision`` (``None`` when it has none) and
+        ``outcome`` the words :func:`appeal_outcome` gives.
+        """
+        decided = "unknown" if decision is None else str(decision)
+        self.appeals_by_decision[decided] += n
+        self.appeals_by_outcome[outcome] += n
+        self._note("appeals_registered", case_id, on, f"{decided}; {outcome}")
 
     def _budget(self, case: StoredCase, evaluation: Verdicts) -> None:
-        if evaluation.state in _BUDGET_STATES:
-            self.budgets[0] += 1
-            active = evaluation.state == "direct_payments_active"
-            self.budgets[1] += active
+        self.count_budget(evaluation.state, case_id=case.case_id)
+        for event in case.events:
+            if event.name == "direct_payments_refused" and event.on in self.period:
+                self.count_refusals(event.on, case_id=case.case_id)
+
+    def count_budget(self, state: str, n: int = 1, *, case_id: str = "") -> None:
+        """Count ``n`` personal-budget cases in ``state`` on the as-of date."""
+        if state in _BUDGET_STATES:
+            self.budgets[0] += n
+            active = state == "direct_payments_active"
+            self.budgets[1] += active * n
             self._note(
                 "personal_budgets",
-                case.case_id,
+                case_id,
                 self.as_of,
                 "direct payments" if active else "in place",
             )
-        for event in case.events:
-            if event.name == "direct_payments_refused" and event.on in self.period:
-                self.budgets[2] += 1
-                self._note("personal_budgets", case.case_id, event.on, "direct payments refused")
+
+    def count_refusals(self, on: date | None, n: int = 1, *, case_id: str = "") -> None:
+        """Count ``n`` refusals of direct payments in the period (``on`` for the trace)."""
+        self.budgets[2] += n
+        self._note("personal_budgets", case_id, on, "direct payments refused")
 
     # Results -----------------------------------------------------------------------------
 
@@ -365,10 +486,6 @@ def _met(result: Verdict) -> bool:
     return result.status is Status.MET
 
 
-def _said(result: Verdict) -> str:
-    return f"{'on time' if _met(result) else 'late'} ({result.key})"
-
-
 def _final_plan(evaluation: Verdicts) -> Verdict | None:
     try:
         return evaluation.result("final-plan")
@@ -376,9 +493,9 @@ def _final_plan(evaluation: Verdicts) -> Verdict | None:
         return None
 
 
-def _latest_on(case: StoredCase, event: str) -> date | None:
+def _latest_on(events: Iterable[Event], event: str) -> date | None:
     found = None
-    for item in case.events:
+    for item in events:
         if item.name == event:
             found = item.on
     return found
@@ -390,19 +507,19 @@ def _reversed_on_appeal(case: StoredCase) -> bool:
     )
 
 
-def _appeal_outcome(case: StoredCase, as_of: date) -> str:
-    outcome = "awaiting decision"
-    for event in case.events:
-        if event.on > as_of:
-            break
-        if event.name == "tribunal_decided":
-            dismissed = event.data.get("order") == "dismissed"
-            outcome = "dismissed" if dismissed else "decided for the family"
-        elif event.name == "appeal_conceded":
-            outcome = "conceded by the local authority"
-        elif event.name == "appeal_withdrawn":
-            outcome = "withdrawn"
-    return outcome
+def appeal_outcome(event: str | None, order: object) -> str:
+    """An appeal's outcome in words, from the name of its latest settling event, if any.
+
+    ``order`` is that event's ``order`` (a tribunal's decision: ``dismissed`` or what it
+    ordered).
+    """
+    if event == "tribunal_decided":
+        return "dismissed" if order == "dismissed" else "decided for the family"
+    if event == "appeal_conceded":
+        return "conceded by the local authority"
+    if event == "appeal_withdrawn":
+        return "withdrawn"
+    return "awaiting decision"
 
 
 def _weeks(days: Counter[int]) -> WeeksToIssue:

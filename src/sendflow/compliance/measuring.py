@@ -7,8 +7,17 @@ from datetime import date
 
 import attrs
 
+from sendflow.compliance.counting import LEFT_OUT_EVENTS, add_settled, counting
 from sendflow.compliance.figures import Report
-from sendflow.compliance.indicators import EVENTS_READ, ORDERS, RULES_READ, Tally, Trace
+from sendflow.compliance.indicators import (
+    EVENTS_READ,
+    MEDIATION,
+    ORDERS,
+    RULES_READ,
+    TRIBUNAL,
+    Tally,
+    Trace,
+)
 from sendflow.compliance.periods import ReportPeriod
 from sendflow.compliance.transfers import TransferPlan
 from sendflow.compliance.verdicts import StoredVerdicts, needs_evaluating
@@ -16,7 +25,7 @@ from sendflow.definitions.model import Process
 from sendflow.engine.replay import evaluate
 from sendflow.store import Store
 from sendflow.store.records import StoredCase
-from sendflow.store.settled import CaseHead, CaseLimits, LimitRow
+from sendflow.store.settled import CaseHead, LimitRow
 
 __all__ = [
     "MEDIATION",
@@ -26,11 +35,6 @@ __all__ = [
     "measure_store",
     "went_to_mediation_or_tribunal",
 ]
-
-MEDIATION = frozenset({"mediation_held", "mediation_agreement_reached"})
-"""Events that show an appeal reached mediation."""
-TRIBUNAL = frozenset({"appeal_registered"})
-"""Events that show an appeal was registered with the tribunal."""
 
 
 def appeal_stages(
@@ -120,16 +124,21 @@ def measure_store(
     progress: Callable[[int], None] | None = None,
     stored_results: bool = True,
 ) -> Report:
-    """Every indicator over every case in ``store``: appeals read first, then every case.
+    """Every indicator over every case in ``store``.
 
-    With ``stored_results`` (the default) and no ``trace``, a case with no event after
-    ``as_of`` is counted from the store's time-limit rows and the few events the
-    indicators read, without evaluating it again (see :mod:`sendflow.compliance.verdicts`);
-    the figures are the same as evaluating every case. A trace names exception reasons,
-    which the store does not keep, so with one every case is evaluated.
+    With ``stored_results`` (the default) and no ``trace``, the cases settled as of
+    ``as_of`` (no event after it, stored under the definition version in force) are
+    counted by grouped queries over the store's time-limit rows and events
+    (:meth:`Store.count_settled`), without reading them one by one; the others are read
+    whole and evaluated. With a ``trace``, which names every case behind every figure,
+    each settled case is read with its time-limit rows and the few events the figures
+    read (:meth:`Store.iter_case_limits`) and counted from them; the cases not settled,
+    and those whose 20-week clock accepted exceptions (whose reasons the rows do not keep),
+    are read whole and evaluated. The figures and
+    the trace are the same as evaluating every case (``stored_results=False``).
     """
-    left_out = went_to_mediation_or_tribunal(store.iter_cases(process="appeal"), as_of=as_of)
-    if trace is not None or not stored_results:
+    if not stored_results:
+        left_out = went_to_mediation_or_tribunal(store.iter_cases(process="appeal"), as_of=as_of)
         return measure(
             store.iter_cases(),
             process=store.process,
@@ -140,44 +149,47 @@ def measure_store(
             trace=trace,
             progress=progress,
         )
-    tally = Tally(period, as_of, left_out=left_out, plan=plan)
-    for item in store.iter_case_limits(
-        rules=RULES_READ, rule_prefix=ORDERS, events=EVENTS_READ, whole=_whole(store, as_of)
-    ):
+    tally = Tally(period, as_of, plan=plan, trace=trace)
+    if trace is not None:
+        tally.left_out = store.left_out_assessments(as_of, events=LEFT_OUT_EVENTS)
+        _count_traced(tally, store, progress)
+        return tally.report()
+    asked = counting(tally)
+    counts = store.count_settled(asked)
+    counted = add_settled(tally, counts)
+    if progress is not None:
+        progress(counted)
+    if counted == sum(head[-1] for head in counts.heads):
+        return tally.report()  # every case settled: none to read
+    # The queries leave out what mediation or tribunal took out; an evaluated case needs
+    # the list of those assessments.
+    tally.left_out = store.left_out_assessments(as_of, events=LEFT_OUT_EVENTS)
+    for case in store.iter_unsettled(asked):
         if progress is not None:
             progress(1)
-        _count_stored(tally, item, store.process, as_of)
+        _evaluated(tally, case, store.process, as_of)
     return tally.report()
 
 
-def _whole(store: Store, as_of: date) -> Callable[[CaseHead, Sequence[LimitRow]], bool]:
-    """Which cases must be read whole and evaluated: appeals, and those rows cannot give."""
+def _count_traced(tally: Tally, store: Store, progress: Callable[[int], None] | None) -> None:
+    """Count every case in id order, from its rows where they give the trace too."""
+    as_of = tally.as_of
 
     def whole(head: CaseHead, limits: Sequence[LimitRow]) -> bool:
         if head.opened_on > as_of:
             return False  # not counted at all
-        if head.process == "appeal":
-            return True  # the tally reads an appeal's history
+        if any(r.rule == "final-plan" and r.excused for r in limits):
+            return True  # the trace names the exceptions, whose reasons rows do not keep
         return needs_evaluating(head, limits, store.process(head.process).version, as_of)
 
-    return whole
-
-
-def _count_stored(
-    tally: Tally, item: CaseLimits, process: Callable[[str], Process], as_of: date
-) -> None:
-    """Count one case read with its rows: from them, or evaluated if read whole."""
-    head = item.head
-    case = StoredCase(
-        head.case_id,
-        head.process,
-        head.process_version,
-        head.state,
-        head.version,
-        head.related_case,
-        item.events,
-    )
-    if item.whole:
-        _evaluated(tally, case, process, as_of)
-    elif item.events and head.opened_on <= as_of:
-        tally.add(case, StoredVerdicts(head, item.limits, as_of))
+    for item in store.iter_case_limits(
+        rules=RULES_READ, rule_prefix=ORDERS, events=EVENTS_READ, whole=whole
+    ):
+        if progress is not None:
+            progress(1)
+        head = item.head
+        case = head.with_events(item.events)
+        if item.whole:
+            _evaluated(tally, case, store.process, as_of)
+        elif item.events and head.opened_on <= as_of:
+            tally.add(case, StoredVerdicts(head, item.limits, as_of))

@@ -26,13 +26,20 @@ from sendflow.compliance.verdicts import Verdicts
 from sendflow.errors import SendflowError
 from sendflow.store.records import StoredCase
 
-__all__ = ["RECENT_WEEKS", "TransferPlan", "TransferTally", "read_transfer_plan"]
+__all__ = [
+    "RECENT_WEEKS",
+    "TRANSFER_DEADLINES",
+    "TransferPlan",
+    "TransferTally",
+    "read_transfer_plan",
+]
 
 RECENT_WEEKS = 12
 """The current rate is the weekly average of transfers completed in the last 12 weeks."""
 
-_DEADLINES = ("transfer-programme-deadline", "lda-transfer-deadline")
-TRANSFER_RULES = frozenset({*_DEADLINES, "transfer-final-plan"})
+TRANSFER_DEADLINES = ("transfer-programme-deadline", "lda-transfer-deadline")
+"""The rules whose due dates are the programme's statutory deadlines."""
+TRANSFER_RULES = frozenset({*TRANSFER_DEADLINES, "transfer-final-plan"})
 """The rules whose verdicts the transfer figures read."""
 
 
@@ -123,21 +130,32 @@ class TransferTally:
         """Count one transfer case."""
         if evaluation.state == "withdrawn":
             return
-        self.cohort += 1
         done_on = None
         for result in evaluation.time_limits:
-            if result.rule in _DEADLINES and result.due_on is not None:
-                self.deadline = max(self.deadline or result.due_on, result.due_on)
+            if result.rule in TRANSFER_DEADLINES and result.due_on is not None:
+                self.count_deadline(result.due_on)
             if result.rule == "transfer-final-plan":
                 done_on = result.met_on
-        if evaluation.final and done_on is not None:
-            self.completed += 1
-            self.last_done = max(self.last_done or done_on, done_on)
-            self.by_month[f"{done_on.year:04d}-{done_on.month:02d}"] += 1
-            if (self.as_of - done_on).days < RECENT_WEEKS * 7:
-                self.recent += 1
+        self.count(evaluation.final, done_on)
         if trace is not None:
             trace(TraceRow("transfers", case.case_id, done_on, evaluation.state))
+
+    def count_deadline(self, due_on: date) -> None:
+        """Note a programme deadline: the figures read the latest."""
+        self.deadline = max(self.deadline or due_on, due_on)
+
+    def count(self, final: bool, done_on: date | None, n: int = 1) -> None:
+        """Count ``n`` transfer cases not withdrawn, ``done_on`` the day the plan was issued.
+
+        A case counts as completed when it is closed (``final``) with its plan issued.
+        """
+        self.cohort += n
+        if final and done_on is not None:
+            self.completed += n
+            self.last_done = max(self.last_done or done_on, done_on)
+            self.by_month[f"{done_on.year:04d}-{done_on.month:02d}"] += n
+            if (self.as_of - done_on).days < RECENT_WEEKS * 7:
+                self.recent += n
 
     def figures(self) -> Transfers:
         """The programme's figures."""

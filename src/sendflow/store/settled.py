@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, TextClause, bindparam, text
 from sendflow.engine.events import Event
 from sendflow.engine.machine import ordered
 from sendflow.store.reading import driver_rows
+from sendflow.store.records import StoredCase
 from sendflow.store.rows import stored_event
 
 __all__ = ["CaseHead", "CaseLimits", "LimitRow", "iter_case_limits"]
@@ -37,6 +38,18 @@ class CaseHead(NamedTuple):
     version: int
     opened_on: date
     last_event_on: date
+
+    def with_events(self, events: tuple[Event, ...]) -> StoredCase:
+        """The case with ``events`` (in legal order) as its history."""
+        return StoredCase(
+            self.case_id,
+            self.process,
+            self.process_version,
+            self.state,
+            self.version,
+            self.related_case,
+            events,
+        )
 
 
 class LimitRow(NamedTuple):

@@ -42,6 +42,7 @@ from sendflow.errors import (
 from sendflow.store import (
     BUSY_TIMEOUT_SECONDS,
     DEFAULT_URL,
+    counting,
     feed,
     importing,
     queries,
@@ -51,6 +52,7 @@ from sendflow.store import (
 )
 from sendflow.store import claims as claiming
 from sendflow.store.connect import WRITE, migrate, open_engine, snapshot_reader
+from sendflow.store.counting import Counting, SettledCounts
 from sendflow.store.cursors import check_limit
 from sendflow.store.errors import CaseExistsError
 from sendflow.store.records import (
@@ -483,6 +485,44 @@ class Store:
             whole=whole,
             batch_size=batch_size,
         )
+
+    def count_settled(self, asked: Counting) -> SettledCounts:
+        """Grouped rows counting the cases settled as of ``asked.as_of``, none read one by one.
+
+        A case is settled when its latest event is on or before the as-of date, its
+        time-limit rows were made with the version of its definition this store now
+        loads, and no minimum period of it is still pending: its stored rows then give
+        its verdicts as of that date. The rows (see
+        :class:`sendflow.store.counting.SettledCounts`) come from grouped queries over
+        the ``cases``, ``time_limits`` and ``events`` tables, read in one transaction;
+        :func:`sendflow.compliance.measure_store` turns them into the indicators.
+        :meth:`iter_unsettled` streams the other cases. On SQLite the page cache is held
+        to 8 MiB while counting, so memory stays flat however large the store.
+        """
+        return counting.count_settled(self._engine, asked, self._versions())
+
+    def iter_unsettled(
+        self, asked: Counting, *, batch_size: int = reading.ITER_BATCH
+    ) -> Iterator[StoredCase]:
+        """Every case opened by ``asked.as_of`` but not settled then, whole, by id, streamed.
+
+        The cases :meth:`count_settled` leaves out, with their legal histories, ready to
+        evaluate (streamed like :meth:`iter_cases`).
+        """
+        return counting.iter_unsettled(self._engine, asked, self._versions(), batch_size=batch_size)
+
+    def left_out_assessments(self, as_of: date, *, events: frozenset[str]) -> frozenset[str]:
+        """The cases an ``appeal`` case names as its related case, with any of ``events``.
+
+        Only events on or before ``as_of`` count (retracted ones do not).
+        """
+        return counting.left_out_assessments(self._engine, as_of, events)
+
+    def _versions(self) -> dict[str, str]:
+        """The version in force of the definition of each process the cases follow."""
+        return {
+            name: self.process(name).version for name in counting.processes_stored(self._engine)
+        }
 
     def export(self) -> Iterator[dict[str, Any]]:
         """Every case in case-file form, by id; :meth:`import_cases` reads them back.
