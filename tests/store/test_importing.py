@@ -128,20 +128,23 @@ def test_import_accepts_case_objects(store: Store) -> None:
 
 
 def test_import_leaves_the_cycle_collector_as_it_was(store: Store) -> None:
-    """The objects set aside from the collector during an import are given back, even
-    when the import is rejected; objects someone else froze stay frozen."""
-    seen: list[int] = []
+    """The collector, off during an import and its older objects set aside, is given
+    back even when the import is rejected; objects someone else froze stay frozen."""
+    seen: list[tuple[int, bool]] = []
 
     def items() -> Any:
-        seen.append(gc.get_freeze_count())
+        seen.append((gc.get_freeze_count(), gc.isenabled()))
         yield from GOOD
 
     store.import_cases(items())
-    assert seen[0] > 0  # set aside while importing
+    assert seen[0][0] > 0  # set aside while importing
+    assert not seen[0][1]  # and the collector off
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
     with pytest.raises(sendflow.store.ImportRejectedError):
         store.import_cases([BAD])
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
     gc.freeze()
     try:
         store.import_cases([_case("F1")])

@@ -100,7 +100,7 @@ def import_cases(
     tally = _Tally()
     now = datetime.now(UTC)
     whole = engine.begin() if not skip_bad else nullcontext(None)
-    with _older_objects_set_aside(), whole as shared:
+    with _collector_paused() as between_batches, whole as shared:
         batch: dict[str, _Ready] = {}
         for index, item in enumerate(items):
             ready = _prepare(index, item, now, resolve)
@@ -114,6 +114,7 @@ def import_cases(
             if len(batch) >= batch_size:
                 _flush(engine, shared, list(batch.values()), tally, skip_bad=skip_bad)
                 batch = {}
+                between_batches()
         _flush(engine, shared, list(batch.values()), tally, skip_bad=skip_bad)
         if tally.bad and not skip_bad:
             raise ImportRejectedError(attrs.evolve(tally.report(), cases=0, events=0))
@@ -123,24 +124,36 @@ def import_cases(
 
 
 @contextmanager
-def _older_objects_set_aside() -> Iterator[None]:
-    """While importing, the cycle collector leaves alone the objects made before.
+def _collector_paused() -> Iterator[Callable[[], None]]:
+    """Keep Python's cycle collector out of the import; give a call to run between batches.
 
     An import makes objects fast, and each batch's survive until it is written, so the
-    collector runs full collections, each one going over every object in the process:
-    the caller's own (the cases still to import, when given as a list) as well. Those
-    are moved aside (:func:`gc.freeze`) for the import and given back after; objects
-    made during the import are collected as usual. Left as it is when the collector is
-    off or something else froze objects.
+    collector would run again and again, its full collections going over every object in
+    the process: the caller's own (the cases still to import, when given as a list) as
+    well. During the import the collector is off and the objects made before it are set
+    aside (:func:`gc.freeze`); after each batch is written the call collects the young
+    generations (whatever the import made and still holds), so memory stays flat. Both
+    are undone when the import ends, even by an error. Left as it is when the collector
+    is off or something else froze objects.
     """
     if not gc.isenabled() or gc.get_freeze_count():
-        yield
+        yield _nothing
         return
     gc.freeze()
+    gc.disable()
     try:
-        yield
+        yield _collect_young
     finally:
+        gc.enable()
         gc.unfreeze()
+
+
+def _collect_young() -> None:
+    gc.collect(1)
+
+
+def _nothing() -> None:
+    return None
 
 
 def _prepare(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -42,6 +43,7 @@ from sendflow.errors import (
 from sendflow.store import (
     BUSY_TIMEOUT_SECONDS,
     DEFAULT_URL,
+    checkpoints,
     feed,
     importing,
     queries,
@@ -129,10 +131,20 @@ class Store:
         self._snapshot = snapshot_reader(self._engine)
         self._processes: dict[str, Process] = {p.id: p for p in processes}
         self._loading = threading.Lock()
-        migrate(self._engine)
+        # A SQLite file's log is checkpointed off the writing threads (see checkpoints).
+        self._checkpoints = checkpoints.start(self._engine)
+        if self._checkpoints is not None:
+            weakref.finalize(self, self._checkpoints.close)
+        try:
+            migrate(self._engine)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Stop the store's checkpoint thread, if any, and release the connections."""
+        if self._checkpoints is not None:
+            self._checkpoints.close()
         self._engine.dispose()
 
     def __enter__(self) -> Store:
