@@ -186,9 +186,10 @@ def bench_record(store: Store, samples: int) -> str:
     def spread(timings: list[float]) -> str:
         timings = sorted(timings)
         p99 = timings[int(len(timings) * 0.99) - 1]
+        p999 = timings[int(len(timings) * 0.999) - 1]
         return (
             f"p50 {statistics.median(timings) * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms, "
-            f"mean {statistics.mean(timings) * 1000:.2f} ms"
+            f"p99.9 {p999 * 1000:.2f} ms, mean {statistics.mean(timings) * 1000:.2f} ms"
         )
 
     return (

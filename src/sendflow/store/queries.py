@@ -8,9 +8,10 @@ from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, select,
 
 from sendflow.definitions.model import Process
 from sendflow.engine.results import Evaluation
+from sendflow.store.decoding import Values, run
 from sendflow.store.errors import CaseNotFoundError
 from sendflow.store.records import CaseSummary, Retraction, StoredEvent
-from sendflow.store.rows import LIMIT_COLUMNS, event_from_row, limit_rows, utc, values
+from sendflow.store.rows import LIMIT_COLUMNS, limit_rows, stored_event, values
 from sendflow.store.schema import cases, retractions, time_limits
 from sendflow.store.schema import events as event_log
 
@@ -60,16 +61,34 @@ def head(conn: Connection, case_id: str, *, lock: bool = False) -> Row[Any, Any,
 
 
 def trail(conn: Connection, case_id: str) -> list[StoredEvent]:
-    """Every event of the case in the order recorded, each with its retraction if any."""
+    """Every event of the case in the order recorded, each with its retraction if any.
+
+    Read on the driver's own cursor: every write reads its case's trail, and SQLAlchemy's
+    result rows would cost more than the query itself.
+    """
+    values_of = _VALUES
+    make = stored_event
     trail = []
-    for row in conn.execute(_TRAIL, {"case_id": case_id}):
+    for row in run(conn, _TRAIL, {"case_id": case_id}):
+        _, sequence, name, on, recorded_at, actor, data, retracted_by, reason, retracted_at = row
         retraction = None
-        if row.retracted_by is not None:
-            at = utc(row.retracted_at)
+        if retracted_by is not None:
+            at = values_of.moment(retracted_at)
             assert at is not None
-            retraction = Retraction(by=row.retracted_by, reason=row.reason, at=at)
-        trail.append(StoredEvent(row.sequence, event_from_row(row), retraction))
+            retraction = Retraction(by=retracted_by, reason=reason, at=at)
+        event = make(
+            name,
+            values_of.day(on),
+            values_of.data_of(data),
+            actor,
+            values_of.moment(recorded_at),
+        )
+        trail.append(StoredEvent(sequence, event, retraction))
     return trail
+
+
+_VALUES = Values()
+"""Shared by every thread: its look-ups only ever gain values, each decoded the same."""
 
 
 def write_limits(
