@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, select, update
 
@@ -15,7 +15,7 @@ from sendflow.store.rows import LIMIT_COLUMNS, limit_rows, stored_event, values
 from sendflow.store.schema import cases, retractions, time_limits
 from sendflow.store.schema import events as event_log
 
-__all__ = ["head", "summary", "trail", "write_limits"]
+__all__ = ["Head", "head", "summary", "trail", "write_limits"]
 
 
 # Built once: recording an event runs these every time, and building a statement costs
@@ -48,16 +48,24 @@ _LIMIT_DELETE = delete(time_limits).where(
 _LIMIT_INSERT = insert(time_limits)
 
 
-def head(conn: Connection, case_id: str, *, lock: bool = False) -> Row[Any, Any, Any]:
+class Head(NamedTuple):
+    """What a write needs of a case's row: its process, related case and version."""
+
+    process: str
+    related_case: str | None
+    version: int
+
+
+def head(conn: Connection, case_id: str, *, lock: bool = False) -> Head:
     """The case's process, related case and version; with ``lock``, its row locked.
 
     Raises:
         CaseNotFoundError: No such case.
     """
-    row = conn.execute(_HEAD_LOCKED if lock else _HEAD, {"case_id": case_id}).first()
-    if row is None:
+    rows = run(conn, _HEAD_LOCKED if lock else _HEAD, {"case_id": case_id})
+    if not rows:
         raise CaseNotFoundError(case_id)
-    return row
+    return Head(*rows[0])
 
 
 def trail(conn: Connection, case_id: str) -> list[StoredEvent]:

@@ -20,7 +20,6 @@ from typing import Any
 import attrs
 from sqlalchemy import (
     Connection,
-    Row,
     insert,
 )
 from sqlalchemy.exc import IntegrityError
@@ -260,7 +259,7 @@ class Store:
         then = None
         if apply_links:
 
-            def then(conn: Connection, head: Row[Any, Any, Any], legal: list[Event]) -> None:
+            def then(conn: Connection, head: queries.Head, legal: list[Event]) -> None:
                 definition = self.process(head.process)
                 for item in linked_events(definition, legal, new, case_id=case_id):
                     if head.related_case is None:
