@@ -114,24 +114,48 @@ def write_limits(
             conn.execute(_LIMIT_INSERT, rows)
         return
     # Locking the rows waits for a worker that is claiming them, so its claim is seen.
-    old = {row.position: dict(row._mapping) for row in conn.execute(_LIMITS, {"case_id": case_id})}
+    old = _stored_limits(conn, case_id)
     held = {
-        (r["rule"], r["key"], r["started_on"], r["due_on"]): (r["claimed_by"], r["claimed_at"])
+        (r[_RULE], r[_KEY], r[_STARTED], r[_DUE]): (r[_CLAIMED_BY], r[_CLAIMED_AT])
         for r in old.values()
-        if r["claimed_by"] is not None
+        if r[_CLAIMED_BY] is not None
     }
-    rows = [values(LIMIT_COLUMNS, row) for row in limit_rows(case_id, process, evaluation, held)]
+    built = limit_rows(case_id, process, evaluation, held)
     # An event changes few clocks: writing only those keeps the indexes (and the pages a
     # commit writes, and so the WAL checkpoints) small.
-    changed = [r for r in rows if r["position"] in old and old[r["position"]] != r]
-    added = [r for r in rows if r["position"] not in old]
-    gone = old.keys() - {r["position"] for r in rows}
+    changed = [r for r in built if r[_POSITION] in old and old[r[_POSITION]] != r]
+    added = [values(LIMIT_COLUMNS, r) for r in built if r[_POSITION] not in old]
+    gone = old.keys() - {r[_POSITION] for r in built}
     if gone:
         conn.execute(_LIMIT_DELETE, {"case_id": case_id, "positions": sorted(gone)})
     if changed:
-        conn.execute(_LIMIT_UPDATE, [_update_values(r) for r in changed])
+        conn.execute(_LIMIT_UPDATE, [_update_values(values(LIMIT_COLUMNS, r)) for r in changed])
     if added:
         conn.execute(_LIMIT_INSERT, added)
+
+
+def _stored_limits(conn: Connection, case_id: str) -> dict[int, tuple[Any, ...]]:
+    """The case's ``time_limits`` rows by position, in the form :func:`limit_rows` builds."""
+    decode = _VALUES
+    found = {}
+    for row in run(conn, _LIMITS, {"case_id": case_id}):
+        given = list(row)
+        for at in _DAYS_AT:
+            if given[at] is not None:
+                given[at] = decode.day(given[at])
+        for at in _FLAGS_AT:
+            given[at] = bool(given[at])  # SQLite keeps 0 and 1
+        given[_CLAIMED_AT] = decode.moment(given[_CLAIMED_AT])
+        found[given[_POSITION]] = tuple(given)
+    return found
+
+
+_POSITION, _RULE, _KEY, _STARTED, _DUE, _CLAIMED_BY, _CLAIMED_AT = map(
+    LIMIT_COLUMNS.index,
+    ("position", "rule", "key", "started_on", "due_on", "claimed_by", "claimed_at"),
+)
+_DAYS_AT = tuple(map(LIMIT_COLUMNS.index, ("started_on", "due_on", "met_on")))
+_FLAGS_AT = tuple(map(LIMIT_COLUMNS.index, ("conditional", "excused", "is_open")))
 
 
 def _update_values(row: dict[str, Any]) -> dict[str, Any]:
