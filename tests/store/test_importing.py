@@ -11,8 +11,9 @@ import pytest
 
 import sendflow
 from sendflow.engine.events import to_event
+from sendflow.errors import EventDataError
 from sendflow.store import Sourced, Store
-from sendflow.store.importing import _json
+from sendflow.store.importing import _events, _json
 
 from .helpers import PROCESS
 
@@ -128,20 +129,23 @@ def test_import_accepts_case_objects(store: Store) -> None:
 
 
 def test_import_leaves_the_cycle_collector_as_it_was(store: Store) -> None:
-    """The objects set aside from the collector during an import are given back, even
-    when the import is rejected; objects someone else froze stay frozen."""
-    seen: list[int] = []
+    """The collector, off during an import and its older objects set aside, is given
+    back even when the import is rejected; objects someone else froze stay frozen."""
+    seen: list[tuple[int, bool]] = []
 
     def items() -> Any:
-        seen.append(gc.get_freeze_count())
+        seen.append((gc.get_freeze_count(), gc.isenabled()))
         yield from GOOD
 
     store.import_cases(items())
-    assert seen[0] > 0  # set aside while importing
+    assert seen[0][0] > 0  # set aside while importing
+    assert not seen[0][1]  # and the collector off
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
     with pytest.raises(sendflow.store.ImportRejectedError):
         store.import_cases([BAD])
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
     gc.freeze()
     try:
         store.import_cases([_case("F1")])
@@ -155,3 +159,46 @@ def test_equal_but_different_data_values_are_stored_apart() -> None:
     given = [{"n": 1}, {"n": True}, {"n": 1.0}, {"n": 1}, {"n": [1]}, {"n": None}]
     assert [_json(d) for d in given] == [json.dumps(d) for d in given]
     assert _json({"a": "x", "b": "y"}) != _json({"b": "y", "a": "x"})  # order as given
+
+
+EVENT_SHAPES: list[Any] = [
+    {"event": "request_received", "on": "2024-01-08"},
+    {"event": "request_received", "on": "2024-01-08", "data": {"source": "parent"}},
+    {"event": "request_received", "on": "2024-01-08", "data": None},
+    {"event": "request_received", "on": "2024-01-08", "data": {}},
+    {"event": "request_received", "on": "2024-01-08", "actor": "officer"},
+    {"event": "request_received", "on": "2024-01-08", "recorded_at": "2024-01-08T10:00:00+00:00"},
+    {"event": "request_received", "on": date(2024, 1, 8)},
+    {"event": "request_received", "on": "2031-07-15"},
+    {"event": "request_received", "on": " 2024-01-08 "},
+    {"event": "request_received", "on": "20240108"},
+    {"event": "request_received", "on": "9999-12-31"},
+    {"event": "request_received", "on": ["2024-01-08"]},
+    {"event": "request_received"},
+    {"event": "", "on": "2024-01-08"},
+    {"event": 7, "on": "2024-01-08"},
+    {"event": "request_received", "on": "2024-01-08", "data": ["x"]},
+    {"event": "request_received", "on": "2024-01-08", "when": "x"},
+    ["request_received", "2024-01-08"],
+]
+
+
+@pytest.mark.parametrize("given", EVENT_SHAPES)
+def test_import_reads_each_event_as_to_event_does(given: Any) -> None:
+    """The import's quick reading of plain events gives what to_event gives, or its error."""
+    known = {"event": "request_received", "on": "2024-01-08"}  # the date seen before
+    try:
+        expected: Any = [to_event(known, index=0), to_event(given, index=1)]
+    except EventDataError as exc:
+        refused = str(exc)
+    else:
+        refused = None
+    if refused is not None:
+        with pytest.raises(EventDataError) as raised:
+            _events([known, given])
+        assert str(raised.value) == refused
+        return
+    found = _events([known, given])
+    assert found == expected
+    assert [(e.actor, e.recorded_at) for e in found] == [(e.actor, e.recorded_at) for e in expected]
+    assert found[1].data is not given.get("data")  # the event's data is its own copy

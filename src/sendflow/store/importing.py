@@ -32,14 +32,14 @@ from sendflow.definitions.registry import load_process
 from sendflow.engine.case import CASE_FILE_KEYS, Case
 from sendflow.engine.case_ids import case_id_problem, check_case_id
 from sendflow.engine.casefiles import CaseSource
-from sendflow.engine.events import Event, to_event
+from sendflow.engine.events import LEGAL_DAYS, Event, to_event
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import SendflowError
 from sendflow.store import feed
 from sendflow.store.errors import CaseExistsError, ImportRejectedError
 from sendflow.store.records import BadCase, ImportReport
-from sendflow.store.rows import case_row, event_row, limit_rows
+from sendflow.store.rows import case_row, event_row, limit_rows, stored_event
 from sendflow.store.schema import cases, events, feed_changes, time_limits
 
 __all__ = ["BATCH_SIZE", "Sourced", "import_cases", "insert_rows"]
@@ -100,7 +100,7 @@ def import_cases(
     tally = _Tally()
     now = datetime.now(UTC)
     whole = engine.begin() if not skip_bad else nullcontext(None)
-    with _older_objects_set_aside(), whole as shared:
+    with _collector_paused() as between_batches, whole as shared:
         batch: dict[str, _Ready] = {}
         for index, item in enumerate(items):
             ready = _prepare(index, item, now, resolve)
@@ -114,6 +114,7 @@ def import_cases(
             if len(batch) >= batch_size:
                 _flush(engine, shared, list(batch.values()), tally, skip_bad=skip_bad)
                 batch = {}
+                between_batches()
         _flush(engine, shared, list(batch.values()), tally, skip_bad=skip_bad)
         if tally.bad and not skip_bad:
             raise ImportRejectedError(attrs.evolve(tally.report(), cases=0, events=0))
@@ -123,24 +124,36 @@ def import_cases(
 
 
 @contextmanager
-def _older_objects_set_aside() -> Iterator[None]:
-    """While importing, the cycle collector leaves alone the objects made before.
+def _collector_paused() -> Iterator[Callable[[], None]]:
+    """Keep Python's cycle collector out of the import; give a call to run between batches.
 
     An import makes objects fast, and each batch's survive until it is written, so the
-    collector runs full collections, each one going over every object in the process:
-    the caller's own (the cases still to import, when given as a list) as well. Those
-    are moved aside (:func:`gc.freeze`) for the import and given back after; objects
-    made during the import are collected as usual. Left as it is when the collector is
-    off or something else froze objects.
+    collector would run again and again, its full collections going over every object in
+    the process: the caller's own (the cases still to import, when given as a list) as
+    well. During the import the collector is off and the objects made before it are set
+    aside (:func:`gc.freeze`); after each batch is written the call collects the young
+    generations (whatever the import made and still holds), so memory stays flat. Both
+    are undone when the import ends, even by an error. Left as it is when the collector
+    is off or something else froze objects.
     """
     if not gc.isenabled() or gc.get_freeze_count():
-        yield
+        yield _nothing
         return
     gc.freeze()
+    gc.disable()
     try:
-        yield
+        yield _collect_young
     finally:
+        gc.enable()
         gc.unfreeze()
+
+
+def _collect_young() -> None:
+    gc.collect(1)
+
+
+def _nothing() -> None:
+    return None
 
 
 def _prepare(
@@ -195,13 +208,46 @@ def _checked(
     if isinstance(process, str) and found and isinstance(found, list) and given.keys() <= _KEYS:
         # The usual shape: events read once, replayed once, the process found by id.
         definition = resolve(process)
-        history = [to_event(e, index=i) for i, e in enumerate(found)]
+        history = _events(found)
         evaluation = evaluate(definition, history, case_id=case_id)
         related = given.get("related_case")
         return definition, None if related is None else str(related), history, evaluation
     # Anything unusual gets the case file's own checks and messages.
     case = Case.from_dict(given, where="the case")
     return case.process, case.related_case, list(case.events), case.evaluate()
+
+
+def _events(found: list[Any]) -> list[Event]:
+    """A case file's events, each checked and converted once.
+
+    Most events of a case file are plain: a ``dict`` of a name, a date written exactly
+    ``YYYY-MM-DD`` that an earlier event already named (so it is known to be a legal
+    day), and perhaps a ``dict`` of data. Those are built here without the general
+    checks; any other event, and any first sight of a date, goes through
+    :func:`~sendflow.engine.events.to_event`, which accepts or refuses it with its
+    messages.
+    """
+    days = LEGAL_DAYS
+    make = stored_event
+    history = []
+    for index, given in enumerate(found):
+        if type(given) is dict and _PLAIN.issuperset(given):
+            name = given.get("event")
+            on = given.get("on")
+            day = days.get(on) if type(on) is str else None
+            data = given.get("data")
+            if day is not None and type(name) is str and name:
+                if data is None:
+                    history.append(make(name, day, {}, None, None))
+                    continue
+                if type(data) is dict:
+                    history.append(make(name, day, data.copy(), None, None))
+                    continue
+        history.append(to_event(given, index=index))
+    return history
+
+
+_PLAIN = frozenset({"event", "on", "data"})
 
 
 def _given_id(data: Any) -> str | None:

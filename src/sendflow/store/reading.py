@@ -12,9 +12,7 @@ from JSON once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, TextClause, exists, select, text
@@ -23,6 +21,7 @@ from sendflow.engine.events import Event
 from sendflow.engine.machine import ordered
 from sendflow.store import queries
 from sendflow.store.cursors import make_cursor, read_cursor
+from sendflow.store.decoding import UNSEEN, Values, driver_rows
 from sendflow.store.records import CaseSummary, Page, StoredCase
 from sendflow.store.rows import stored_event
 from sendflow.store.schema import cases, retractions
@@ -244,33 +243,8 @@ def _fetch(conn: Connection, query: TextClause, params: dict[str, Any]) -> list[
     return driver_rows(conn, compiled.string, given)
 
 
-def driver_rows(conn: Connection, sql: str, given: Any) -> list[tuple[Any, ...]]:
-    """Every row of compiled ``sql`` run on the driver's own cursor, as its own tuples.
-
-    Bulk readers use it to skip SQLAlchemy's result objects, about a third of a plain
-    read's cost; ``given`` is in the driver's parameter style.
-    """
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, given)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-    finally:
-        cursor.close()
-    return rows
-
-
-class _Decoder:
-    """Turns stored rows into events; dates, times and data are decoded once per value.
-
-    The same texts come back again and again (legal dates, an import's one recorded-at
-    time, data such as ``{"party": "health"}``), so each is decoded once and looked up
-    after that; the look-ups are bounded, so memory stays flat.
-    """
-
-    def __init__(self) -> None:
-        self.days: dict[Any, date] = {}
-        self.moments: dict[Any, datetime | None] = {None: None}
-        self.data: dict[str, dict[str, Any]] = {}
+class _Decoder(Values):
+    """Turns stored rows into events; dates, times and data are decoded once per value."""
 
     def cases(self, heads: Any, rows: Any, retracted: set[tuple[Any, ...]]) -> Iterator[StoredCase]:
         """The cases of one batch: their heads, event rows and retracted events.
@@ -291,50 +265,18 @@ class _Decoder:
                     continue
                 day = days.get(on)
                 if day is None:
-                    day = self._day(on)
-                moment = moments.get(recorded_at, _UNSEEN)
-                if moment is _UNSEEN:
-                    moment = self._moment(recorded_at)
+                    day = self.day(on)
+                moment = moments.get(recorded_at, UNSEEN)
+                if moment is UNSEEN:
+                    moment = self.new_moment(recorded_at)
                 if stored is None:
                     data: dict[str, Any] = {}
                 elif type(stored) is str:
                     found = known.get(stored)
-                    data = self._data(stored) if found is None else found.copy()
+                    data = self.new_data(stored) if found is None else found.copy()
                 else:
                     data = stored  # PostgreSQL's driver decoded it
                 events.append(make(name, day, data, actor, moment))
             yield StoredCase(
                 case_id, process, version_of, state, version, related, tuple(ordered(events))
             )
-
-    def _day(self, value: str | date) -> date:
-        day = value if isinstance(value, date) else date.fromisoformat(value)
-        if len(self.days) < _REMEMBERED:
-            self.days[value] = day
-        return day
-
-    def _moment(self, value: str | datetime) -> datetime:
-        if isinstance(value, str):
-            moment = datetime.fromisoformat(value).replace(tzinfo=UTC)  # SQLite: naive UTC
-        elif value.tzinfo is None:
-            moment = value.replace(tzinfo=UTC)
-        else:
-            # PostgreSQL: in the session's zone (even UTC is a ZoneInfo); always UTC here.
-            moment = value if value.tzinfo is UTC else value.astimezone(UTC)
-        if len(self.moments) < _REMEMBERED:
-            self.moments[value] = moment
-        return moment
-
-    def _data(self, text: str) -> dict[str, Any]:
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            return {}  # JSON null
-        # Only flat data is kept for reuse (each event gets its own copy of the mapping).
-        if len(self.data) < _REMEMBERED and all(type(v) in _FLAT for v in data.values()):
-            self.data[text] = data.copy()
-        return data
-
-
-_REMEMBERED = 100_000  # every legal date fits: 1900 to 2199
-_FLAT = frozenset({str, int, float, bool, type(None)})
-_UNSEEN: Any = object()

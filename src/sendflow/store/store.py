@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -19,7 +20,6 @@ from typing import Any
 import attrs
 from sqlalchemy import (
     Connection,
-    Row,
     insert,
 )
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +42,7 @@ from sendflow.errors import (
 from sendflow.store import (
     BUSY_TIMEOUT_SECONDS,
     DEFAULT_URL,
+    checkpoints,
     counting,
     feed,
     importing,
@@ -131,10 +132,20 @@ class Store:
         self._snapshot = snapshot_reader(self._engine)
         self._processes: dict[str, Process] = {p.id: p for p in processes}
         self._loading = threading.Lock()
-        migrate(self._engine)
+        # A SQLite file's log is checkpointed off the writing threads (see checkpoints).
+        self._checkpoints = checkpoints.start(self._engine)
+        if self._checkpoints is not None:
+            weakref.finalize(self, self._checkpoints.close)
+        try:
+            migrate(self._engine)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Stop the store's checkpoint thread, if any, and release the connections."""
+        if self._checkpoints is not None:
+            self._checkpoints.close()
         self._engine.dispose()
 
     def __enter__(self) -> Store:
@@ -250,7 +261,7 @@ class Store:
         then = None
         if apply_links:
 
-            def then(conn: Connection, head: Row[Any, Any, Any], legal: list[Event]) -> None:
+            def then(conn: Connection, head: queries.Head, legal: list[Event]) -> None:
                 definition = self.process(head.process)
                 for item in linked_events(definition, legal, new, case_id=case_id):
                     if head.related_case is None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Engine, Row, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
 
 from sendflow.definitions.model import Process
 from sendflow.engine.events import Event
@@ -46,7 +46,7 @@ Added = tuple[Table, dict[str, Any]]
 """The row a write adds: an event, or a retraction."""
 Change = Callable[[list[StoredEvent]], tuple[list[Event], Added]]
 """What a write does: from the audit trail, the new legal history and the row to add."""
-Then = Callable[[Connection, "Row[Any, Any, Any]", list[Event]], None]
+Then = Callable[[Connection, queries.Head, list[Event]], None]
 """What else a write does in the same transaction, once the case itself is written."""
 
 
@@ -55,7 +55,7 @@ class Written:
     """A change replayed and ready to write: the case as it was read, and its new rows."""
 
     case_id: str
-    head: Row[Any, Any, Any]
+    head: queries.Head
     legal: list[Event]
     added: Added
     definition: Process
@@ -64,7 +64,7 @@ class Written:
 
 def prepare(
     case_id: str,
-    head: Row[Any, Any, Any],
+    head: queries.Head,
     legal: list[Event],
     added: Added,
     definition: Process,
