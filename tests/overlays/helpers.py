@@ -10,6 +10,7 @@ import pytest
 
 from sendflow.definitions import catalogue, overlays
 from sendflow.definitions.catalogue import load_file
+from sendflow.definitions.checks import check_process
 from sendflow.definitions.loading import build_definition
 from sendflow.definitions.model import Process
 from sendflow.errors import DefinitionError, Problem
@@ -62,16 +63,21 @@ def the_problem(path: Path, found: tuple[Problem, ...], at: str) -> Problem:
 
 
 def load_reading_every_rule(path: Path) -> Process:
-    """The overlay at ``path`` loaded afresh with every rule read again, none taken from the
-    base as built (to compare with an ordinary load)."""
+    """The overlay at ``path`` loaded afresh with every rule, event and note read again and
+    every rule checked, none taken from the base as built or as checked (to compare with an
+    ordinary load)."""
 
     def without_base(*args: Any, base: object = None, **kwargs: Any) -> Process:
         return build_definition(*args, **kwargs)
 
-    kept = overlays.build_definition
+    def checking_all(*args: Any, base: object = None, **kwargs: Any) -> list[Problem]:
+        return check_process(*args, **kwargs)
+
+    kept = overlays.build_definition, overlays.check_process
     overlays.build_definition = without_base  # type: ignore[assignment]
+    overlays.check_process = checking_all  # type: ignore[assignment]
     try:
         catalogue._layers.clear()
         return load_file(path, ())
     finally:
-        overlays.build_definition = kept
+        overlays.build_definition, overlays.check_process = kept

@@ -28,6 +28,10 @@ _BODIES = [
     "exception_reasons:\n  our-own:\n    title: A reason of our own\n",
     "states:\n  checked:\n    title: Checked\n"
     "events:\n  checked_by_panel:\n    title: Checked\n    from: [checked]\n    to: checked\n",
+    "events:\n  decided_to_assess:\n    title: Decided (our words)\n",
+    "events:\n  request_received:\n    data:\n      source:\n        required: true\n",
+    "events:\n  request_withdrawn:\n    from: [awaiting_decision_to_assess]\n",
+    "notes:\n  - title: Our panel\n    text: It meets on Tuesdays.\n",
 ]
 
 
@@ -87,3 +91,66 @@ def test_a_reworded_reference_reaches_the_floor_as_a_fresh_read_does(tmp_path: P
         load_reading_every_rule(path)
     assert reused.value.problems == afresh.value.problems
     assert any("final-plan" in str(problem) for problem in reused.value.problems)
+
+
+def test_a_reworded_event_keeps_the_base_s_data_and_notes_are_the_base_s() -> None:
+    """An event the overlay only retitles keeps the base's data fields and reference; the
+    base's notes are its objects, the overlay's own come after them, marked local."""
+    process = _reused(EXAMPLE_OVERLAY)
+    base = process.extends
+    assert base is not None
+    reworded, law = process.events["final_plan_issued"], base.events["final_plan_issued"]
+    assert reworded is not law
+    assert reworded.title != law.title
+    assert reworded.data is law.data
+    assert reworded.reference is law.reference
+    assert process.notes[: len(base.notes)] == base.notes
+    assert all(a is b for a, b in zip(process.notes, base.notes, strict=False))
+    assert [n.local for n in process.notes[len(base.notes) :]] == [True]
+
+
+_VISITS = """\
+events:
+  visit_booked:
+    title: Visit booked
+    from: "*"
+    data:
+      kind:
+        one_of: [home, school]
+  visit_reported:
+    title: Visit reported
+    from: "*"
+notifications:
+  home-visit-report:
+    title: Report on a home visit
+    starts: visit_booked
+    when:
+      kind: [home]
+    period: 2 weeks
+    met_by: [visit_reported]
+"""
+
+_OVER = """\
+extends: base.yaml
+id: test-council-ehc-2
+title: EHC needs assessment (a second layer)
+version: "1"
+events:
+  visit_booked:
+    data:
+      kind:
+        one_of: [school, office]
+"""
+
+
+def test_a_base_rule_is_checked_again_when_its_starting_event_changes(tmp_path: Path) -> None:
+    """An overlay of an overlay that changes the data a base rule's ``when`` reads: the
+    rule is checked again (not taken as checked in the base), as a fresh load does."""
+    write(tmp_path, _VISITS, name="base.yaml")
+    path = write(tmp_path, "", name="over.yaml", head=_OVER)
+    reused = _outcome(_reused, path)
+    assert isinstance(reused, tuple)
+    assert any("home-visit-report" in str(p) and "home" in p.message for p in reused)
+    assert reused == _outcome(load_reading_every_rule, path)
+    # The base overlay itself passes: its rule was checked there.
+    assert _reused(tmp_path / "base.yaml").time_limits["home-visit-report"].local

@@ -40,24 +40,33 @@ def reachable_states(process: Process) -> set[str]:
     return seen
 
 
-def check_process(process: Process, source: Source | None = None) -> list[Problem]:
-    """Every structural problem in ``process``, located in ``source`` where possible."""
+def check_process(
+    process: Process, source: Source | None = None, *, base: Process | None = None
+) -> list[Problem]:
+    """Every structural problem in ``process``, located in ``source`` where possible.
+
+    ``base``: a process already checked that ``process`` was built over (an overlay's);
+    each of its rules that ``process`` holds as it was, naming only events it holds as
+    they were, is left unchecked: it reads the same as it did there.
+    """
 
     def at(path: Path, message: str) -> Problem:
         if source is None:
             return Problem(message, file=process.file, path=".".join(map(str, path)))
         return source.problem(path, message)
 
-    return [at(path, message) for path, message in _problems(process)]
+    return [at(path, message) for path, message in _problems(process, base)]
 
 
-def _problems(process: Process) -> Iterator[tuple[Path, str]]:
+def _problems(process: Process, base: Process | None) -> Iterator[tuple[Path, str]]:
     yield from _start_problems(process)
     yield from _state_problems(process)
     yield from _route_problems(process)
     yield from link_problems(process)
+    reachable = {e.id for e in process.events.values() if e.sources} | set(process.start)
     for limit in process.time_limits.values():
-        yield from _limit_problems(process, limit)
+        if base is None or not _checked_in(base, process, limit):
+            yield from _limit_problems(process, limit, reachable)
     for event in process.events.values():
         for field in event.data.values():
             if field.type is FieldType.BOOLEAN and field.one_of is not None:
@@ -177,6 +186,13 @@ def _route_problems(process: Process) -> Iterator[tuple[Path, str]]:
 
 def _state_problems(process: Process) -> Iterator[tuple[Path, str]]:
     reachable = reachable_states(process)
+    # The states some event leads out of (to another state).
+    left = {
+        origin
+        for event in process.events.values()
+        for origin in event.sources
+        if any(target != origin for target in event.targets)
+    }
     for state in process.states.values():
         if process.start and state.id not in reachable:
             yield (
@@ -188,12 +204,7 @@ def _state_problems(process: Process) -> Iterator[tuple[Path, str]]:
             )
         if state.final:
             continue
-        ways_out = [
-            e.id
-            for e in process.events.values()
-            if state.id in e.sources and any(t != state.id for t in e.targets)
-        ]
-        if not ways_out:
+        if state.id not in left:
             yield (
                 ("states", state.id),
                 (
@@ -205,7 +216,29 @@ def _state_problems(process: Process) -> Iterator[tuple[Path, str]]:
         yield ("states",), "a process needs at least one state marked 'final: true'."
 
 
-def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, str]]:
+def _checked_in(base: Process, process: Process, limit: TimeLimit) -> bool:
+    """Whether ``limit`` is ``base``'s own rule and reads the same in ``process``.
+
+    Its checks read the data its starting events declare and whether the events that
+    meet it can happen: both must be as they were in ``base``.
+    """
+    if base.time_limits.get(limit.id) is not limit or base.start != process.start:
+        return False
+    events, before = process.events, base.events
+    for name in limit.starts:
+        event, was = events.get(name), before.get(name)
+        if event is None or was is None or event.data is not was.data:
+            return False
+    for name in limit.met_by:
+        event, was = events.get(name), before.get(name)
+        if event is None or was is None or bool(event.sources) != bool(was.sources):
+            return False
+    return limit.target_of is None or limit.target_of in process.time_limits
+
+
+def _limit_problems(
+    process: Process, limit: TimeLimit, reachable_events: set[str]
+) -> Iterator[tuple[Path, str]]:
     path: Path = ("time_limits", limit.id)
     if limit.kind is Kind.MINIMUM:
         if not limit.guards:
@@ -282,7 +315,6 @@ def _limit_problems(process: Process, limit: TimeLimit) -> Iterator[tuple[Path, 
                 f"{did_you_mean(limit.target_of, process.time_limits)}"
             ),
         )
-    reachable_events = {e.id for e in process.events.values() if e.sources} | set(process.start)
     for event in limit.met_by:
         if event not in reachable_events:
             yield (*path, "met_by"), f"{event!r} can never happen, so it can never meet the rule."

@@ -85,6 +85,17 @@ def cite_rules(statutory: Process, events: Iterable[str]) -> str:
     return f"the statutory process {statutory.id} ({statutory.title})"
 
 
+class _Cited:
+    """The rules an event serves, put in words only when a message needs them."""
+
+    def __init__(self, statutory: Process, event: str) -> None:
+        self.statutory = statutory
+        self.event = event
+
+    def __str__(self) -> str:
+        return cite_rules(self.statutory, [self.event])
+
+
 def removal_problem(
     statutory: Process, source: Source, path: Path, section: str, name: str
 ) -> Problem:
@@ -144,12 +155,17 @@ def floor_problems(process: Process, source: Source) -> list[Problem]:
         law = statutory.events.get(event.id)
         if law is None:
             found += _local_event_problems(process, statutory, event, homes)
-        elif event != law:  # an event equal to the law's passes every check below
+        elif event is not law and event != law:  # the law's event passes every check below
             found += _event_problems(statutory, event, law, homes)
+    limits = process.time_limits
     for rule in statutory.time_limits.values():
-        found += _rule_problems(rule, process.time_limits.get(rule.id), source)
+        kept = limits.get(rule.id)
+        if kept is not rule:  # the law's own rule, taken as built, keeps the law
+            found += _rule_problems(rule, kept, source)
+    reasons = process.exception_reasons
     for reason in statutory.exception_reasons.values():
-        if process.exception_reasons.get(reason.id) != reason:
+        kept_reason = reasons.get(reason.id)
+        if kept_reason is not reason and kept_reason != reason:
             found.append(
                 (
                     ("exception_reasons", reason.id),
@@ -196,7 +212,7 @@ def _event_problems(
     statutory: Process, event: EventSpec, law: EventSpec, homes: dict[str, set[str]]
 ) -> Iterator[tuple[Path, str]]:
     path: Path = ("events", event.id)
-    cited = cite_rules(statutory, [event.id])
+    cited = _Cited(statutory, event.id)
     for field in _EVENT_FIELDS:
         if getattr(event, field) != getattr(law, field):
             key = _EVENT_KEYS.get(field, field)

@@ -29,6 +29,8 @@ _VERSION = ("effective", "reference", "counting", "variants", *_DUE_KEYS)
 _VARIANT = ("when", "reference", "counting", *_DUE_KEYS)
 _PART_SHAPE = "{after: EVENT or [EVENTS], period: ...} or {date_from: FIELD}"
 _VARIANT_SHAPE = "a list of {when: {FIELD: VALUE}, and one of: " + ", ".join(_DUE_KEYS) + "}"
+_KINDS = tuple(k.value for k in Kind)
+_COUNTINGS = tuple(c.value for c in Counting)
 _LIMIT = (
     "title",
     "kind",
@@ -127,7 +129,7 @@ class LimitReader:
             r.choice(
                 (*path, "kind"),
                 f.get("kind"),
-                allowed=[k.value for k in Kind],
+                allowed=_KINDS,
                 what="kind",
                 default=Kind.DEADLINE.value,
             )
@@ -283,7 +285,7 @@ class LimitReader:
             r.choice(
                 (*path, "counting"),
                 f.get("counting"),
-                allowed=[c.value for c in Counting],
+                allowed=_COUNTINGS,
                 what="counting",
                 default=Counting.AFTER.value,
             )

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from sendflow.definitions.checks import check_process
 from sendflow.definitions.limits import LimitReader
 from sendflow.definitions.links import read_links
@@ -15,6 +17,7 @@ from sendflow.definitions.model import (
     Evidence,
     ExceptionReason,
     FieldType,
+    Note,
     Process,
     Reference,
     Route,
@@ -70,6 +73,8 @@ _FIELD = ("required", "type", "one_of", "description")
 _REASON = ("title", "reference", "clock_ran_between", "check")
 _REFERENCE = ("source", "provision", "evidence", "note")
 _SOURCE = ("title", "citation", "url")
+_EVIDENCE = tuple(e.value for e in Evidence)
+_FIELD_TYPES = tuple(t.value for t in FieldType)
 CHECKS = ("closure-window",)
 FIELDS = {
     "top": _TOP,
@@ -128,7 +133,9 @@ def build_definition(
     rest of :func:`~sendflow.definitions.checks.check_process`). ``base``: the data and
     process of the layer an overlay's data was laid over; its time limits whose entries
     the data still holds (the same objects) are taken as built when every event, exception
-    reason and reference they could name is still there unchanged.
+    reason and reference they could name is still there unchanged; so are its events (an
+    event the overlay changed keeps the base's data fields and reference when it left them
+    alone) and its notes.
     """
     reader = Reader(source)
     reader.problems.extend(problems)
@@ -188,7 +195,7 @@ class _Builder:
             lists=lists,
             exception_reasons=reasons,
             links=read_links(r, top.get("links"), events),
-            notes=read_notes(r, top.get("notes")),
+            notes=read_notes(r, top.get("notes"), self._built_notes()),
             file=r.source.file,
         )
 
@@ -278,7 +285,7 @@ class _Builder:
         evidence = self.r.choice(
             (*path, "evidence"),
             fields.get("evidence"),
-            allowed=[e.value for e in Evidence],
+            allowed=_EVIDENCE,
             what="evidence",
             default=Evidence.UNCONFIRMED.value,
         )
@@ -386,11 +393,19 @@ class _Builder:
             if (
                 taken is not None
                 and taken[0] is entry
-                and (same_open or entry.get("from") != ANY_STATE)
-                and self._event_holds(taken[1], states, lists, reasons)
+                and self._event_holds(taken[1], states)
+                and self._data_holds(taken[1], lists, reasons)
             ):
-                found[key] = taken[1]
+                if same_open or entry.get("from") != ANY_STATE:
+                    found[key] = taken[1]
+                else:  # 'from: "*"' with other open states: only its sources differ
+                    found[key] = attrs.evolve(taken[1], sources=open_states)
                 continue
+            # An entry the overlay changed may keep the base's data fields and reference.
+            was: Mapping[str, Any] = {}
+            kept = None
+            if taken is not None and isinstance(taken[0], Mapping):
+                was, kept = taken[0], taken[1]
             path: Path = ("events", key)
             fields = self.r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
             raw_from = fields.get("from")
@@ -412,21 +427,43 @@ class _Builder:
                 or key.replace("_", " "),
                 sources=sources,
                 target=target,
-                data=self._fields((*path, "data"), fields.get("data"), lists, reasons),
+                data=(
+                    kept.data
+                    if kept is not None
+                    and fields.get("data") is was.get("data")
+                    and self._data_holds(kept, lists, reasons)
+                    else self._fields((*path, "data"), fields.get("data"), lists, reasons)
+                ),
                 routes=self._routes((*path, "routes"), fields.get("routes"), states),
                 roles=tuple(str(x) for x in (fields.get("roles") or ())),
                 exception=self.r.flag(
                     (*path, "exception"), fields.get("exception"), what="exception"
                 ),
                 reopens=self.r.flag((*path, "reopens"), fields.get("reopens"), what="reopens"),
-                reference=self._reference(
-                    (*path, "reference"), fields.get("reference"), required=False
+                reference=(
+                    kept.reference
+                    if kept is not None and fields.get("reference") is was.get("reference")
+                    else self._reference(
+                        (*path, "reference"), fields.get("reference"), required=False
+                    )
                 ),
                 description=self.r.text(
                     (*path, "description"), fields.get("description"), what="description"
                 ),
             )
         return found
+
+    def _built_notes(self) -> dict[int, tuple[object, Note]]:
+        """The base's notes by the identity of the entry each was read from."""
+        if self.base is None:
+            return {}
+        data, process = self.base
+        entries = data.get("notes")
+        if not isinstance(entries, list) or len(entries) != len(process.notes):
+            return {}
+        return {
+            id(entry): (entry, note) for entry, note in zip(entries, process.notes, strict=True)
+        }
 
     def _unchanged(self, section: str) -> dict[str, tuple[Any, Any]]:
         """The base's built ``section`` by id, each with the entry it was read from.
@@ -444,22 +481,22 @@ class _Builder:
         built: Mapping[str, Any] = getattr(process, section)
         return {key: (entries[key], item) for key, item in built.items() if key in entries}
 
-    def _event_holds(
+    def _event_holds(self, event: EventSpec, states: Mapping[str, State]) -> bool:
+        """Whether every state the base's ``event`` names is still there.
+
+        (``from: '*'``, every open state, is the caller's to compare.)
+        """
+        return all(name in states for name in (*event.sources, *event.targets))
+
+    def _data_holds(
         self,
         event: EventSpec,
-        states: Mapping[str, State],
         lists: Mapping[str, tuple[str, ...]],
         reasons: Mapping[str, ExceptionReason],
     ) -> bool:
-        """Whether the base's ``event``, read from the same entry, reads the same here.
-
-        Every state it names must still be there and the lists its data takes values from
-        be unchanged (``from: '*'``, every open state, is the caller's to compare).
-        """
+        """Whether the lists the base's ``event``'s data takes values from are unchanged."""
         assert self.base is not None
         process = self.base[1]
-        if not all(name in states for name in (*event.sources, *event.targets)):
-            return False
         for field in event.data.values():
             named = field.one_of_list
             if named == "exception-reasons":
@@ -506,7 +543,7 @@ class _Builder:
             ftype = self.r.choice(
                 (*fpath, "type"),
                 fields.get("type"),
-                allowed=[t.value for t in FieldType],
+                allowed=_FIELD_TYPES,
                 what="type",
                 default=FieldType.TEXT.value,
             )

@@ -6,6 +6,7 @@ The loader builds these from YAML; the engine compiles them; reports and the CLI
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -162,7 +163,7 @@ class EventSpec:
                 return route.target
         return self.target
 
-    @property
+    @functools.cached_property
     def targets(self) -> tuple[str, ...]:
         """Every state this event can lead to: its usual target, then each route's."""
         found = [] if self.target is None else [self.target]

@@ -18,6 +18,7 @@ read and what was not) is written as data under ``notes``::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sendflow.definitions.model import Note
@@ -29,8 +30,14 @@ __all__ = ["NOTE_FIELDS", "read_notes"]
 NOTE_FIELDS = ("title", "text", "table")
 
 
-def read_notes(reader: Reader, value: Any) -> tuple[Note, ...]:
-    """The ``notes`` section: a list of notes, each with a title, text and perhaps a table."""
+def read_notes(
+    reader: Reader, value: Any, built: Mapping[int, tuple[object, Note]] | None = None
+) -> tuple[Note, ...]:
+    """The ``notes`` section: a list of notes, each with a title, text and perhaps a table.
+
+    ``built``: notes already read, by the identity of the entry each was read from (an
+    overlay's base's); a note reads from its entry alone, so the same entry is the same note.
+    """
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -38,6 +45,10 @@ def read_notes(reader: Reader, value: Any) -> tuple[Note, ...]:
         return ()
     found: list[Note] = []
     for index, entry in enumerate(value):
+        taken = built.get(id(entry)) if built else None
+        if taken is not None and taken[0] is entry:
+            found.append(taken[1])
+            continue
         path: Path = ("notes", index)
         fields = reader.mapping(
             path, entry, allowed=NOTE_FIELDS, required=("title", "text"), what="a note"

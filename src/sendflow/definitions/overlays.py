@@ -174,7 +174,9 @@ class _Overlay:
         layered = LayeredSource(self.data, self.source.file, origins=origins)
         built = build_definition(layered, check=False, base=(self.base.data, self.base.process))
         limits = {
-            lid: attrs.evolve(limit, local=True, closures=closures) if lid in self.local else limit
+            lid: attrs.evolve(limit, local=True, closures=closures)
+            if lid in self.local and not (limit.local and limit.closures == closures)
+            else limit
             for lid, limit in built.time_limits.items()
         }
         statutory_notes = len(self.statutory.notes)
@@ -186,7 +188,7 @@ class _Overlay:
         # The floor first: when an overlay breaks the law, say so before anything else.
         found = floor_problems(process, layered)
         found += target_problems(process, layered)
-        found += check_process(process, layered)
+        found += check_process(process, layered, base=self.base.process)
         if found:
             raise DefinitionError(found)
         return Layer(self.data, origins, process, frozenset(self.local), closures)

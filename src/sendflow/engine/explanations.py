@@ -33,7 +33,7 @@ def settle(clock: Clock, as_of: date) -> TimeLimitResult:
         clock.days_late,
         tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
         clock.plan.references[id(clock.version)],
-        lambda: explain(clock, clock.status, clock.days_late, as_of),
+        (explain, clock, clock.status, clock.days_late, as_of),
         limit.local,
         limit.target_of,
     )

@@ -54,10 +54,10 @@ class _Step:
 
     __slots__ = (
         "anchor_at", "closed_at", "duty", "end_at", "exception_at", "exceptions", "how",
-        "kind_name", "late", "lead", "lead_offset", "met_by", "offset", "overdue", "parts_at",
-        "per", "plan", "rare", "reasons", "reference", "reopened_at", "reopened_by", "rule",
-        "start_at",
-        "start_event", "sub", "superseded", "version", "void_event", "voided",
+        "kind_name", "late", "lead", "lead_offset", "local", "met_by", "offset", "overdue",
+        "parts_at", "per", "plan", "rare", "reasons", "reference", "reopened_at", "reopened_by",
+        "rule", "start_at", "start_event", "sub", "superseded", "target_of", "version",
+        "void_event", "voided",
     )  # fmt: skip
 
     def __init__(self, clock: Clock) -> None:
@@ -89,6 +89,8 @@ class _Step:
         self.rule = plan.rule
         self.kind_name = plan.kind_name
         self.duty = plan.limit.duty
+        self.local = plan.limit.local
+        self.target_of = plan.limit.target_of
         self.lead_offset = self._lead_offset()
         self.sub = self._settled_as()
         self.how = self._how()
@@ -173,33 +175,6 @@ class _Step:
         status, days_late = clock.verdict(as_of)
         return clock.due_on, clock.met_on, status, days_late
 
-    def result(
-        self, events: Sequence[Event], ons: Sequence[date], settled: Settled, as_of: date
-    ) -> TimeLimitResult:
-        """The result of this step's clock, settled for ``as_of``."""
-        due_on, met_on, status, days_late = settled
-        at = self.start_at
-        per = self.per
-        return _make_result(
-            TimeLimitResult,
-            (
-                self.rule,
-                None if per is None else str(data_at(events, at)[per]),
-                self.kind_name,
-                self.duty,
-                ons[at],
-                due_on,
-                met_on,
-                status,
-                days_late,
-                self.reasons,
-                self.reference,
-                partial(self.explain, events, ons, status, days_late, as_of),
-                self.plan.limit.local,
-                self.plan.limit.target_of,
-            ),
-        )
-
     def explain(
         self,
         events: Sequence[Event],
@@ -278,7 +253,7 @@ class _Step:
 class Program:
     """The recorded fold of one history shape."""
 
-    __slots__ = ("checks", "standing", "states", "steps")
+    __slots__ = ("checks", "made", "standing", "states", "steps")
 
     def __init__(self, standing: Standing, states: Sequence[str], steps: Sequence[_Step],
                  checks: Sequence[int]) -> None:  # fmt: skip
@@ -290,6 +265,7 @@ class Program:
              step.overdue, step)
             for step in steps
         )  # fmt: skip
+        self.made = tuple(steps)
         self.checks = tuple(checks)
 
     def run(
@@ -362,11 +338,47 @@ class Program:
             else:  # _GUARDED
                 met = ons[end_at]
                 add((due, met, _EARLY if met < due else _WAITED, 0))
-        steps = self.steps
-        return lambda: [
-            row[-1].result(history, ons, done, as_of)
-            for row, done in zip(steps, settled, strict=True)
-        ]
+        return partial(_results, self.made, settled, history, ons, as_of)
+
+
+def _results(
+    steps: Sequence[_Step],
+    settled: Sequence[Settled],
+    history: Sequence[Event],
+    ons: Sequence[date],
+    as_of: date,
+) -> list[TimeLimitResult]:
+    """The result of each step's clock, settled for ``as_of``; words made when read."""
+    made: list[TimeLimitResult] = []
+    add = made.append
+    for step, (due_on, met_on, status, days_late) in zip(steps, settled, strict=True):
+        at = step.start_at
+        per = step.per
+        add(
+            _make_result(
+                TimeLimitResult,
+                (
+                    step.rule,
+                    None if per is None else str(data_at(history, at)[per]),
+                    step.kind_name,
+                    step.duty,
+                    ons[at],
+                    due_on,
+                    met_on,
+                    status,
+                    days_late,
+                    step.reasons,
+                    step.reference,
+                    (_EXPLAIN, step, history, ons, status, days_late, as_of),
+                    step.local,
+                    step.target_of,
+                ),
+            )
+        )
+    return made
+
+
+_EXPLAIN = _Step.explain
 
 
 def record_program(

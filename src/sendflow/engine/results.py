@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-__all__ = ["BREACHES", "Evaluation", "Standing", "Status", "TimeLimitResult"]
+__all__ = ["BREACHES", "Evaluation", "Standing", "Status", "TimeLimitResult", "Words"]
 
 
 class Status(enum.StrEnum):
@@ -37,6 +37,13 @@ BREACHES = frozenset({Status.OVERDUE, Status.LATE, Status.VIOLATED})
 """The verdicts that count as a breach (``sendflow check --fail-on-breach``)."""
 
 
+Words = tuple[Any, ...]
+"""An explanation not yet put in words: a function, then the arguments that make them.
+
+A result keeps this rather than a closure or a ``functools.partial``: a tuple is several
+times cheaper to make, and most results' words are never read."""
+
+
 class _ResultFields(NamedTuple):
     rule: str
     key: str | None
@@ -49,7 +56,7 @@ class _ResultFields(NamedTuple):
     days_late: int
     exceptions: tuple[str, ...]
     reference: str
-    explain: str | Callable[[], str] | None = None
+    explain: str | Callable[[], str] | Words | None = None
     local: bool = False
     target_of: str | None = None
 
@@ -75,7 +82,8 @@ class TimeLimitResult(_ResultFields):
         days_late: Days past the due date (frozen when the clock stopped), else 0.
         exceptions: The exception reasons recorded while the clock ran that it accepts.
         reference: The legal reference, as text.
-        explain: The explanation, or what makes it when it is first read.
+        explain: The explanation, or what makes it when it is first read (a function,
+            or a :data:`Words` tuple of a function and its arguments).
         local: Whether the rule is a council's own (a local target or notification from
             an overlay) rather than the law's; local results are never breaches.
         target_of: For a local target, the statutory rule it tightens.
@@ -89,7 +97,12 @@ class TimeLimitResult(_ResultFields):
         explain = self.explain
         if explain is None:
             return ""
-        return explain if isinstance(explain, str) else explain()
+        if isinstance(explain, str):
+            return explain
+        if isinstance(explain, tuple):
+            make, *arguments = explain
+            return str(make(*arguments))
+        return explain()
 
     @property
     def breached(self) -> bool:

@@ -139,7 +139,12 @@ def read_text(path: str | os.PathLike[str], limits: FileLimits, *, json: bool = 
     limit = limits.bytes_for(json)
     try:
         with open(file, "rb") as stream:
-            data = stream.read(limit + 1)
+            # Asked for as much as the file holds (one read, no buffer of the limit's size
+            # made and cut down), never more than one byte past the limit.
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(min(size, limit) + 1)
+            if size < len(data) <= limit:  # more than it said (a device, a growing file)
+                data += stream.read(limit + 1 - len(data))
     except OSError as exc:
         raise FileAccessError(file, exc.strerror or str(exc)) from exc
     if len(data) > limit:
