@@ -184,7 +184,7 @@ class _EventShape:
                 return False
             append(code)
         for plan in self.versioned:
-            version = plan.limit.version_for(on, data)
+            version = plan.version_for(on, data)
             append(-1 if version is None else _position(plan.limit.versions, version))
         return True
 
