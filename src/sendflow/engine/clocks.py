@@ -50,6 +50,7 @@ class LimitPlan:
         "parts",
         "per",
         "period_from",
+        "positions",
         "references",
         "restart",
         "rule",
@@ -91,6 +92,7 @@ class LimitPlan:
             calendar = calendar.with_closures(closures)
         self.calendar: Calendar = calendar
         self.references = {id(v): str(v.reference or "") for v in limit.versions}
+        self.positions = {id(v): at for at, v in enumerate(limit.versions)}  # by identity
         self.parts = tuple(dict.fromkeys(e for v in limit.versions for e, _ in v.due.parts))
         self.offsets = {id(v): offset for v in limit.versions if (offset := self._offset(v))}
         # Each version's first and last start day and its variant's conditions, unpacked.
