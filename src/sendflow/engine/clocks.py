@@ -35,6 +35,7 @@ class LimitPlan:
     __slots__ = (
         "_ends",
         "_part_ends",
+        "_versions",
         "calendar",
         "conditional",
         "excusable",
@@ -49,6 +50,7 @@ class LimitPlan:
         "parts",
         "per",
         "period_from",
+        "positions",
         "references",
         "restart",
         "rule",
@@ -90,8 +92,19 @@ class LimitPlan:
             calendar = calendar.with_closures(closures)
         self.calendar: Calendar = calendar
         self.references = {id(v): str(v.reference or "") for v in limit.versions}
+        self.positions = {id(v): at for at, v in enumerate(limit.versions)}  # by identity
         self.parts = tuple(dict.fromkeys(e for v in limit.versions for e, _ in v.due.parts))
         self.offsets = {id(v): offset for v in limit.versions if (offset := self._offset(v))}
+        # Each version's first and last start day and its variant's conditions, unpacked.
+        self._versions = tuple(
+            (
+                v.effective_from or date.min,
+                v.effective_to or date.max,
+                tuple((field, frozenset(values)) for field, values in v.when.items()),
+                v,
+            )
+            for v in limit.versions
+        )
         only = limit.versions[0] if len(limit.versions) == 1 else None
         # The one version in force for every clock, when no date or data chooses it.
         self.single = (
@@ -121,6 +134,17 @@ class LimitPlan:
         if due.counting is Counting.BEGINNING_WITH and self.kind is not Kind.MINIMUM:
             days -= 1
         return timedelta(days=days)
+
+    def version_for(self, on: date, data: Mapping[str, Any]) -> LimitVersion | None:
+        """The version for a clock starting ``on`` with ``data`` (``TimeLimit.version_for``)."""
+        for first, last, when, version in self._versions:
+            if first <= on <= last:
+                for field, values in when:
+                    if str(data.get(field)) not in values:
+                        break
+                else:
+                    return version
+        return None
 
     def missing_data(self, version: LimitVersion, data: Mapping[str, Any]) -> str | None:
         """The data field a variant needs for its due date and ``data`` lacks, if any.

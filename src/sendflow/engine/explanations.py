@@ -15,27 +15,33 @@ from sendflow.time.periods import Period, Unit, describe_counting, format_day
 __all__ = ["explain", "settle"]
 
 _ONE_DAY = timedelta(days=1)
+# The result record's own constructor, without the keyword handling of a named tuple's.
+_make_result = tuple.__new__
 
 
 def settle(clock: Clock, as_of: date) -> TimeLimitResult:
     """The frozen result of a clock, as settled for ``as_of``; its words made when read."""
-    limit = clock.plan.limit
+    plan = clock.plan
+    limit = plan.limit
     exceptions = clock.exceptions
-    return TimeLimitResult(
-        limit.id,
-        clock.key,
-        clock.plan.kind_name,
-        limit.duty,
-        clock.started_on,
-        clock.due_on,
-        clock.met_on,
-        clock.status,
-        clock.days_late,
-        tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
-        clock.plan.references[id(clock.version)],
-        (explain, clock, clock.status, clock.days_late, as_of),
-        limit.local,
-        limit.target_of,
+    return _make_result(
+        TimeLimitResult,
+        (
+            plan.rule,
+            clock.key,
+            plan.kind_name,
+            limit.duty,
+            clock.started_on,
+            clock.due_on,
+            clock.met_on,
+            clock.status,
+            clock.days_late,
+            tuple(dict.fromkeys(r for r, _ in exceptions)) if exceptions else (),
+            plan.references[id(clock.version)],
+            (explain, clock, clock.status, clock.days_late, as_of),
+            limit.local,
+            limit.target_of,
+        ),
     )
 
 

@@ -157,7 +157,7 @@ def _start(
             old.superseded = True
     elif (rule, key) in started:
         return None
-    version = plan.single or plan.limit.version_for(event.on, data)
+    version = plan.single or plan.version_for(event.on, data)
     if version is None:
         return None
     if version.when:

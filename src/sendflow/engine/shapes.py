@@ -184,14 +184,9 @@ class _EventShape:
                 return False
             append(code)
         for plan in self.versioned:
-            version = plan.limit.version_for(on, data)
-            append(-1 if version is None else _position(plan.limit.versions, version))
+            version = plan.version_for(on, data)
+            append(-1 if version is None else plan.positions[id(version)])
         return True
-
-
-def _position(versions: Sequence[LimitVersion], version: LimitVersion) -> int:
-    """Where ``version`` (itself, not an equal one) is among ``versions``."""
-    return next(at for at, candidate in enumerate(versions) if candidate is version)
 
 
 def _dated(versions: Sequence[LimitVersion]) -> bool:

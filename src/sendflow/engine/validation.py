@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from sendflow.definitions.model import EventSpec, FieldType
+from sendflow.definitions.model import DataField, EventSpec, FieldType
 from sendflow.definitions.reader import did_you_mean
 from sendflow.engine.events import Event, parse_day, with_data
 from sendflow.errors import EventDataError
@@ -21,7 +21,8 @@ class EventPlan:
     """One event type prepared for replay: its data rules and what it does to clocks."""
 
     __slots__ = (
-        "exception", "fields", "name", "ops", "reopens", "required", "routed", "spec", "typed",
+        "exception", "fields", "name", "ops", "plain", "reopens", "required", "routed", "spec",
+        "typed",
     )  # fmt: skip
 
     def __init__(self, spec: EventSpec, ops: tuple[tuple[int, LimitPlan], ...]) -> None:
@@ -34,9 +35,41 @@ class EventPlan:
         self.routed = bool(spec.routes)
         self.reopens = spec.reopens
         self.ops = ops
+        # Each field's value as it is when valid and kept as given: its exact class and
+        # the values allowed (None: any). A value not of this form goes to the full check.
+        self.plain: dict[str, tuple[type | None, frozenset[object] | None]] = {
+            field.name: _plain(field) for field in spec.data.values()
+        }
 
     def check(self, event: Event, index: int, case_id: str | None, state: str) -> Event:
-        """Return ``event`` with its data checked (and dates read); raise if it is wrong."""
+        """Return ``event`` with its data checked (and dates read); raise if it is wrong.
+
+        Data that is plainly valid as given (each field of its exact type and among the
+        values allowed, every required field given) is accepted at once; anything else is
+        checked in full, which explains what is wrong or reads dates and numbers given as
+        text.
+        """
+        data = event.data
+        plain = self.plain
+        for name, value in data.items():
+            rule = plain.get(name)
+            if rule is None:
+                break
+            if value is None:
+                continue
+            kind, allowed = rule
+            if value.__class__ is not kind or (allowed is not None and value not in allowed):
+                break
+        else:
+            for name in self.required:
+                value = data.get(name)
+                if value is None or value in ("", []):
+                    break
+            else:
+                return event
+        return self._check(event, index, case_id, state)
+
+    def _check(self, event: Event, index: int, case_id: str | None, state: str) -> Event:
         data = event.data
         if not data and not self.required:
             return event
@@ -172,6 +205,31 @@ class EventPlan:
             event=event.name,
             index=index,
         )
+
+
+def _plain(field: DataField) -> tuple[type | None, frozenset[object] | None]:
+    """The exact class and allowed values of ``field``'s values that need no reading.
+
+    ``None`` for the class means every value is checked in full (lists, periods, and
+    dates or numbers limited to listed values).
+    """
+    kind: type | None = _PLAIN_TYPES.get(field.type)
+    if field.one_of is None:
+        return kind, None
+    if field.type is FieldType.TEXT:
+        return kind, frozenset(field.one_of)
+    if field.type is FieldType.BOOLEAN:
+        spelt = {v.lower() for v in field.one_of}
+        return kind, frozenset(v for v in (True, False) if ("true" if v else "false") in spelt)
+    return None, None
+
+
+_PLAIN_TYPES: dict[FieldType, type] = {
+    FieldType.TEXT: str,
+    FieldType.DATE: date,
+    FieldType.INTEGER: int,
+    FieldType.BOOLEAN: bool,
+}
 
 
 def _whole_number(value: Any) -> int | None:
