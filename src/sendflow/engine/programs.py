@@ -449,5 +449,11 @@ class ProgramCache:
 def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
     """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries."""
     if len(kept) >= limit:
-        for old in list(itertools.islice(kept, limit // 2)):
+        while True:
+            try:
+                oldest = list(itertools.islice(kept, limit // 2))
+                break
+            except RuntimeError:  # another thread changed ``kept`` while it was read
+                continue
+        for old in oldest:
             kept.pop(old, None)  # another thread may have forgotten it already
