@@ -177,9 +177,11 @@ def test_mappings_replay_by_program_without_making_events(monkeypatch: pytest.Mo
     for _ in range(2):
         sendflow.evaluate(warm, _assessment())
     made: list[str] = []
-    making = events_module._made
+    making = events_module.trusted_event
     monkeypatch.setattr(
-        events_module, "_made", lambda name, on, data: made.append(name) or making(name, on, data)
+        events_module,
+        "trusted_event",
+        lambda name, *fields: made.append(name) or making(name, *fields),
     )
     evaluation = sendflow.evaluate(warm, _assessment())
     assert warm.programs.replayed == 1

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 import sendflow
-from sendflow.engine.events import to_event
+from sendflow.engine.events import read_events, to_event
 from sendflow.errors import EventDataError
 from sendflow.store import Sourced, Store
-from sendflow.store.importing import _events, _json
+from sendflow.store.importing import _json
 
 from .helpers import PROCESS
 
@@ -195,10 +195,10 @@ def test_import_reads_each_event_as_to_event_does(given: Any) -> None:
         refused = None
     if refused is not None:
         with pytest.raises(EventDataError) as raised:
-            _events([known, given])
+            read_events([known, given])
         assert str(raised.value) == refused
         return
-    found = _events([known, given])
+    found = read_events([known, given])
     assert found == expected
     assert [(e.actor, e.recorded_at) for e in found] == [(e.actor, e.recorded_at) for e in expected]
     assert found[1].data is not given.get("data")  # the event's data is its own copy

@@ -32,14 +32,14 @@ from sendflow.definitions.registry import load_process
 from sendflow.engine.case import CASE_FILE_KEYS, Case
 from sendflow.engine.case_ids import case_id_problem, check_case_id
 from sendflow.engine.casefiles import CaseSource
-from sendflow.engine.events import LEGAL_DAYS, Event, to_event
+from sendflow.engine.events import Event, read_events
 from sendflow.engine.replay import evaluate
 from sendflow.engine.results import Evaluation
 from sendflow.errors import SendflowError
 from sendflow.store import feed
 from sendflow.store.errors import CaseExistsError, ImportRejectedError
 from sendflow.store.records import BadCase, ImportReport
-from sendflow.store.rows import case_row, event_row, limit_rows, stored_event
+from sendflow.store.rows import case_row, event_row, limit_rows
 from sendflow.store.schema import cases, events, feed_changes, time_limits
 
 __all__ = ["BATCH_SIZE", "Sourced", "import_cases", "insert_rows"]
@@ -208,46 +208,13 @@ def _checked(
     if isinstance(process, str) and found and isinstance(found, list) and given.keys() <= _KEYS:
         # The usual shape: events read once, replayed once, the process found by id.
         definition = resolve(process)
-        history = _events(found)
+        history = read_events(found)
         evaluation = evaluate(definition, history, case_id=case_id)
         related = given.get("related_case")
         return definition, None if related is None else str(related), history, evaluation
     # Anything unusual gets the case file's own checks and messages.
     case = Case.from_dict(given, where="the case")
     return case.process, case.related_case, list(case.events), case.evaluate()
-
-
-def _events(found: list[Any]) -> list[Event]:
-    """A case file's events, each checked and converted once.
-
-    Most events of a case file are plain: a ``dict`` of a name, a date written exactly
-    ``YYYY-MM-DD`` that an earlier event already named (so it is known to be a legal
-    day), and perhaps a ``dict`` of data. Those are built here without the general
-    checks; any other event, and any first sight of a date, goes through
-    :func:`~sendflow.engine.events.to_event`, which accepts or refuses it with its
-    messages.
-    """
-    days = LEGAL_DAYS
-    make = stored_event
-    history = []
-    for index, given in enumerate(found):
-        if type(given) is dict and _PLAIN.issuperset(given):
-            name = given.get("event")
-            on = given.get("on")
-            day = days.get(on) if type(on) is str else None
-            data = given.get("data")
-            if day is not None and type(name) is str and name:
-                if data is None:
-                    history.append(make(name, day, {}, None, None))
-                    continue
-                if type(data) is dict:
-                    history.append(make(name, day, data.copy(), None, None))
-                    continue
-        history.append(to_event(given, index=index))
-    return history
-
-
-_PLAIN = frozenset({"event", "on", "data"})
 
 
 def _given_id(data: Any) -> str | None:

@@ -7,14 +7,12 @@ as a mapping for SQLAlchemy statements.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-import attrs
-
 from sendflow.definitions.model import Process
-from sendflow.engine.events import Event
+from sendflow.engine.events import Event, trusted_event
 from sendflow.engine.results import Evaluation, Status
 from sendflow.store.schema import cases, events, time_limits
 
@@ -55,38 +53,7 @@ def utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _trusted_event_maker() -> Callable[[str, date, dict[str, Any], Any, Any], Event]:
-    """Build :class:`Event` objects from stored columns without checking them again.
-
-    The store checked every event before writing it, so reading one back needs no
-    validators: setting the slots directly is about five times faster. If ``Event``
-    ever has other fields, its own constructor is used.
-    """
-    names = ("name", "on", "data", "actor", "recorded_at")
-    if tuple(a.name for a in attrs.fields(Event)) != names or "__dict__" in dir(Event):
-
-        def checked(
-            name: str, on: date, data: dict[str, Any], actor: Any, recorded_at: Any
-        ) -> Event:
-            return Event(name, on, data=data, actor=actor, recorded_at=recorded_at)
-
-        return checked
-    new = object.__new__
-    set_name, set_on, set_data, set_actor, set_recorded = (getattr(Event, n).__set__ for n in names)
-
-    def trusted(name: str, on: date, data: dict[str, Any], actor: Any, recorded_at: Any) -> Event:
-        event = new(Event)
-        set_name(event, name)
-        set_on(event, on)
-        set_data(event, data)
-        set_actor(event, actor)
-        set_recorded(event, recorded_at)
-        return event
-
-    return trusted
-
-
-stored_event = _trusted_event_maker()
+stored_event = trusted_event
 """``stored_event(name, on, data, actor, recorded_at)``: an event read from the store."""
 
 
