@@ -25,7 +25,8 @@ REMEMBERED = 100_000  # every legal date fits: 1900 to 2199
 UNSEEN: Any = object()
 """What a look-up of :attr:`Values.moments` gives for a value not decoded before."""
 _FLAT = frozenset({str, int, float, bool, type(None)})
-_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...] | None]] = {}
+# Keyed by the statement itself (hashed by identity), which the entry keeps alive.
+_COMPILED: dict[tuple[ClauseElement, str], tuple[str, tuple[str, ...] | None]] = {}
 
 
 def driver_rows(conn: Connection, sql: str, given: Any) -> list[tuple[Any, ...]]:
@@ -48,7 +49,7 @@ def compiled(conn: Connection, statement: ClauseElement) -> tuple[str, tuple[str
     The order is ``None`` where the driver takes parameters by name. Each statement is
     compiled once per dialect (statements are built once, at import, and kept).
     """
-    key = (id(statement), conn.dialect.name)
+    key = (statement, conn.dialect.name)
     found = _COMPILED.get(key)
     if found is None:
         done = statement.compile(dialect=conn.dialect)
