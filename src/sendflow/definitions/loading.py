@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import attrs
@@ -74,6 +75,8 @@ _REASON = ("title", "reference", "clock_ran_between", "check")
 _REFERENCE = ("source", "provision", "evidence", "note")
 _SOURCE = ("title", "citation", "url")
 _EVIDENCE = tuple(e.value for e in Evidence)
+_EVIDENCE_OF = {e.value: e for e in Evidence}
+_UNCONFIRMED = Evidence.UNCONFIRMED.value
 _FIELD_TYPES = tuple(t.value for t in FieldType)
 CHECKS = ("closure-window",)
 FIELDS = {
@@ -126,6 +129,8 @@ def build_definition(
     *,
     check: bool = True,
     base: tuple[Mapping[str, Any], Process] | None = None,
+    local: Collection[str] = (),
+    closures: frozenset[date] = frozenset(),
 ) -> Process:
     """Build a process from YAML already read (``problems``: found reading it).
 
@@ -135,11 +140,12 @@ def build_definition(
     the data still holds (the same objects) are taken as built when every event, exception
     reason and reference they could name is still there unchanged; so are its events (an
     event the overlay changed keeps the base's data fields and reference when it left them
-    alone) and its notes.
+    alone) and its notes. ``local``: the ids of an overlay's own rules, read as local
+    rules counted with ``closures``.
     """
     reader = Reader(source)
     reader.problems.extend(problems)
-    process = _Builder(reader, base).build(source.data)
+    process = _Builder(reader, base, local, closures).build(source.data)
     if check and process is not None and not reader.problems:
         reader.problems.extend(check_process(process, source))
     if reader.problems or process is None:
@@ -149,9 +155,15 @@ def build_definition(
 
 class _Builder:
     def __init__(
-        self, reader: Reader, base: tuple[Mapping[str, Any], Process] | None = None
+        self,
+        reader: Reader,
+        base: tuple[Mapping[str, Any], Process] | None = None,
+        local: Collection[str] = (),
+        closures: frozenset[date] = frozenset(),
     ) -> None:
         self.r = reader
+        self.local = local
+        self.closures = closures
         self.sources: dict[str, Source] = {}
         self.base = base
         # Whether the base's references are all still there unchanged: what the base's
@@ -179,7 +191,7 @@ class _Builder:
         events = self._events(top.get("events"), states, lists, reasons)
         start = r.names(("start",), top.get("start"), known=events, what="start", kind="event")
         built = self._built_limits(events, reasons)
-        limits = LimitReader(r, self._reference).read(
+        limits = LimitReader(r, self._reference, local=self.local, closures=self.closures).read(
             top.get("time_limits"), events, reasons, built
         )
         return Process(
@@ -241,7 +253,12 @@ class _Builder:
 
     def _sources(self, value: Any) -> dict[str, Source]:
         found: dict[str, Source] = {}
+        built = self._read_before("references", "sources")
         for key, entry in self.r.table(("references",), value, what="references").items():
+            taken = built.get(key)
+            if taken is not None and taken[0] is entry:
+                found[key] = taken[1]  # the base's entry, read there
+                continue
             path: Path = ("references", key)
             fields = self.r.mapping(
                 path,
@@ -287,14 +304,15 @@ class _Builder:
             fields.get("evidence"),
             allowed=_EVIDENCE,
             what="evidence",
-            default=Evidence.UNCONFIRMED.value,
+            default=_UNCONFIRMED,
         )
+        note = fields.get("note")
         return Reference(
             source=source,
             provision=self.r.text((*path, "provision"), fields.get("provision"), what="provision")
             or "",
-            evidence=Evidence(evidence),
-            note=self.r.text((*path, "note"), fields.get("note"), what="note"),
+            evidence=_EVIDENCE_OF[evidence],
+            note=None if note is None else self.r.text((*path, "note"), note, what="note"),
         )
 
     def _lists(self, value: Any) -> dict[str, tuple[str, ...]]:
@@ -472,13 +490,19 @@ class _Builder:
         cite are all unchanged: an entry the data still holds (the same object) then reads
         the same as it did in the base.
         """
-        if self.base is None or not self.same_sources:
+        if not self.same_sources:
+            return {}
+        return self._read_before(section, section)
+
+    def _read_before(self, section: str, built_as: str) -> dict[str, tuple[Any, Any]]:
+        """The base's built ``built_as`` by id, each with its entry of ``section``."""
+        if self.base is None:
             return {}
         data, process = self.base
         entries = data.get(section)
         if not isinstance(entries, Mapping):
             return {}
-        built: Mapping[str, Any] = getattr(process, section)
+        built: Mapping[str, Any] = getattr(process, built_as)
         return {key: (entries[key], item) for key, item in built.items() if key in entries}
 
     def _event_holds(self, event: EventSpec, states: Mapping[str, State]) -> bool:

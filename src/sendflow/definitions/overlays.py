@@ -172,7 +172,13 @@ class _Overlay:
             raise DefinitionError(r.problems)
         origins = SourceOrigins(self.source, rename=rename, base=self.base.origins)
         layered = LayeredSource(self.data, self.source.file, origins=origins)
-        built = build_definition(layered, check=False, base=(self.base.data, self.base.process))
+        built = build_definition(
+            layered,
+            check=False,
+            base=(self.base.data, self.base.process),
+            local=self.local,
+            closures=closures,
+        )
         limits = {
             lid: attrs.evolve(limit, local=True, closures=closures)
             if lid in self.local and not (limit.local and limit.closures == closures)

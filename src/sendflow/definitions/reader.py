@@ -142,6 +142,11 @@ class Reader:
         """One name or a list of names, each of which must be in ``known``."""
         if value is None:
             return ()
+        if value.__class__ is str:
+            if value in known:
+                return (value,)
+        elif value.__class__ is list and _all_known(value, known):
+            return tuple(value)
         items = value if isinstance(value, list) else [value]
         found: list[str] = []
         for index, item in enumerate(items):
@@ -181,6 +186,11 @@ class Reader:
             )
             return default
         return value
+
+
+def _all_known(items: list[Any], known: Collection[str]) -> bool:
+    """Whether every item is a name in ``known``: the names then read as written."""
+    return all(item.__class__ is str and item in known for item in items)
 
 
 def _kind(value: Any) -> str:
