@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator, Mapping
 
 from sendflow.definitions.links import link_problems
@@ -25,19 +24,7 @@ __all__ = ["check_process", "reachable_states"]
 
 def reachable_states(process: Process) -> set[str]:
     """The states a case can reach from its start events."""
-    leaving: dict[str, list[str]] = {}  # the states each state's events lead to
-    for event in process.events.values():
-        for source in event.sources:
-            leaving.setdefault(source, []).extend(event.targets)
-    seen: set[str] = set()
-    queue = deque(t for e in process.start for t in process.events[e].targets)
-    while queue:
-        state = queue.popleft()
-        if state in seen:
-            continue
-        seen.add(state)
-        queue.extend(leaving.get(state, ()))
-    return seen
+    return set(process.reachable_states)
 
 
 def check_process(

@@ -406,13 +406,22 @@ class _Builder:
         same_open = self.base is not None and open_states == tuple(
             s.id for s in self.base[1].states.values() if not s.final
         )
-        for key, entry in self.r.table(("events",), value, what="events").items():
+        # Every state and list the base's events could name still there as it was: each
+        # of its events then holds without asking.
+        holds = self.base is not None and self._all_hold(states, lists, reasons)
+        r = self.r
+        for key, entry in r.table(("events",), value, what="events").items():
             taken = built.get(key)
             if (
                 taken is not None
                 and taken[0] is entry
-                and self._event_holds(taken[1], states)
-                and self._data_holds(taken[1], lists, reasons)
+                and (
+                    holds
+                    or (
+                        self._event_holds(taken[1], states)
+                        and self._data_holds(taken[1], lists, reasons)
+                    )
+                )
             ):
                 if same_open or entry.get("from") != ANY_STATE:
                     found[key] = taken[1]
@@ -425,51 +434,76 @@ class _Builder:
             if taken is not None and isinstance(taken[0], Mapping):
                 was, kept = taken[0], taken[1]
             path: Path = ("events", key)
-            fields = self.r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
-            raw_from = fields.get("from")
+            fields = r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
+            get = fields.get
+            raw_from = get("from")
             if raw_from == ANY_STATE:
                 sources = open_states
             else:
-                sources = self.r.names(
+                sources = r.names(
                     (*path, "from"), raw_from, known=states, what="from", kind="state"
                 )
             target = None
-            if fields.get("to") is not None:
-                named = self.r.names(
-                    (*path, "to"), fields["to"], known=states, what="to", kind="state"
-                )
+            if get("to") is not None:
+                named = r.names((*path, "to"), fields["to"], known=states, what="to", kind="state")
                 target = named[0] if named else None
+            title = get("title")
+            data = get("data")
+            routes = get("routes")
+            reference = get("reference")
+            description = get("description")
             found[key] = EventSpec(
                 id=key,
-                title=self.r.text((*path, "title"), fields.get("title"), what="title")
+                title=(None if title is None else r.text((*path, "title"), title, what="title"))
                 or key.replace("_", " "),
                 sources=sources,
                 target=target,
                 data=(
                     kept.data
                     if kept is not None
-                    and fields.get("data") is was.get("data")
-                    and self._data_holds(kept, lists, reasons)
-                    else self._fields((*path, "data"), fields.get("data"), lists, reasons)
+                    and data is was.get("data")
+                    and (holds or self._data_holds(kept, lists, reasons))
+                    else self._fields((*path, "data"), data, lists, reasons)
                 ),
-                routes=self._routes((*path, "routes"), fields.get("routes"), states),
-                roles=tuple(str(x) for x in (fields.get("roles") or ())),
-                exception=self.r.flag(
-                    (*path, "exception"), fields.get("exception"), what="exception"
-                ),
-                reopens=self.r.flag((*path, "reopens"), fields.get("reopens"), what="reopens"),
+                routes=() if routes is None else self._routes((*path, "routes"), routes, states),
+                roles=tuple(str(x) for x in (get("roles") or ())),
+                exception=self._flag(path, fields, "exception"),
+                reopens=self._flag(path, fields, "reopens"),
                 reference=(
                     kept.reference
-                    if kept is not None and fields.get("reference") is was.get("reference")
-                    else self._reference(
-                        (*path, "reference"), fields.get("reference"), required=False
-                    )
+                    if kept is not None and reference is was.get("reference")
+                    else None
+                    if reference is None
+                    else self._reference((*path, "reference"), reference, required=False)
                 ),
-                description=self.r.text(
-                    (*path, "description"), fields.get("description"), what="description"
-                ),
+                description=None
+                if description is None
+                else r.text((*path, "description"), description, what="description"),
             )
         return found
+
+    def _flag(self, path: Path, fields: Mapping[str, Any], name: str) -> bool:
+        """Field ``name`` of ``fields`` read as a flag (``False`` when it is left out)."""
+        value = fields.get(name)
+        return False if value is None else self.r.flag((*path, name), value, what=name)
+
+    def _all_hold(
+        self,
+        states: Mapping[str, State],
+        lists: Mapping[str, tuple[str, ...]],
+        reasons: Mapping[str, ExceptionReason],
+    ) -> bool:
+        """Whether every base event holds: the base's states, lists and reasons all kept.
+
+        (Then :meth:`_event_holds` and :meth:`_data_holds` hold for each of its events.)
+        """
+        assert self.base is not None
+        process = self.base[1]
+        return (
+            states.keys() >= process.states.keys()
+            and all(lists.get(k) == v for k, v in process.lists.items())
+            and tuple(reasons) == tuple(process.exception_reasons)
+        )
 
     def _built_notes(self) -> dict[int, tuple[object, Note]]:
         """The base's notes by the identity of the entry each was read from."""

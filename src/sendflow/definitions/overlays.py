@@ -140,6 +140,7 @@ class _Overlay:
         self.statutory = base.process.statutory
         self.data: dict[str, Any] = dict(base.data)
         self.local = set(base.local_rules)
+        self._copied: dict[str, dict[str, Any]] = {}
 
     def build(self) -> Layer:
         r = self.r
@@ -200,9 +201,12 @@ class _Overlay:
         return Layer(self.data, origins, process, frozenset(self.local), closures)
 
     def _section(self, name: str) -> dict[str, Any]:
-        found = self.data.get(name)
-        merged = dict(found) if isinstance(found, Mapping) else {}
-        self.data[name] = merged
+        """The overlay's own copy of section ``name`` of the merged data, made once."""
+        merged = self._copied.get(name)
+        if merged is None:
+            found = self.data.get(name)
+            merged = self._copied[name] = dict(found) if isinstance(found, Mapping) else {}
+            self.data[name] = merged
         return merged
 
     def _lay(self, section: str, value: Any) -> None:
