@@ -131,6 +131,8 @@ def build_definition(
     base: tuple[Mapping[str, Any], Process] | None = None,
     local: Collection[str] = (),
     closures: frozenset[date] = frozenset(),
+    local_notes: int | None = None,
+    extends: Process | None = None,
 ) -> Process:
     """Build a process from YAML already read (``problems``: found reading it).
 
@@ -140,12 +142,17 @@ def build_definition(
     the data still holds (the same objects) are taken as built when every event, exception
     reason and reference they could name is still there unchanged; so are its events (an
     event the overlay changed keeps the base's data fields and reference when it left them
-    alone) and its notes. ``local``: the ids of an overlay's own rules, read as local
-    rules counted with ``closures``.
+    alone) and its notes. For an overlay: ``local``, the ids of its own rules, read as
+    local rules counted with ``closures``; ``local_notes``, the index of its first note
+    that is not the law's (notes from there on are local); ``extends``, the process it
+    extends.
     """
     reader = Reader(source)
     reader.problems.extend(problems)
-    process = _Builder(reader, base, local, closures).build(source.data)
+    builder = _Builder(
+        reader, base, local=local, closures=closures, local_notes=local_notes, extends=extends
+    )
+    process = builder.build(source.data)
     if check and process is not None and not reader.problems:
         reader.problems.extend(check_process(process, source))
     if reader.problems or process is None:
@@ -158,12 +165,17 @@ class _Builder:
         self,
         reader: Reader,
         base: tuple[Mapping[str, Any], Process] | None = None,
+        *,
         local: Collection[str] = (),
         closures: frozenset[date] = frozenset(),
+        local_notes: int | None = None,
+        extends: Process | None = None,
     ) -> None:
         self.r = reader
         self.local = local
         self.closures = closures
+        self.local_notes = local_notes
+        self.extends = extends
         self.sources: dict[str, Source] = {}
         self.base = base
         # Whether the base's references are all still there unchanged: what the base's
@@ -207,8 +219,9 @@ class _Builder:
             lists=lists,
             exception_reasons=reasons,
             links=read_links(r, top.get("links"), events),
-            notes=read_notes(r, top.get("notes"), self._built_notes()),
+            notes=read_notes(r, top.get("notes"), self._built_notes(), self.local_notes),
             file=r.source.file,
+            extends=self.extends,
         )
 
     def _version(self, value: Any) -> str:

@@ -179,19 +179,19 @@ class _Overlay:
             base=(self.base.data, self.base.process),
             local=self.local,
             closures=closures,
+            local_notes=len(self.statutory.notes),
+            extends=self.base.process,
         )
-        limits = {
-            lid: attrs.evolve(limit, local=True, closures=closures)
-            if lid in self.local and not (limit.local and limit.closures == closures)
-            else limit
-            for lid, limit in built.time_limits.items()
-        }
-        statutory_notes = len(self.statutory.notes)
-        notes = tuple(
-            attrs.evolve(note, local=True) if index >= statutory_notes else note
-            for index, note in enumerate(built.notes)
-        )
-        process = attrs.evolve(built, time_limits=limits, notes=notes, extends=self.base.process)
+        process = built
+        if self.base.local_rules:
+            # The base's own rules, taken as built, are counted with these closures.
+            limits = {
+                lid: attrs.evolve(limit, local=True, closures=closures)
+                if lid in self.local and not (limit.local and limit.closures == closures)
+                else limit
+                for lid, limit in built.time_limits.items()
+            }
+            process = attrs.evolve(built, time_limits=limits)
         # The floor first: when an overlay breaks the law, say so before anything else.
         found = floor_problems(process, layered)
         found += target_problems(process, layered)
