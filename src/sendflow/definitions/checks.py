@@ -105,6 +105,7 @@ def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
             )
         if event.target is None:
             yield ("events", name), f"start event {name!r} needs 'to': the state a case opens in."
+    final = set(process.final_states)
     for event in process.events.values():
         if event.id not in process.start and not event.sources:
             yield (
@@ -114,7 +115,7 @@ def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
                     'it may come from (a list of states, or "*" for any open state).'
                 ),
             )
-        finals = [s for s in event.sources if process.states[s].final]
+        finals = [s for s in event.sources if s in final]
         if event.reopens and not finals:
             yield (
                 ("events", event.id, "reopens"),
@@ -172,14 +173,16 @@ def _route_problems(process: Process) -> Iterator[tuple[Path, str]]:
 
 
 def _state_problems(process: Process) -> Iterator[tuple[Path, str]]:
-    reachable = reachable_states(process)
-    # The states some event leads out of (to another state).
-    left = {
-        origin
-        for event in process.events.values()
-        for origin in event.sources
-        if any(target != origin for target in event.targets)
-    }
+    reachable = process.reachable_states
+    # The states some event leads out of (to another state): its targets are distinct, so
+    # with two or more every state it comes from is left, with one every other state.
+    left: set[str] = set()
+    for event in process.events.values():
+        targets = event.targets
+        if len(targets) > 1:
+            left.update(event.sources)
+        elif targets:
+            left.update(origin for origin in event.sources if origin != targets[0])
     for state in process.states.values():
         if process.start and state.id not in reachable:
             yield (

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from sendflow.definitions.checks import reachable_states
 from sendflow.definitions.layers import LayeredSource
 from sendflow.definitions.model import EventSpec, LimitVersion, Process, TimeLimit
 from sendflow.definitions.source import Path, Source
@@ -352,7 +351,7 @@ def _version_words(version: LimitVersion) -> str:
 
 
 def _reach_problems(process: Process, statutory: Process) -> Iterator[tuple[Path, str]]:
-    reachable = reachable_states(process)
+    reachable = process.reachable_states
     for state in statutory.final_states:
         if state in reachable:
             continue
