@@ -194,9 +194,7 @@ class _Builder:
         if not top:
             return None
         self.sources = self._sources(top.get("references"))
-        self.same_sources = self.base is not None and all(
-            self.sources.get(k) == v for k, v in self.base[1].sources.items()
-        )
+        self.same_sources = self.base is not None and _all_kept(self.sources, self.base[1].sources)
         lists = self._lists(top.get("lists"))
         reasons = self._reasons(top.get("exception_reasons"))
         states = self._states(top.get("states"))
@@ -252,8 +250,8 @@ class _Builder:
         if (
             not isinstance(entries, Mapping)
             or not events.keys() >= process.events.keys()
-            or any(reasons.get(k) != v for k, v in process.exception_reasons.items())
-            or any(self.sources.get(k) != v for k, v in process.sources.items())
+            or not _all_kept(reasons, process.exception_reasons)
+            or not self.same_sources
         ):
             return {}
         return {
@@ -514,7 +512,7 @@ class _Builder:
         process = self.base[1]
         return (
             states.keys() >= process.states.keys()
-            and all(lists.get(k) == v for k, v in process.lists.items())
+            and _all_kept(lists, process.lists)
             and tuple(reasons) == tuple(process.exception_reasons)
         )
 
@@ -647,3 +645,12 @@ class _Builder:
         return found
 
     # -- time limits ---------------------------------------------------------------------
+
+
+def _all_kept(found: Mapping[str, Any], before: Mapping[str, Any]) -> bool:
+    """Whether every entry of ``before`` is in ``found``, the same or equal."""
+    for key, value in before.items():
+        got = found.get(key)
+        if got is not value and got != value:
+            return False
+    return True
