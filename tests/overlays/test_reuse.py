@@ -32,6 +32,16 @@ _BODIES = [
     "events:\n  request_received:\n    data:\n      source:\n        required: true\n",
     "events:\n  request_withdrawn:\n    from: [awaiting_decision_to_assess]\n",
     "notes:\n  - title: Our panel\n    text: It meets on Tuesdays.\n",
+    # Which states are final changes what the base's events are checked against.
+    "states:\n  not_assessed:\n    final: false\n",
+    "states:\n  plan_issued:\n    final: false\n  assessing:\n    final: true\n",
+    # The overlay's own events are checked one by one, beside the base's kept as they were.
+    "events:\n  our_step:\n    from: [assessing]\n    routes:\n      - when: {nope: x}\n"
+    "        to: assessing\n",
+    "events:\n  our_exception:\n    from: [assessing]\n    exception: true\n",
+    "events:\n  our_flag:\n    from: [assessing]\n    data:\n      ok:\n        type: boolean\n"
+    "        one_of: [maybe]\n",
+    "events:\n  our_start:\n    to: assessing\n",
 ]
 
 

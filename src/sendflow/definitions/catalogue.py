@@ -152,7 +152,7 @@ def _layer(path: FilePath, shown: str, chain: tuple[str, ...], dirs: tuple[FileP
         text = read_definition(path)
     except FileAccessError as exc:
         raise DefinitionError([Problem(f"cannot read the file: {exc.reason}", file=shown)]) from exc
-    real = str(path.resolve())
+    real = os.path.realpath(path)  # as path.resolve(), the file having just been read
     # The text itself (a file rewritten within a clock tick is read again), and the folders
     # its base may be found in.
     key = (real, text, dirs)

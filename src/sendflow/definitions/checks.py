@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator, Mapping
 
 from sendflow.definitions.links import link_problems
 from sendflow.definitions.model import (
     DataField,
     DueMode,
+    EventSpec,
     FieldType,
     Kind,
     LimitVersion,
@@ -25,19 +25,7 @@ __all__ = ["check_process", "reachable_states"]
 
 def reachable_states(process: Process) -> set[str]:
     """The states a case can reach from its start events."""
-    leaving: dict[str, list[str]] = {}  # the states each state's events lead to
-    for event in process.events.values():
-        for source in event.sources:
-            leaving.setdefault(source, []).extend(event.targets)
-    seen: set[str] = set()
-    queue = deque(t for e in process.start for t in process.events[e].targets)
-    while queue:
-        state = queue.popleft()
-        if state in seen:
-            continue
-        seen.add(state)
-        queue.extend(leaving.get(state, ()))
-    return seen
+    return set(process.reachable_states)
 
 
 def check_process(
@@ -59,15 +47,16 @@ def check_process(
 
 
 def _problems(process: Process, base: Process | None) -> Iterator[tuple[Path, str]]:
-    yield from _start_problems(process)
+    events = _unchecked_events(process, base)
+    yield from _start_problems(process, events)
     yield from _state_problems(process)
-    yield from _route_problems(process)
+    yield from _route_problems(events)
     yield from link_problems(process)
     reachable = {e.id for e in process.events.values() if e.sources} | set(process.start)
     for limit in process.time_limits.values():
         if base is None or not _checked_in(base, process, limit):
             yield from _limit_problems(process, limit, reachable)
-    for event in process.events.values():
+    for event in events:
         for field in event.data.values():
             if field.type is FieldType.BOOLEAN and field.one_of is not None:
                 wrong = [v for v in field.one_of if v.lower() not in ("true", "false")]
@@ -80,7 +69,7 @@ def _problems(process: Process, base: Process | None) -> Iterator[tuple[Path, st
                         ),
                     )
     exception_events = [e for e in process.events.values() if e.exception]
-    for event in exception_events:
+    for event in (e for e in events if e.exception):
         reason = event.data.get("reason")
         if reason is not None and reason.one_of_list != "exception-reasons":
             yield (
@@ -106,7 +95,20 @@ def _problems(process: Process, base: Process | None) -> Iterator[tuple[Path, st
         )
 
 
-def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
+def _unchecked_events(process: Process, base: Process | None) -> list[EventSpec]:
+    """The events to check one by one: all but ``base``'s own, kept as they were.
+
+    Each such event's checks read only the event, the start events and which states are
+    final: with those as in ``base``, they find there what they found there, nothing.
+    """
+    events = process.events.values()
+    if base is None or base.start != process.start or base.final_states != process.final_states:
+        return list(events)
+    before = base.events
+    return [event for event in events if before.get(event.id) is not event]
+
+
+def _start_problems(process: Process, events: list[EventSpec]) -> Iterator[tuple[Path, str]]:
     if not process.start:
         yield ("start",), "a process needs at least one start event."
     for name in process.start:
@@ -118,7 +120,8 @@ def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
             )
         if event.target is None:
             yield ("events", name), f"start event {name!r} needs 'to': the state a case opens in."
-    for event in process.events.values():
+    final = set(process.final_states)
+    for event in events:
         if event.id not in process.start and not event.sources:
             yield (
                 ("events", event.id),
@@ -127,7 +130,7 @@ def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
                     'it may come from (a list of states, or "*" for any open state).'
                 ),
             )
-        finals = [s for s in event.sources if process.states[s].final]
+        finals = [s for s in event.sources if s in final]
         if event.reopens and not finals:
             yield (
                 ("events", event.id, "reopens"),
@@ -148,9 +151,9 @@ def _start_problems(process: Process) -> Iterator[tuple[Path, str]]:
             )
 
 
-def _route_problems(process: Process) -> Iterator[tuple[Path, str]]:
+def _route_problems(events: list[EventSpec]) -> Iterator[tuple[Path, str]]:
     """A route must choose by a declared field, with values that field can take."""
-    for event in process.events.values():
+    for event in events:
         if event.routes and event.target is None:
             yield (
                 ("events", event.id, "to"),
@@ -185,14 +188,16 @@ def _route_problems(process: Process) -> Iterator[tuple[Path, str]]:
 
 
 def _state_problems(process: Process) -> Iterator[tuple[Path, str]]:
-    reachable = reachable_states(process)
-    # The states some event leads out of (to another state).
-    left = {
-        origin
-        for event in process.events.values()
-        for origin in event.sources
-        if any(target != origin for target in event.targets)
-    }
+    reachable = process.reachable_states
+    # The states some event leads out of (to another state): its targets are distinct, so
+    # with two or more every state it comes from is left, with one every other state.
+    left: set[str] = set()
+    for event in process.events.values():
+        targets = event.targets
+        if len(targets) > 1:
+            left.update(event.sources)
+        elif targets:
+            left.update(origin for origin in event.sources if origin != targets[0])
     for state in process.states.values():
         if process.start and state.id not in reachable:
             yield (

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from sendflow.definitions.checks import reachable_states
 from sendflow.definitions.layers import LayeredSource
 from sendflow.definitions.model import EventSpec, LimitVersion, Process, TimeLimit
 from sendflow.definitions.source import Path, Source
@@ -197,6 +196,8 @@ def _state_problems(process: Process, statutory: Process) -> Iterator[tuple[Path
                     "'final: true' and let the statutory events lead out of it.",
                 )
             continue
+        if state is law:
+            continue  # the law's own state
         for field in ("final", "outcome"):
             if getattr(state, field) != getattr(law, field):
                 into = [e.id for e in statutory.events.values() if state.id in e.targets]
@@ -243,6 +244,8 @@ def _event_problems(
                 f"between ({cited}). Only add local states entered from "
                 f"{', '.join(law.sources) or 'its start'}.",
             )
+    if event.data is law.data:
+        return  # the law's own data fields, the same object
     for name, declared in law.data.items():
         if event.data.get(name) != declared:
             yield (
@@ -352,7 +355,7 @@ def _version_words(version: LimitVersion) -> str:
 
 
 def _reach_problems(process: Process, statutory: Process) -> Iterator[tuple[Path, str]]:
-    reachable = reachable_states(process)
+    reachable = process.reachable_states
     for state in statutory.final_states:
         if state in reachable:
             continue

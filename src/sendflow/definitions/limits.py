@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from datetime import date
 from typing import Any
 
 import attrs
@@ -30,7 +31,11 @@ _VARIANT = ("when", "reference", "counting", *_DUE_KEYS)
 _PART_SHAPE = "{after: EVENT or [EVENTS], period: ...} or {date_from: FIELD}"
 _VARIANT_SHAPE = "a list of {when: {FIELD: VALUE}, and one of: " + ", ".join(_DUE_KEYS) + "}"
 _KINDS = tuple(k.value for k in Kind)
+_KIND_OF = {k.value: k for k in Kind}
 _COUNTINGS = tuple(c.value for c in Counting)
+_COUNTING_OF = {c.value: c for c in Counting}
+_DEADLINE = Kind.DEADLINE.value
+_AFTER = Counting.AFTER.value
 _LIMIT = (
     "title",
     "kind",
@@ -74,9 +79,19 @@ DUTIES = (
 class LimitReader:
     """Reads time limits, reporting every problem to the process file's :class:`Reader`."""
 
-    def __init__(self, reader: Reader, reference: Callable[..., Reference | None]) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        reference: Callable[..., Reference | None],
+        *,
+        local: Collection[str] = (),
+        closures: frozenset[date] = frozenset(),
+    ) -> None:
         self.r = reader
         self._reference = reference
+        # An overlay's own rules, made local with its closures as they are read.
+        self._local = local
+        self._closures = closures
 
     def read(
         self,
@@ -125,36 +140,14 @@ class LimitReader:
         )
         if not f:
             return None
-        kind = Kind(
-            r.choice(
-                (*path, "kind"),
-                f.get("kind"),
-                allowed=_KINDS,
-                what="kind",
-                default=Kind.DEADLINE.value,
-            )
-        )
-
-        def events_at(name: str) -> tuple[str, ...]:
-            return r.names((*path, name), f.get(name), known=events, what=name, kind="event")
-
-        local = f.get("target_of") is not None
+        # A field left out takes its default without a reader's call: most are left out.
+        get = f.get
+        kind = _KIND_OF[self._choice(path, f, "kind", _KINDS, _DEADLINE)]
+        local = get("target_of") is not None
         versions = self._versions(path, f, events, required_reference=not local)
-        when = self.r.conditions((*path, "when"), f.get("when"))
-        calendar = r.choice(
-            (*path, "calendar"),
-            f.get("calendar"),
-            allowed=CALENDAR_NAMES,
-            what="calendar",
-            default="england",
-        )
-        roll = r.choice(
-            (*path, "non_working_day"),
-            f.get("non_working_day"),
-            allowed=("keep", "next_working_day"),
-            what="non_working_day",
-            default="keep",
-        )
+        when = {} if get("when") is None else r.conditions((*path, "when"), get("when"))
+        calendar = self._choice(path, f, "calendar", CALENDAR_NAMES, "england")
+        roll = self._choice(path, f, "non_working_day", ("keep", "next_working_day"), "keep")
         act = None
         if "tribunal_act" in f:
             act = r.choice(
@@ -164,41 +157,62 @@ class LimitReader:
                 what="tribunal_act",
                 default="other",
             )
+        own = key in self._local
         return TimeLimit(
             id=key,
-            title=r.text((*path, "title"), f.get("title"), what="title") or key,
+            title=self._text(path, f, "title") or key,
             kind=kind,
-            duty=r.choice(
-                (*path, "duty"),
-                f.get("duty"),
-                allowed=DUTIES,
-                what="duty",
-                default="local-authority",
-            ),
-            starts=events_at("starts"),
+            duty=self._choice(path, f, "duty", DUTIES, "local-authority"),
+            starts=self._named(path, f, "starts", events, "event"),
             versions=versions,
-            met_by=events_at("met_by"),
-            void_by=events_at("void_by"),
-            guards=events_at("guards"),
-            excusable=r.names(
-                (*path, "excusable"),
-                f.get("excusable"),
-                known=reasons,
-                what="excusable",
-                kind="exception reason",
-            ),
-            restart=r.flag((*path, "restart"), f.get("restart"), what="restart"),
-            per=r.text((*path, "per"), f.get("per"), what="per"),
+            met_by=self._named(path, f, "met_by", events, "event"),
+            void_by=self._named(path, f, "void_by", events, "event"),
+            guards=self._named(path, f, "guards", events, "event"),
+            excusable=self._named(path, f, "excusable", reasons, "exception reason"),
+            restart=self._flag(path, f, "restart"),
+            per=self._text(path, f, "per"),
             when=when,
-            when_given=tuple(str(x) for x in _as_list(f.get("when_given"))),
-            conditional=r.flag((*path, "conditional"), f.get("conditional"), what="conditional"),
+            when_given=() if get("when_given") is None else _words(get("when_given")),
+            conditional=self._flag(path, f, "conditional"),
             calendar=calendar,
             next_working_day=roll == "next_working_day",
             tribunal_act=act,
-            target_of=r.text((*path, "target_of"), f.get("target_of"), what="target_of"),
-            description=r.text((*path, "description"), f.get("description"), what="description"),
-            period_from=r.text((*path, "period_from"), f.get("period_from"), what="period_from"),
+            target_of=self._text(path, f, "target_of"),
+            description=self._text(path, f, "description"),
+            period_from=self._text(path, f, "period_from"),
+            local=own,
+            closures=self._closures if own else frozenset(),
         )
+
+    # Each reads field ``name`` of ``f`` as the reader does, skipping the call when absent.
+
+    def _choice(
+        self, path: Path, f: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: str
+    ) -> str:
+        value = f.get(name)
+        if value is None:
+            return default
+        return self.r.choice((*path, name), value, allowed=allowed, what=name, default=default)
+
+    def _named(
+        self, path: Path, f: Mapping[str, Any], name: str, known: Mapping[str, Any], kind: str
+    ) -> tuple[str, ...]:
+        value = f.get(name)
+        if value is None:
+            return ()
+        return self.r.names((*path, name), value, known=known, what=name, kind=kind)
+
+    def _text(self, path: Path, f: Mapping[str, Any], name: str) -> str | None:
+        value = f.get(name)
+        if value is None:
+            return None
+        return self.r.text((*path, name), value, what=name)
+
+    def _flag(self, path: Path, f: Mapping[str, Any], name: str) -> bool:
+        value = f.get(name)
+        if value is None:
+            return False
+        return self.r.flag((*path, name), value, what=name)
 
     def _versions(
         self,
@@ -278,33 +292,29 @@ class LimitReader:
         required_reference: bool,
     ) -> LimitVersion | None:
         r = self.r
-        effective = r.mapping(
-            (*path, "effective"), f.get("effective"), allowed=("from", "to"), what="effective"
+        given = f.get("effective")
+        effective = (
+            {}
+            if given is None
+            else r.mapping((*path, "effective"), given, allowed=("from", "to"), what="effective")
         )
-        counting = Counting(
-            r.choice(
-                (*path, "counting"),
-                f.get("counting"),
-                allowed=_COUNTINGS,
-                what="counting",
-                default=Counting.AFTER.value,
-            )
-        )
+        counting = _COUNTING_OF[self._choice(path, f, "counting", _COUNTINGS, _AFTER)]
         due = self._due(path, f, events, counting)
         reference = self._reference(
             (*path, "reference"), f.get("reference"), required=required_reference
         )
         if due is None:
             return None
+        low, high = effective.get("from"), effective.get("to")
         return LimitVersion(
             due=due,
             reference=reference,
-            effective_from=r.day(
-                (*path, "effective", "from"), effective.get("from"), what="effective from"
-            ),
-            effective_to=r.day(
-                (*path, "effective", "to"), effective.get("to"), what="effective to"
-            ),
+            effective_from=None
+            if low is None
+            else r.day((*path, "effective", "from"), low, what="effective from"),
+            effective_to=None
+            if high is None
+            else r.day((*path, "effective", "to"), high, what="effective to"),
         )
 
     def _due(
@@ -419,7 +429,6 @@ class LimitReader:
             return None
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+def _words(value: Any) -> tuple[str, ...]:
+    """One value or a list of them, as text."""
+    return tuple(str(x) for x in (value if isinstance(value, list) else [value]))

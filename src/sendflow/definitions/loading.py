@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import attrs
@@ -74,6 +75,8 @@ _REASON = ("title", "reference", "clock_ran_between", "check")
 _REFERENCE = ("source", "provision", "evidence", "note")
 _SOURCE = ("title", "citation", "url")
 _EVIDENCE = tuple(e.value for e in Evidence)
+_EVIDENCE_OF = {e.value: e for e in Evidence}
+_UNCONFIRMED = Evidence.UNCONFIRMED.value
 _FIELD_TYPES = tuple(t.value for t in FieldType)
 CHECKS = ("closure-window",)
 FIELDS = {
@@ -126,6 +129,10 @@ def build_definition(
     *,
     check: bool = True,
     base: tuple[Mapping[str, Any], Process] | None = None,
+    local: Collection[str] = (),
+    closures: frozenset[date] = frozenset(),
+    local_notes: int | None = None,
+    extends: Process | None = None,
 ) -> Process:
     """Build a process from YAML already read (``problems``: found reading it).
 
@@ -135,11 +142,17 @@ def build_definition(
     the data still holds (the same objects) are taken as built when every event, exception
     reason and reference they could name is still there unchanged; so are its events (an
     event the overlay changed keeps the base's data fields and reference when it left them
-    alone) and its notes.
+    alone) and its notes. For an overlay: ``local``, the ids of its own rules, read as
+    local rules counted with ``closures``; ``local_notes``, the index of its first note
+    that is not the law's (notes from there on are local); ``extends``, the process it
+    extends.
     """
     reader = Reader(source)
     reader.problems.extend(problems)
-    process = _Builder(reader, base).build(source.data)
+    builder = _Builder(
+        reader, base, local=local, closures=closures, local_notes=local_notes, extends=extends
+    )
+    process = builder.build(source.data)
     if check and process is not None and not reader.problems:
         reader.problems.extend(check_process(process, source))
     if reader.problems or process is None:
@@ -149,9 +162,20 @@ def build_definition(
 
 class _Builder:
     def __init__(
-        self, reader: Reader, base: tuple[Mapping[str, Any], Process] | None = None
+        self,
+        reader: Reader,
+        base: tuple[Mapping[str, Any], Process] | None = None,
+        *,
+        local: Collection[str] = (),
+        closures: frozenset[date] = frozenset(),
+        local_notes: int | None = None,
+        extends: Process | None = None,
     ) -> None:
         self.r = reader
+        self.local = local
+        self.closures = closures
+        self.local_notes = local_notes
+        self.extends = extends
         self.sources: dict[str, Source] = {}
         self.base = base
         # Whether the base's references are all still there unchanged: what the base's
@@ -170,16 +194,14 @@ class _Builder:
         if not top:
             return None
         self.sources = self._sources(top.get("references"))
-        self.same_sources = self.base is not None and all(
-            self.sources.get(k) == v for k, v in self.base[1].sources.items()
-        )
+        self.same_sources = self.base is not None and _all_kept(self.sources, self.base[1].sources)
         lists = self._lists(top.get("lists"))
         reasons = self._reasons(top.get("exception_reasons"))
         states = self._states(top.get("states"))
         events = self._events(top.get("events"), states, lists, reasons)
         start = r.names(("start",), top.get("start"), known=events, what="start", kind="event")
         built = self._built_limits(events, reasons)
-        limits = LimitReader(r, self._reference).read(
+        limits = LimitReader(r, self._reference, local=self.local, closures=self.closures).read(
             top.get("time_limits"), events, reasons, built
         )
         return Process(
@@ -195,8 +217,9 @@ class _Builder:
             lists=lists,
             exception_reasons=reasons,
             links=read_links(r, top.get("links"), events),
-            notes=read_notes(r, top.get("notes"), self._built_notes()),
+            notes=read_notes(r, top.get("notes"), self._built_notes(), self.local_notes),
             file=r.source.file,
+            extends=self.extends,
         )
 
     def _version(self, value: Any) -> str:
@@ -227,8 +250,8 @@ class _Builder:
         if (
             not isinstance(entries, Mapping)
             or not events.keys() >= process.events.keys()
-            or any(reasons.get(k) != v for k, v in process.exception_reasons.items())
-            or any(self.sources.get(k) != v for k, v in process.sources.items())
+            or not _all_kept(reasons, process.exception_reasons)
+            or not self.same_sources
         ):
             return {}
         return {
@@ -241,7 +264,12 @@ class _Builder:
 
     def _sources(self, value: Any) -> dict[str, Source]:
         found: dict[str, Source] = {}
+        built = self._read_before("references", "sources")
         for key, entry in self.r.table(("references",), value, what="references").items():
+            taken = built.get(key)
+            if taken is not None and taken[0] is entry:
+                found[key] = taken[1]  # the base's entry, read there
+                continue
             path: Path = ("references", key)
             fields = self.r.mapping(
                 path,
@@ -287,14 +315,15 @@ class _Builder:
             fields.get("evidence"),
             allowed=_EVIDENCE,
             what="evidence",
-            default=Evidence.UNCONFIRMED.value,
+            default=_UNCONFIRMED,
         )
+        note = fields.get("note")
         return Reference(
             source=source,
             provision=self.r.text((*path, "provision"), fields.get("provision"), what="provision")
             or "",
-            evidence=Evidence(evidence),
-            note=self.r.text((*path, "note"), fields.get("note"), what="note"),
+            evidence=_EVIDENCE_OF[evidence],
+            note=None if note is None else self.r.text((*path, "note"), note, what="note"),
         )
 
     def _lists(self, value: Any) -> dict[str, tuple[str, ...]]:
@@ -388,13 +417,22 @@ class _Builder:
         same_open = self.base is not None and open_states == tuple(
             s.id for s in self.base[1].states.values() if not s.final
         )
-        for key, entry in self.r.table(("events",), value, what="events").items():
+        # Every state and list the base's events could name still there as it was: each
+        # of its events then holds without asking.
+        holds = self.base is not None and self._all_hold(states, lists, reasons)
+        r = self.r
+        for key, entry in r.table(("events",), value, what="events").items():
             taken = built.get(key)
             if (
                 taken is not None
                 and taken[0] is entry
-                and self._event_holds(taken[1], states)
-                and self._data_holds(taken[1], lists, reasons)
+                and (
+                    holds
+                    or (
+                        self._event_holds(taken[1], states)
+                        and self._data_holds(taken[1], lists, reasons)
+                    )
+                )
             ):
                 if same_open or entry.get("from") != ANY_STATE:
                     found[key] = taken[1]
@@ -407,51 +445,76 @@ class _Builder:
             if taken is not None and isinstance(taken[0], Mapping):
                 was, kept = taken[0], taken[1]
             path: Path = ("events", key)
-            fields = self.r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
-            raw_from = fields.get("from")
+            fields = r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
+            get = fields.get
+            raw_from = get("from")
             if raw_from == ANY_STATE:
                 sources = open_states
             else:
-                sources = self.r.names(
+                sources = r.names(
                     (*path, "from"), raw_from, known=states, what="from", kind="state"
                 )
             target = None
-            if fields.get("to") is not None:
-                named = self.r.names(
-                    (*path, "to"), fields["to"], known=states, what="to", kind="state"
-                )
+            if get("to") is not None:
+                named = r.names((*path, "to"), fields["to"], known=states, what="to", kind="state")
                 target = named[0] if named else None
+            title = get("title")
+            data = get("data")
+            routes = get("routes")
+            reference = get("reference")
+            description = get("description")
             found[key] = EventSpec(
                 id=key,
-                title=self.r.text((*path, "title"), fields.get("title"), what="title")
+                title=(None if title is None else r.text((*path, "title"), title, what="title"))
                 or key.replace("_", " "),
                 sources=sources,
                 target=target,
                 data=(
                     kept.data
                     if kept is not None
-                    and fields.get("data") is was.get("data")
-                    and self._data_holds(kept, lists, reasons)
-                    else self._fields((*path, "data"), fields.get("data"), lists, reasons)
+                    and data is was.get("data")
+                    and (holds or self._data_holds(kept, lists, reasons))
+                    else self._fields((*path, "data"), data, lists, reasons)
                 ),
-                routes=self._routes((*path, "routes"), fields.get("routes"), states),
-                roles=tuple(str(x) for x in (fields.get("roles") or ())),
-                exception=self.r.flag(
-                    (*path, "exception"), fields.get("exception"), what="exception"
-                ),
-                reopens=self.r.flag((*path, "reopens"), fields.get("reopens"), what="reopens"),
+                routes=() if routes is None else self._routes((*path, "routes"), routes, states),
+                roles=tuple(str(x) for x in (get("roles") or ())),
+                exception=self._flag(path, fields, "exception"),
+                reopens=self._flag(path, fields, "reopens"),
                 reference=(
                     kept.reference
-                    if kept is not None and fields.get("reference") is was.get("reference")
-                    else self._reference(
-                        (*path, "reference"), fields.get("reference"), required=False
-                    )
+                    if kept is not None and reference is was.get("reference")
+                    else None
+                    if reference is None
+                    else self._reference((*path, "reference"), reference, required=False)
                 ),
-                description=self.r.text(
-                    (*path, "description"), fields.get("description"), what="description"
-                ),
+                description=None
+                if description is None
+                else r.text((*path, "description"), description, what="description"),
             )
         return found
+
+    def _flag(self, path: Path, fields: Mapping[str, Any], name: str) -> bool:
+        """Field ``name`` of ``fields`` read as a flag (``False`` when it is left out)."""
+        value = fields.get(name)
+        return False if value is None else self.r.flag((*path, name), value, what=name)
+
+    def _all_hold(
+        self,
+        states: Mapping[str, State],
+        lists: Mapping[str, tuple[str, ...]],
+        reasons: Mapping[str, ExceptionReason],
+    ) -> bool:
+        """Whether every base event holds: the base's states, lists and reasons all kept.
+
+        (Then :meth:`_event_holds` and :meth:`_data_holds` hold for each of its events.)
+        """
+        assert self.base is not None
+        process = self.base[1]
+        return (
+            states.keys() >= process.states.keys()
+            and _all_kept(lists, process.lists)
+            and tuple(reasons) == tuple(process.exception_reasons)
+        )
 
     def _built_notes(self) -> dict[int, tuple[object, Note]]:
         """The base's notes by the identity of the entry each was read from."""
@@ -472,13 +535,19 @@ class _Builder:
         cite are all unchanged: an entry the data still holds (the same object) then reads
         the same as it did in the base.
         """
-        if self.base is None or not self.same_sources:
+        if not self.same_sources:
+            return {}
+        return self._read_before(section, section)
+
+    def _read_before(self, section: str, built_as: str) -> dict[str, tuple[Any, Any]]:
+        """The base's built ``built_as`` by id, each with its entry of ``section``."""
+        if self.base is None:
             return {}
         data, process = self.base
         entries = data.get(section)
         if not isinstance(entries, Mapping):
             return {}
-        built: Mapping[str, Any] = getattr(process, section)
+        built: Mapping[str, Any] = getattr(process, built_as)
         return {key: (entries[key], item) for key, item in built.items() if key in entries}
 
     def _event_holds(self, event: EventSpec, states: Mapping[str, State]) -> bool:
@@ -576,3 +645,12 @@ class _Builder:
         return found
 
     # -- time limits ---------------------------------------------------------------------
+
+
+def _all_kept(found: Mapping[str, Any], before: Mapping[str, Any]) -> bool:
+    """Whether every entry of ``before`` is in ``found``, the same or equal."""
+    for key, value in before.items():
+        got = found.get(key)
+        if got is not value and got != value:
+            return False
+    return True

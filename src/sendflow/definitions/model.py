@@ -368,3 +368,19 @@ class Process:
     def final_states(self) -> tuple[str, ...]:
         """The ids of the states in which a case is closed."""
         return tuple(s.id for s in self.states.values() if s.final)
+
+    @functools.cached_property
+    def reachable_states(self) -> frozenset[str]:
+        """The states a case can reach from its start events (worked out once)."""
+        leaving: dict[str, list[str]] = {}  # the states each state's events lead to
+        for event in self.events.values():
+            for source in event.sources:
+                leaving.setdefault(source, []).extend(event.targets)
+        seen: set[str] = set()
+        waiting = [t for e in self.start for t in self.events[e].targets]
+        while waiting:
+            state = waiting.pop()
+            if state not in seen:
+                seen.add(state)
+                waiting.extend(leaving.get(state, ()))
+        return frozenset(seen)

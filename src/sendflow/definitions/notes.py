@@ -31,12 +31,16 @@ NOTE_FIELDS = ("title", "text", "table")
 
 
 def read_notes(
-    reader: Reader, value: Any, built: Mapping[int, tuple[object, Note]] | None = None
+    reader: Reader,
+    value: Any,
+    built: Mapping[int, tuple[object, Note]] | None = None,
+    local_from: int | None = None,
 ) -> tuple[Note, ...]:
     """The ``notes`` section: a list of notes, each with a title, text and perhaps a table.
 
     ``built``: notes already read, by the identity of the entry each was read from (an
     overlay's base's); a note reads from its entry alone, so the same entry is the same note.
+    ``local_from``: the index from which the notes are an overlay's own (marked local).
     """
     if value is None:
         return ()
@@ -45,8 +49,9 @@ def read_notes(
         return ()
     found: list[Note] = []
     for index, entry in enumerate(value):
+        local = local_from is not None and index >= local_from
         taken = built.get(id(entry)) if built else None
-        if taken is not None and taken[0] is entry:
+        if taken is not None and taken[0] is entry and taken[1].local >= local:
             found.append(taken[1])
             continue
         path: Path = ("notes", index)
@@ -57,7 +62,7 @@ def read_notes(
         text = reader.text((*path, "text"), fields.get("text"), what="text")
         table = _table(reader, (*path, "table"), fields.get("table"))
         if title and text:
-            found.append(Note(title=title, text=text, table=table))
+            found.append(Note(title=title, text=text, table=table, local=local))
     return tuple(found)
 
 

@@ -140,6 +140,7 @@ class _Overlay:
         self.statutory = base.process.statutory
         self.data: dict[str, Any] = dict(base.data)
         self.local = set(base.local_rules)
+        self._copied: dict[str, dict[str, Any]] = {}
 
     def build(self) -> Layer:
         r = self.r
@@ -172,19 +173,25 @@ class _Overlay:
             raise DefinitionError(r.problems)
         origins = SourceOrigins(self.source, rename=rename, base=self.base.origins)
         layered = LayeredSource(self.data, self.source.file, origins=origins)
-        built = build_definition(layered, check=False, base=(self.base.data, self.base.process))
-        limits = {
-            lid: attrs.evolve(limit, local=True, closures=closures)
-            if lid in self.local and not (limit.local and limit.closures == closures)
-            else limit
-            for lid, limit in built.time_limits.items()
-        }
-        statutory_notes = len(self.statutory.notes)
-        notes = tuple(
-            attrs.evolve(note, local=True) if index >= statutory_notes else note
-            for index, note in enumerate(built.notes)
+        built = build_definition(
+            layered,
+            check=False,
+            base=(self.base.data, self.base.process),
+            local=self.local,
+            closures=closures,
+            local_notes=len(self.statutory.notes),
+            extends=self.base.process,
         )
-        process = attrs.evolve(built, time_limits=limits, notes=notes, extends=self.base.process)
+        process = built
+        if self.base.local_rules:
+            # The base's own rules, taken as built, are counted with these closures.
+            limits = {
+                lid: attrs.evolve(limit, local=True, closures=closures)
+                if lid in self.local and not (limit.local and limit.closures == closures)
+                else limit
+                for lid, limit in built.time_limits.items()
+            }
+            process = attrs.evolve(built, time_limits=limits)
         # The floor first: when an overlay breaks the law, say so before anything else.
         found = floor_problems(process, layered)
         found += target_problems(process, layered)
@@ -194,9 +201,12 @@ class _Overlay:
         return Layer(self.data, origins, process, frozenset(self.local), closures)
 
     def _section(self, name: str) -> dict[str, Any]:
-        found = self.data.get(name)
-        merged = dict(found) if isinstance(found, Mapping) else {}
-        self.data[name] = merged
+        """The overlay's own copy of section ``name`` of the merged data, made once."""
+        merged = self._copied.get(name)
+        if merged is None:
+            found = self.data.get(name)
+            merged = self._copied[name] = dict(found) if isinstance(found, Mapping) else {}
+            self.data[name] = merged
         return merged
 
     def _lay(self, section: str, value: Any) -> None:

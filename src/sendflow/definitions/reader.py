@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -66,8 +67,10 @@ class Reader:
             self.report(path, f"{what} must be a mapping of fields, not {_kind(value)}.")
             return {}
         result: dict[str, Any] = {}
+        # A field list is a tuple, in the order the schema gives; asked as a set.
+        fields = _field_set(allowed) if allowed.__class__ is tuple else allowed
         for key, item in value.items():
-            if key not in allowed:
+            if key not in fields:
                 self.report(
                     (*path, key),
                     f"unexpected field {key!r} in {what}. Allowed fields are: "
@@ -142,6 +145,11 @@ class Reader:
         """One name or a list of names, each of which must be in ``known``."""
         if value is None:
             return ()
+        if value.__class__ is str:
+            if value in known:
+                return (value,)
+        elif value.__class__ is list and _all_known(value, known):
+            return tuple(value)
         items = value if isinstance(value, list) else [value]
         found: list[str] = []
         for index, item in enumerate(items):
@@ -181,6 +189,17 @@ class Reader:
             )
             return default
         return value
+
+
+@functools.cache
+def _field_set(fields: tuple[str, ...]) -> frozenset[str]:
+    """The fields of a field list (a module's constant), as a set."""
+    return frozenset(fields)
+
+
+def _all_known(items: list[Any], known: Collection[str]) -> bool:
+    """Whether every item is a name in ``known``: the names then read as written."""
+    return all(item.__class__ is str and item in known for item in items)
 
 
 def _kind(value: Any) -> str:
