@@ -7,21 +7,22 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-import attrs
-
 from sendflow.definitions.checks import check_process
+from sendflow.definitions.event_reader import (
+    EVENT_FIELDS,
+    FIELD_FIELDS,
+    EventReader,
+    all_kept,
+)
 from sendflow.definitions.limits import LimitReader
 from sendflow.definitions.links import read_links
 from sendflow.definitions.model import (
-    DataField,
     EventSpec,
     Evidence,
     ExceptionReason,
-    FieldType,
     Note,
     Process,
     Reference,
-    Route,
     Source,
     State,
     TimeLimit,
@@ -58,38 +59,23 @@ _TOP = (
     "notes",
 )
 _STATE = ("title", "final", "outcome", "description", "reference")
-_EVENT = (
-    "title",
-    "from",
-    "to",
-    "routes",
-    "data",
-    "roles",
-    "exception",
-    "reopens",
-    "reference",
-    "description",
-)
-_FIELD = ("required", "type", "one_of", "description")
 _REASON = ("title", "reference", "clock_ran_between", "check")
 _REFERENCE = ("source", "provision", "evidence", "note")
 _SOURCE = ("title", "citation", "url")
 _EVIDENCE = tuple(e.value for e in Evidence)
 _EVIDENCE_OF = {e.value: e for e in Evidence}
 _UNCONFIRMED = Evidence.UNCONFIRMED.value
-_FIELD_TYPES = tuple(t.value for t in FieldType)
 CHECKS = ("closure-window",)
 FIELDS = {
     "top": _TOP,
     "state": _STATE,
-    "event": _EVENT,
-    "field": _FIELD,
+    "event": EVENT_FIELDS,
+    "field": FIELD_FIELDS,
     "reason": _REASON,
     "reference": _REFERENCE,
     "source": _SOURCE,
 }
 """The fields each part of a process file may have (for the JSON Schema)."""
-ANY_STATE = "*"
 
 
 def load_definition(path: str | os.PathLike[str]) -> Process:
@@ -194,11 +180,13 @@ class _Builder:
         if not top:
             return None
         self.sources = self._sources(top.get("references"))
-        self.same_sources = self.base is not None and _all_kept(self.sources, self.base[1].sources)
+        self.same_sources = self.base is not None and all_kept(self.sources, self.base[1].sources)
         lists = self._lists(top.get("lists"))
         reasons = self._reasons(top.get("exception_reasons"))
         states = self._states(top.get("states"))
-        events = self._events(top.get("events"), states, lists, reasons)
+        events = EventReader(r, self._reference, self.base).read(
+            top.get("events"), states, lists, reasons, self._unchanged("events")
+        )
         start = r.names(("start",), top.get("start"), known=events, what="start", kind="event")
         built = self._built_limits(events, reasons)
         limits = LimitReader(r, self._reference, local=self.local, closures=self.closures).read(
@@ -250,7 +238,7 @@ class _Builder:
         if (
             not isinstance(entries, Mapping)
             or not events.keys() >= process.events.keys()
-            or not _all_kept(reasons, process.exception_reasons)
+            or not all_kept(reasons, process.exception_reasons)
             or not self.same_sources
         ):
             return {}
@@ -404,118 +392,6 @@ class _Builder:
             self.r.report(("states",), "a process needs at least one state.")
         return found
 
-    def _events(
-        self,
-        value: Any,
-        states: Mapping[str, State],
-        lists: Mapping[str, tuple[str, ...]],
-        reasons: Mapping[str, ExceptionReason],
-    ) -> dict[str, EventSpec]:
-        found: dict[str, EventSpec] = {}
-        open_states = tuple(s.id for s in states.values() if not s.final)
-        built = self._unchanged("events")
-        same_open = self.base is not None and open_states == tuple(
-            s.id for s in self.base[1].states.values() if not s.final
-        )
-        # Every state and list the base's events could name still there as it was: each
-        # of its events then holds without asking.
-        holds = self.base is not None and self._all_hold(states, lists, reasons)
-        r = self.r
-        for key, entry in r.table(("events",), value, what="events").items():
-            taken = built.get(key)
-            if (
-                taken is not None
-                and taken[0] is entry
-                and (
-                    holds
-                    or (
-                        self._event_holds(taken[1], states)
-                        and self._data_holds(taken[1], lists, reasons)
-                    )
-                )
-            ):
-                if same_open or entry.get("from") != ANY_STATE:
-                    found[key] = taken[1]
-                else:  # 'from: "*"' with other open states: only its sources differ
-                    found[key] = attrs.evolve(taken[1], sources=open_states)
-                continue
-            # An entry the overlay changed may keep the base's data fields and reference.
-            was: Mapping[str, Any] = {}
-            kept = None
-            if taken is not None and isinstance(taken[0], Mapping):
-                was, kept = taken[0], taken[1]
-            path: Path = ("events", key)
-            fields = r.mapping(path, entry, allowed=_EVENT, what=f"event {key!r}")
-            get = fields.get
-            raw_from = get("from")
-            if raw_from == ANY_STATE:
-                sources = open_states
-            else:
-                sources = r.names(
-                    (*path, "from"), raw_from, known=states, what="from", kind="state"
-                )
-            target = None
-            if get("to") is not None:
-                named = r.names((*path, "to"), fields["to"], known=states, what="to", kind="state")
-                target = named[0] if named else None
-            title = get("title")
-            data = get("data")
-            routes = get("routes")
-            reference = get("reference")
-            description = get("description")
-            found[key] = EventSpec(
-                id=key,
-                title=(None if title is None else r.text((*path, "title"), title, what="title"))
-                or key.replace("_", " "),
-                sources=sources,
-                target=target,
-                data=(
-                    kept.data
-                    if kept is not None
-                    and data is was.get("data")
-                    and (holds or self._data_holds(kept, lists, reasons))
-                    else self._fields((*path, "data"), data, lists, reasons)
-                ),
-                routes=() if routes is None else self._routes((*path, "routes"), routes, states),
-                roles=tuple(str(x) for x in (get("roles") or ())),
-                exception=self._flag(path, fields, "exception"),
-                reopens=self._flag(path, fields, "reopens"),
-                reference=(
-                    kept.reference
-                    if kept is not None and reference is was.get("reference")
-                    else None
-                    if reference is None
-                    else self._reference((*path, "reference"), reference, required=False)
-                ),
-                description=None
-                if description is None
-                else r.text((*path, "description"), description, what="description"),
-            )
-        return found
-
-    def _flag(self, path: Path, fields: Mapping[str, Any], name: str) -> bool:
-        """Field ``name`` of ``fields`` read as a flag (``False`` when it is left out)."""
-        value = fields.get(name)
-        return False if value is None else self.r.flag((*path, name), value, what=name)
-
-    def _all_hold(
-        self,
-        states: Mapping[str, State],
-        lists: Mapping[str, tuple[str, ...]],
-        reasons: Mapping[str, ExceptionReason],
-    ) -> bool:
-        """Whether every base event holds: the base's states, lists and reasons all kept.
-
-        (Then :meth:`_event_holds` and :meth:`_data_holds` hold for each of its events.)
-        """
-        assert self.base is not None
-        process = self.base[1]
-        return (
-            states.keys() >= process.states.keys()
-            and _all_kept(lists, process.lists)
-            and tuple(reasons) == tuple(process.exception_reasons)
-        )
-
     def _built_notes(self) -> dict[int, tuple[object, Note]]:
         """The base's notes by the identity of the entry each was read from."""
         if self.base is None:
@@ -550,107 +426,4 @@ class _Builder:
         built: Mapping[str, Any] = getattr(process, built_as)
         return {key: (entries[key], item) for key, item in built.items() if key in entries}
 
-    def _event_holds(self, event: EventSpec, states: Mapping[str, State]) -> bool:
-        """Whether every state the base's ``event`` names is still there.
-
-        (``from: '*'``, every open state, is the caller's to compare.)
-        """
-        return all(name in states for name in (*event.sources, *event.targets))
-
-    def _data_holds(
-        self,
-        event: EventSpec,
-        lists: Mapping[str, tuple[str, ...]],
-        reasons: Mapping[str, ExceptionReason],
-    ) -> bool:
-        """Whether the lists the base's ``event``'s data takes values from are unchanged."""
-        assert self.base is not None
-        process = self.base[1]
-        for field in event.data.values():
-            named = field.one_of_list
-            if named == "exception-reasons":
-                if tuple(reasons) != tuple(process.exception_reasons):
-                    return False
-            elif named is not None and lists.get(named) != process.lists.get(named):
-                return False
-        return True
-
-    def _routes(self, path: Path, value: Any, states: Mapping[str, State]) -> tuple[Route, ...]:
-        """``routes: [{when: {FIELD: VALUE}, to: STATE}, ...]``: data-chosen targets."""
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not value:
-            self.r.report(path, "routes must be a list of {when: {FIELD: VALUE}, to: STATE}.")
-            return ()
-        found: list[Route] = []
-        for index, entry in enumerate(value):
-            rpath: Path = (*path, index)
-            fields = self.r.mapping(
-                rpath, entry, allowed=("when", "to"), required=("when", "to"), what="a route"
-            )
-            when = self.r.conditions((*rpath, "when"), fields.get("when"))
-            named = self.r.names(
-                (*rpath, "to"), fields.get("to"), known=states, what="to", kind="state"
-            )
-            if not when and fields:
-                self.r.report((*rpath, "when"), "a route needs 'when': the data that selects it.")
-            if when and named:
-                found.append(Route(when=when, target=named[0]))
-        return tuple(found)
-
-    def _fields(
-        self,
-        path: Path,
-        value: Any,
-        lists: Mapping[str, tuple[str, ...]],
-        reasons: Mapping[str, ExceptionReason],
-    ) -> dict[str, DataField]:
-        found: dict[str, DataField] = {}
-        for name, entry in self.r.table(path, value, what="data").items():
-            fpath: Path = (*path, name)
-            fields = self.r.mapping(fpath, entry, allowed=_FIELD, what=f"data field {name!r}")
-            ftype = self.r.choice(
-                (*fpath, "type"),
-                fields.get("type"),
-                allowed=_FIELD_TYPES,
-                what="type",
-                default=FieldType.TEXT.value,
-            )
-            one_of: tuple[str, ...] | None = None
-            one_of_list = None
-            raw = fields.get("one_of")
-            if isinstance(raw, list):
-                one_of = tuple(str(x) for x in raw)
-            elif isinstance(raw, str):
-                named = {**lists, "exception-reasons": tuple(reasons)}
-                if raw in named:
-                    one_of, one_of_list = named[raw], raw
-                else:
-                    self.r.names((*fpath, "one_of"), raw, known=named, what="one_of", kind="list")
-            elif raw is not None:
-                self.r.report(
-                    (*fpath, "one_of"),
-                    "one_of must be a list of allowed values or the name of a list under 'lists'.",
-                )
-            found[name] = DataField(
-                name=name,
-                required=self.r.flag((*fpath, "required"), fields.get("required"), what="required"),
-                type=FieldType(ftype),
-                one_of=one_of,
-                one_of_list=one_of_list,
-                description=self.r.text(
-                    (*fpath, "description"), fields.get("description"), what="description"
-                ),
-            )
-        return found
-
     # -- time limits ---------------------------------------------------------------------
-
-
-def _all_kept(found: Mapping[str, Any], before: Mapping[str, Any]) -> bool:
-    """Whether every entry of ``before`` is in ``found``, the same or equal."""
-    for key, value in before.items():
-        got = found.get(key)
-        if got is not value and got != value:
-            return False
-    return True
