@@ -129,7 +129,7 @@ class _EventShape:
     """
 
     __slots__ = (
-        "count", "fields", "name", "names", "plain", "single", "uncacheable", "versioned",
+        "blank", "count", "fields", "name", "names", "plain", "single", "uncacheable", "versioned",
     )  # fmt: skip
 
     def __init__(self, compiled: CompiledProcess, name: str, steering: set[str]) -> None:
@@ -155,6 +155,8 @@ class _EventShape:
             and (r.clock_ran_from is not None or r.clock_ran_to is not None or r.check)
         )
         self.plain = not self.fields and not self.versioned
+        # The codes of the event given no data, when they do not hang on its date.
+        self.blank = None if self.versioned else (None,) * len(self.fields)
         self.count = len(self.fields) + len(self.versioned)  # codes after the name
         # Most events with data declare one field that counts: a quicker path for them.
         self.single = (
@@ -216,7 +218,7 @@ class ShapeReader:
         found = self.read(history)
         return None if found is None else found[0]
 
-    def read(self, history: Sequence[Any]) -> Reading | None:  # noqa: PLR0915 (one pass, inline)
+    def read(self, history: Sequence[Any]) -> Reading | None:
         """The shape of ``history`` and its events' dates, or ``None`` if it has none.
 
         A history has a shape when it is a sequence of :class:`Event` objects, or of
@@ -229,54 +231,35 @@ class ShapeReader:
         history through ``to_event``, which accepts or refuses it with its reasons. Data
         read from mappings is copied, as ``to_event`` copies it.
 
-        The common events (no data that counts, or one field) are read inline: this runs
-        once for every evaluation.
+        This runs once for every evaluation, so each form has a loop of its own, and the
+        common events (no data that counts, or one field) are read inline.
         """
+        if history and history[0].__class__ is dict:
+            return self._read_mappings(history)
+        return self._read_events(history)
+
+    def _read_events(self, history: Sequence[Any]) -> Reading | None:
+        """:meth:`read` for a history of :class:`Event` objects."""
         shapes = self._shapes
-        days = LEGAL_DAYS
         repeats: dict[str, int] = {}
         parts: list[Hashable] = []
         append = parts.append
         ons: list[date] = []
-        datas: list[Mapping[str, Any]] = []  # the data of mappings read, copied
+        add_on = ons.append
         previous = _EARLIEST
         try:
             for event in history:
-                if event.__class__ is Event:
-                    name = event.name
-                    on = event.on
-                    data = event.data
-                elif event.__class__ is dict:
-                    size = len(event)
-                    if size == 2:
-                        data = _NO_DATA
-                    elif size == 3:
-                        data = event["data"]  # a KeyError if it is another field
-                        if data.__class__ is not dict:
-                            return None  # to_event reads every empty value as no data
-                        data = data.copy()
-                    else:
-                        return None
-                    name = event["event"]  # a KeyError when missing: to_event says so
-                    text = event["on"]
-                    try:
-                        on = days[text]  # a TypeError if it cannot be a date
-                    except KeyError:
-                        found_on = legal_day_given(text)
-                        if found_on is None:
-                            return None
-                        on = found_on
-                    datas.append(data)
-                else:
-                    return None
+                if event.__class__ is not Event:
+                    return None  # Events and mappings mixed, or something else
+                on = event.on
                 if on < previous:
                     return None
                 previous = on
-                ons.append(on)
-                found = shapes.get(name)
-                if found is None:
-                    return None
+                add_on(on)
+                name = event.name
+                found = shapes[name]  # a KeyError if unknown: the full fold says so
                 append(name)
+                data = event.data
                 if found.plain:
                     if data:
                         return None  # data for an event that takes none: the fold refuses it
@@ -287,8 +270,8 @@ class ShapeReader:
                         append(None)
                         continue
                     field, mode, allowed = single
-                    if len(data) == 1 and field in data:
-                        value = data[field]
+                    if len(data) == 1:
+                        value = data.get(field)
                         if value.__class__ is str and value:
                             if mode == _REPEAT:
                                 append(repeats.setdefault(value, len(repeats)))
@@ -302,10 +285,79 @@ class ShapeReader:
                 if not found.codes(on, data, repeats, append):
                     return None
         except (KeyError, TypeError):
+            return None  # an unknown event, or a value not hashable
+        return tuple(parts), ons, None
+
+    def _read_mappings(self, history: Sequence[Any]) -> Reading | None:  # noqa: PLR0915 (inline)
+        """:meth:`read` for a history of case-file mappings, read and checked as it goes."""
+        shapes = self._shapes
+        days = LEGAL_DAYS
+        repeats: dict[str, int] = {}
+        parts: list[Hashable] = []
+        append = parts.append
+        ons: list[date] = []
+        add_on = ons.append
+        datas: list[Mapping[str, Any]] = []  # the data of each mapping, copied
+        add_data = datas.append
+        previous = _EARLIEST
+        try:
+            for event in history:
+                if event.__class__ is not dict:
+                    return None  # Events and mappings mixed, or another kind of mapping
+                text = event["on"]  # a KeyError when missing: to_event says so
+                try:
+                    on = days[text]  # a TypeError if it cannot be a date
+                except KeyError:
+                    found_on = legal_day_given(text)
+                    if found_on is None:
+                        return None
+                    on = found_on
+                if on < previous:
+                    return None
+                previous = on
+                add_on(on)
+                name = event["event"]
+                found = shapes[name]  # a KeyError if unknown (or missing): to_event says so
+                append(name)
+                size = len(event)
+                if size == 2:
+                    add_data(_NO_DATA)
+                    if found.plain:
+                        continue
+                    if found.blank is not None:
+                        parts += found.blank
+                        continue
+                    if not found.codes(on, _NO_DATA, repeats, append):
+                        return None
+                    continue
+                if size != 3:
+                    return None  # another field, such as an actor: to_event reads it
+                data = event["data"]  # a KeyError if it is another field
+                if data.__class__ is not dict:
+                    return None  # to_event reads every empty value as no data
+                data = data.copy()
+                add_data(data)
+                if found.plain:
+                    if data:
+                        return None  # data for an event that takes none: the fold refuses it
+                    continue
+                single = found.single
+                if single is not None and len(data) == 1:
+                    field, mode, allowed = single
+                    value = data.get(field)
+                    if value.__class__ is str and value:
+                        if mode == _REPEAT:
+                            append(repeats.setdefault(value, len(repeats)))
+                            continue
+                        if mode == _VALUE:
+                            append(value)
+                            continue
+                        if mode == _MEMBER and value in allowed:
+                            append(_ALLOWED)
+                            continue
+                if not found.codes(on, data, repeats, append):
+                    return None
+        except (KeyError, TypeError):
             return None  # a mapping without a name or date, or a value not hashable
-        if not datas:
-            return tuple(parts), ons, None
-        if len(datas) != len(ons):
-            return None  # Events and mappings mixed
         shape = tuple(parts)
         return shape, ons, ReadEvents(shape, self._codes, ons, datas)
