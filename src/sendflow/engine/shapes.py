@@ -212,6 +212,10 @@ class ShapeReader:
         }
         # How many codes follow each event's name in a shape.
         self._codes = {name: found.count for name, found in self._shapes.items()}
+        # The one field of each event that has one, kept as its text (see ReadEvents).
+        self._fields = {
+            name: found.single[0] for name, found in self._shapes.items() if found.single
+        }
 
     def shape(self, history: Sequence[Any]) -> tuple[Hashable, ...] | None:
         """The shape of ``history``, or ``None`` if it has none (see :meth:`read`)."""
@@ -297,7 +301,7 @@ class ShapeReader:
         append = parts.append
         ons: list[date] = []
         add_on = ons.append
-        datas: list[Mapping[str, Any]] = []  # the data of each mapping, copied
+        datas: list[Mapping[str, Any] | str] = []  # each mapping's data, or its one text
         add_data = datas.append
         previous = _EARLIEST
         try:
@@ -335,29 +339,33 @@ class ShapeReader:
                 data = event["data"]  # a KeyError if it is another field
                 if data.__class__ is not dict:
                     return None  # to_event reads every empty value as no data
+                single = found.single
+                if single is not None and len(data) == 1:
+                    field, mode, allowed = single
+                    value = data.get(field)
+                    if value.__class__ is str and value:
+                        # The data is its one text: kept as it (see ReadEvents), not copied.
+                        if mode == _REPEAT:
+                            add_data(value)
+                            append(repeats.setdefault(value, len(repeats)))
+                            continue
+                        if mode == _VALUE:
+                            add_data(value)
+                            append(value)
+                            continue
+                        if mode == _MEMBER and value in allowed:
+                            add_data(value)
+                            append(_ALLOWED)
+                            continue
                 data = data.copy()
                 add_data(data)
                 if found.plain:
                     if data:
                         return None  # data for an event that takes none: the fold refuses it
                     continue
-                single = found.single
-                if single is not None and len(data) == 1:
-                    field, mode, allowed = single
-                    value = data.get(field)
-                    if value.__class__ is str and value:
-                        if mode == _REPEAT:
-                            append(repeats.setdefault(value, len(repeats)))
-                            continue
-                        if mode == _VALUE:
-                            append(value)
-                            continue
-                        if mode == _MEMBER and value in allowed:
-                            append(_ALLOWED)
-                            continue
                 if not found.codes(on, data, repeats, append):
                     return None
         except (KeyError, TypeError):
             return None  # a mapping without a name or date, or a value not hashable
         shape = tuple(parts)
-        return shape, ons, ReadEvents(shape, self._codes, ons, datas)
+        return shape, ons, ReadEvents(shape, self._codes, self._fields, ons, datas)
