@@ -323,8 +323,22 @@ class ReadEvents(Sequence[Event]):
 
     def __iter__(self) -> Iterator[Event]:
         names = self._names if self._names is not None else self._naming()
-        event = self.event
-        return iter([event(at, name) for at, name in enumerate(names)])
+        if self._made is not None:  # some made already: keep them
+            event = self.event
+            return iter([event(at, name) for at, name in enumerate(names)])
+        fields, make = self._fields, trusted_event
+        made = [
+            make(
+                name,
+                on,
+                {fields[name]: data} if data.__class__ is str else ({} if data is _EMPTY else data),
+                None,
+                None,
+            )
+            for name, on, data in zip(names, self._ons, self._datas, strict=True)
+        ]
+        self._made = made  # type: ignore[assignment]  # every one made
+        return iter(made)
 
     def data(self, at: int, name: str) -> Mapping[str, Any]:
         """The data of the event at ``at`` (named ``name``), without making the event."""

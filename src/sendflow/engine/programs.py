@@ -285,27 +285,21 @@ class Program:
         called.
         """
         if self.checks:
-            plans = compiled.plans
-            states = self.states
-            if isinstance(history, ReadEvents):
-                # Read for this evaluation alone: checked in place, the rest left unmade.
-                for at, name in self.checks:
-                    event = history.event(at, name)
-                    history[at] = plans[name].check(event, positions[at], case_id, states[at])
-            else:
-                checked = list(history)  # the caller's list is left as it was
-                for at, name in self.checks:
-                    checked[at] = plans[name].check(checked[at], positions[at], case_id, states[at])
-                history = checked
+            history = self._checked(compiled, history, positions, case_id)
         settled: list[Settled] = []
         add = settled.append
-        for way, start_at, end_at, offset, late, overdue, step in self.steps:
-            how = way
+        for how, start_at, end_at, offset, late, overdue, step in self.steps:
+            if how == _MET:  # most steps: a deadline a fixed distance away, met
+                due = ons[start_at] + offset
+                met = ons[end_at]
+                add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
+                continue
+            sub = how
             if how <= _WAITING:
                 due = ons[start_at] + offset
             elif how == _COUNTED:
                 due = step.counted_due(ons[start_at])
-                how = step.sub
+                sub = step.sub
             elif how == _LEAD:
                 add(step.lead_time(ons))
                 continue
@@ -315,34 +309,55 @@ class Program:
                     add(step.settle(history, ons, as_of))
                     continue
                 due = found
-                how = step.sub
+                sub = step.sub
             else:
                 add(step.settle(history, ons, as_of))
                 continue
-            if how == _MET:
+            if sub == _MET:
                 met = ons[end_at]
                 add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
-            elif how == _RUNNING:
+            elif sub == _RUNNING:
                 add(
                     (due, None, _PENDING, 0)
                     if as_of <= due
                     else (due, None, overdue, (as_of - due).days)
                 )
-            elif how == _VOID:
+            elif sub == _VOID:
                 add((due, None, _VOIDED, 0))
-            elif how == _CLOSED:
+            elif sub == _CLOSED:
                 stop = ons[step.closed_at]
                 add(
                     (due, None, _VOIDED, 0)
                     if stop <= due
                     else (due, None, overdue, (stop - due).days)
                 )
-            elif how == _WAITING:
+            elif sub == _WAITING:
                 add((due, None, _PENDING, 0))
             else:  # _GUARDED
                 met = ons[end_at]
                 add((due, met, _EARLY if met < due else _WAITED, 0))
         return partial(_results, self.made, settled, history, ons, as_of)
+
+    def _checked(
+        self,
+        compiled: CompiledProcess,
+        history: Sequence[Event],
+        positions: Sequence[int],
+        case_id: str | None,
+    ) -> Sequence[Event]:
+        """``history`` with the events whose data holds dates or numbers checked and read."""
+        plans = compiled.plans
+        states = self.states
+        if isinstance(history, ReadEvents):
+            # Read for this evaluation alone: checked in place, the rest left unmade.
+            for at, name in self.checks:
+                event = history.event(at, name)
+                history[at] = plans[name].check(event, positions[at], case_id, states[at])
+            return history
+        checked = list(history)  # the caller's list is left as it was
+        for at, name in self.checks:
+            checked[at] = plans[name].check(checked[at], positions[at], case_id, states[at])
+        return checked
 
 
 def _results(

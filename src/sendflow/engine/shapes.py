@@ -37,6 +37,9 @@ _PRESENCE, _REPEAT, _VALUE, _MEMBER, _TEXT = range(5)
 by whether its value is one of those allowed; whether text is given (a value that is not
 text has no shape: the full fold refuses it)."""
 _TEXT_MODES = frozenset({_REPEAT, _MEMBER, _TEXT})
+_TAKES_NONE, _OTHER = -2, -1
+"""How :meth:`ShapeReader.read` reads an event that is not one text field counted inline:
+one that takes no data, and any other (by :meth:`_EventShape.codes`)."""
 """The modes of text fields, whose values must be text."""
 
 
@@ -165,6 +168,19 @@ class _EventShape:
             else None
         )
 
+    def kind(self) -> tuple[str, int, str, frozenset[str], _EventShape]:
+        """What :meth:`ShapeReader.read` reads of this event in one step.
+
+        Its name, how it counts (``_TAKES_NONE``, ``_OTHER``, or the mode of its one text
+        field), that field, its allowed values, and this shape (for :meth:`codes`).
+        """
+        if self.plain:
+            return self.name, _TAKES_NONE, "", frozenset(), self
+        if self.single is not None and self.single[1] in (_REPEAT, _VALUE, _MEMBER):
+            field, mode, allowed = self.single
+            return self.name, mode, field, allowed, self
+        return self.name, _OTHER, "", frozenset(), self
+
     def codes(
         self,
         on: date,
@@ -216,6 +232,8 @@ class ShapeReader:
         self._fields = {
             name: found.single[0] for name, found in self._shapes.items() if found.single
         }
+        # What the loops of :meth:`read` need of each event, unpacked in one step.
+        self._kinds = {name: found.kind() for name, found in self._shapes.items()}
 
     def shape(self, history: Sequence[Any]) -> tuple[Hashable, ...] | None:
         """The shape of ``history``, or ``None`` if it has none (see :meth:`read`)."""
@@ -244,7 +262,7 @@ class ShapeReader:
 
     def _read_events(self, history: Sequence[Any]) -> Reading | None:
         """:meth:`read` for a history of :class:`Event` objects."""
-        shapes = self._shapes
+        kinds = self._kinds
         repeats: dict[str, int] = {}
         parts: list[Hashable] = []
         append = parts.append
@@ -260,32 +278,30 @@ class ShapeReader:
                     return None
                 previous = on
                 add_on(on)
-                name = event.name
-                found = shapes[name]  # a KeyError if unknown: the full fold says so
+                # A KeyError if unknown: the full fold says so.
+                name, kind, field, allowed, found = kinds[event.name]
                 append(name)
                 data = event.data
-                if found.plain:
-                    if data:
-                        return None  # data for an event that takes none: the fold refuses it
-                    continue
-                single = found.single
-                if single is not None:
+                if kind > 0:
                     if not data:
                         append(None)
                         continue
-                    field, mode, allowed = single
                     if len(data) == 1:
                         value = data.get(field)
                         if value.__class__ is str and value:
-                            if mode == _REPEAT:
+                            if kind == _REPEAT:
                                 append(repeats.setdefault(value, len(repeats)))
                                 continue
-                            if mode == _VALUE:
+                            if kind == _VALUE:
                                 append(value)
                                 continue
-                            if mode == _MEMBER and value in allowed:
+                            if value in allowed:
                                 append(_ALLOWED)
                                 continue
+                elif kind == _TAKES_NONE:
+                    if data:
+                        return None  # data for an event that takes none: the fold refuses it
+                    continue
                 if not found.codes(on, data, repeats, append):
                     return None
         except (KeyError, TypeError):
@@ -294,7 +310,7 @@ class ShapeReader:
 
     def _read_mappings(self, history: Sequence[Any]) -> Reading | None:  # noqa: PLR0915 (inline)
         """:meth:`read` for a history of case-file mappings, read and checked as it goes."""
-        shapes = self._shapes
+        kinds = self._kinds
         days = LEGAL_DAYS
         repeats: dict[str, int] = {}
         parts: list[Hashable] = []
@@ -308,61 +324,57 @@ class ShapeReader:
             for event in history:
                 if event.__class__ is not dict:
                     return None  # Events and mappings mixed, or another kind of mapping
-                text = event["on"]  # a KeyError when missing: to_event says so
                 try:
-                    on = days[text]  # a TypeError if it cannot be a date
-                except KeyError:
-                    found_on = legal_day_given(text)
+                    on = days[event["on"]]  # a TypeError if it cannot be a date
+                except KeyError:  # a date not yet read, or none given
+                    found_on = legal_day_given(event.get("on"))
                     if found_on is None:
-                        return None
+                        return None  # to_event reads it, or says what is wrong
                     on = found_on
                 if on < previous:
                     return None
                 previous = on
                 add_on(on)
-                name = event["event"]
-                found = shapes[name]  # a KeyError if unknown (or missing): to_event says so
+                # A KeyError if unknown or missing: to_event says so.
+                name, kind, field, allowed, found = kinds[event["event"]]
                 append(name)
                 size = len(event)
-                if size == 2:
-                    add_data(_NO_DATA)
-                    if found.plain:
+                if size == 3:
+                    data = event["data"]  # a KeyError if it is another field
+                    if data.__class__ is not dict:
+                        return None  # to_event reads every empty value as no data
+                    if kind > 0 and len(data) == 1:
+                        value = data.get(field)
+                        if value.__class__ is str and value:
+                            # The data is its one text: kept as it (see ReadEvents).
+                            if kind == _REPEAT:
+                                add_data(value)
+                                append(repeats.setdefault(value, len(repeats)))
+                                continue
+                            if kind == _VALUE:
+                                add_data(value)
+                                append(value)
+                                continue
+                            if value in allowed:
+                                add_data(value)
+                                append(_ALLOWED)
+                                continue
+                    data = data.copy()
+                    add_data(data)
+                    if kind == _TAKES_NONE:
+                        if data:
+                            return None  # data for an event that takes none: refused
+                        continue
+                elif size == 2:
+                    data = _NO_DATA
+                    add_data(data)
+                    if kind == _TAKES_NONE:
                         continue
                     if found.blank is not None:
                         parts += found.blank
                         continue
-                    if not found.codes(on, _NO_DATA, repeats, append):
-                        return None
-                    continue
-                if size != 3:
+                else:
                     return None  # another field, such as an actor: to_event reads it
-                data = event["data"]  # a KeyError if it is another field
-                if data.__class__ is not dict:
-                    return None  # to_event reads every empty value as no data
-                single = found.single
-                if single is not None and len(data) == 1:
-                    field, mode, allowed = single
-                    value = data.get(field)
-                    if value.__class__ is str and value:
-                        # The data is its one text: kept as it (see ReadEvents), not copied.
-                        if mode == _REPEAT:
-                            add_data(value)
-                            append(repeats.setdefault(value, len(repeats)))
-                            continue
-                        if mode == _VALUE:
-                            add_data(value)
-                            append(value)
-                            continue
-                        if mode == _MEMBER and value in allowed:
-                            add_data(value)
-                            append(_ALLOWED)
-                            continue
-                data = data.copy()
-                add_data(data)
-                if found.plain:
-                    if data:
-                        return None  # data for an event that takes none: the fold refuses it
-                    continue
                 if not found.codes(on, data, repeats, append):
                     return None
         except (KeyError, TypeError):
