@@ -16,6 +16,7 @@ import sendflow
 from sendflow.engine import events as events_module
 from sendflow.engine.events import Event, legal_day_given, to_event
 from sendflow.engine.machine import CompiledProcess
+from sendflow.engine.shapes import ShapeReader
 from sendflow.errors import SendflowError
 from sendflow.testing.scenarios import load_scenario_file
 from sendflow.testing.strategies import histories
@@ -148,6 +149,10 @@ BAD_OR_UNUSUAL: dict[str, Any] = {
     "empty-data": lambda m: {**m, "data": {}},
     "unknown-field": lambda m: {**m, "data": {"sorce": "parent"}},
     "mapping-value": lambda m: {**m, "data": {"note": {"a": 1}}},
+    "number-value": lambda m: {**m, "data": {"source": 5}},
+    "empty-value": lambda m: {**m, "data": {"source": ""}},
+    "unlisted-value": lambda m: {**m, "data": {"source": "nobody"}},
+    "second-field": lambda m: {**m, "data": {"source": "parent", "note": "x"}},
     "actor": lambda m: {**m, "actor": "caseworker 7"},
     "recorded-at": lambda m: {**m, "recorded_at": "2024-02-12T10:00:00"},
     "unknown-key": lambda m: {**m, "when": "2024-02-12"},
@@ -202,3 +207,71 @@ def test_changing_a_mapping_after_evaluating_changes_nothing() -> None:
     history[2]["on"] = "2024-03-01"
     assert evaluation.to_dict() == sendflow.evaluate(warm, _assessment()).to_dict()
     assert [r.key for r in evaluation.time_limits if r.rule == "advice"] == ["health"]
+
+
+@pytest.mark.parametrize("pid", PROCESSES)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_events_read_from_mappings_are_what_to_event_makes(pid: str, data: st.DataObject) -> None:
+    """Events made from mappings read in one pass are to_event's, however they are asked for.
+
+    Data of one text field is kept as that text and made into a mapping of the event's
+    own when asked for; other data is a copy. Each way of asking (by position, by name and
+    position, all at once, the data alone) gives what reading each mapping alone gives.
+    """
+    process = sendflow.load_process(pid)
+    mapped = as_mappings(data.draw(histories(process, max_events=14)))
+    expected = [to_event(given) for given in mapped]
+    read = ShapeReader(CompiledProcess(process)).read(mapped)
+    if read is None:
+        return  # no shape: read by to_event, mapping by mapping
+    events = read[2]
+    assert events is not None
+    names = [event.name for event in expected]
+    assert [events.data(at, name) for at, name in enumerate(names)] == [e.data for e in expected]
+    assert [events[at] for at in range(len(events))] == expected
+    assert list(events) == expected
+    again = ShapeReader(CompiledProcess(process)).read(mapped)
+    assert again is not None
+    assert again[2] is not None
+    assert [again[2].event(at, name) for at, name in enumerate(names)] == expected
+    assert list(again[2]) == expected
+    for made in events:
+        assert all(made.data is not given.get("data") for given in mapped)
+
+
+def test_one_text_data_made_into_its_own_mapping() -> None:
+    """An event whose data is one text gets a mapping of its own, shared with nothing."""
+    mapped = _assessment()
+    read = ShapeReader(CompiledProcess(sendflow.load_process(EHC))).read(mapped)
+    assert read is not None
+    assert read[2] is not None
+    events = read[2]
+    first = events.data(2, "advice_requested")
+    assert first == {"party": "health"}
+    first["party"] = "school"  # changing what was handed out changes nothing kept
+    assert events.data(2, "advice_requested") == {"party": "health"}
+    assert events[2].data == {"party": "health"}
+    assert events[2].data is not mapped[2]["data"]
+    assert events.data(2, "advice_requested") is events[2].data  # once made, the event's
+
+
+def test_changing_a_listed_or_steering_value_after_evaluating_changes_nothing() -> None:
+    """Listed and steering values kept as their text are the values as evaluated."""
+    warm = CompiledProcess(sendflow.load_process(EHC))
+    history = [
+        *_assessment()[:1],
+        {"event": "refused_to_assess", "on": "2024-02-12"},
+        {"event": "refusal_reversed", "on": "2024-04-02", "data": {"route": "mediation"}},
+        {"event": "advice_requested", "on": "2024-04-03", "data": {"party": "health"}},
+    ]
+    expected = outcome(CompiledProcess(warm.process), history)
+    for _ in range(3):
+        given = [dict(m, data=dict(m["data"])) if "data" in m else dict(m) for m in history]
+        evaluation = sendflow.evaluate(warm, given)
+        given[0]["data"]["source"] = "nobody"
+        given[2]["data"]["route"] = "tribunal"
+        given[3]["data"]["party"] = "school"
+        assert evaluation.to_dict() == expected
+    assert warm.programs is not None
+    assert warm.programs.replayed == 1

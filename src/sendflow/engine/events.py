@@ -263,21 +263,25 @@ class ReadEvents(Sequence[Event]):
 
     Replaying a history by its program reads only the dates of most events; the events
     themselves are made for the checks, results and explanations that ask for them. The
-    names are read back from the history's shape (each name followed by a known number
-    of codes, ``codes[name]``) when the first event is made.
+    data of an event whose one field is text is kept as that text (``fields`` names the
+    field of each such event), and the rest as a copy of the mapping's. The names are
+    read back from the history's shape (each name followed by a known number of codes,
+    ``codes[name]``) only when an event is asked for by its position alone.
     """
 
-    __slots__ = ("_codes", "_datas", "_made", "_names", "_ons", "_shape")
+    __slots__ = ("_codes", "_datas", "_fields", "_made", "_names", "_ons", "_shape")
 
     def __init__(
         self,
         shape: tuple[Any, ...],
         codes: Mapping[str, int],
+        fields: Mapping[str, str],
         ons: list[date],
-        datas: list[Mapping[str, Any]],
+        datas: list[Mapping[str, Any] | str],
     ) -> None:
         self._shape = shape
         self._codes = codes
+        self._fields = fields
         self._ons = ons
         self._datas = datas
         self._names: list[str] | None = None
@@ -290,54 +294,63 @@ class ReadEvents(Sequence[Event]):
     def __getitem__(self, at: int | slice) -> Event | list[Event]:
         if isinstance(at, slice):
             return [self[i] for i in range(len(self._ons))[at]]
-        made = self._made if self._made is not None else self._making()
+        names = self._names if self._names is not None else self._naming()
+        return self.event(at, names[at])
+
+    def event(self, at: int, name: str) -> Event:
+        """The event at ``at``, whose name the caller knows (``name``), made if not yet."""
+        made = self._made
+        if made is None:
+            made = self._made = [None] * len(self._ons)
         event = made[at]
         if event is None:
-            assert self._names is not None
-            data = self._datas[at]
-            event = made[at] = trusted_event(
-                self._names[at], self._ons[at], {} if data is _EMPTY else data, None, None
-            )
+            event = made[at] = trusted_event(name, self._ons[at], self.data(at, name), None, None)
         return event
 
     def __setitem__(self, at: int, event: Event) -> None:
-        made = self._made if self._made is not None else self._making()
+        made = self._made
+        if made is None:
+            made = self._made = [None] * len(self._ons)
         made[at] = event
 
-    def _making(self) -> list[Event | None]:
-        """Start making events: read the names from the shape, and keep what is made."""
-        self._names = _names(self._shape, self._codes)
-        made: list[Event | None] = [None] * len(self._ons)
-        self._made = made
-        return made
+    def _naming(self) -> list[str]:
+        """The names of the events, read from the shape once."""
+        names = self._names = _names(self._shape, self._codes)
+        return names
 
     def __len__(self) -> int:
         return len(self._ons)
 
     def __iter__(self) -> Iterator[Event]:
-        made = self._made if self._made is not None else self._making()
-        names, ons, datas = self._names, self._ons, self._datas
-        assert names is not None
-        made[:] = [
-            trusted_event(names[at], ons[at], {} if datas[at] is _EMPTY else datas[at], None, None)
-            if event is None
-            else event
-            for at, event in enumerate(made)
+        names = self._names if self._names is not None else self._naming()
+        if self._made is not None:  # some made already: keep them
+            event = self.event
+            return iter([event(at, name) for at, name in enumerate(names)])
+        fields, make = self._fields, trusted_event
+        made = [
+            make(
+                name,
+                on,
+                {fields[name]: data} if data.__class__ is str else ({} if data is _EMPTY else data),
+                None,
+                None,
+            )
+            for name, on, data in zip(names, self._ons, self._datas, strict=True)
         ]
-        return iter(made)  # type: ignore[arg-type]  # every one made
+        self._made = made  # type: ignore[assignment]  # every one made
+        return iter(made)
 
-    def data(self, at: int) -> Mapping[str, Any]:
-        """The data of the event at ``at``, without making the event."""
+    def data(self, at: int, name: str) -> Mapping[str, Any]:
+        """The data of the event at ``at`` (named ``name``), without making the event."""
         made = self._made
-        event = None if made is None else made[at]
-        return self._datas[at] if event is None else event.data
-
-    def copy(self) -> ReadEvents:
-        """A copy to change, its events still made when first needed."""
-        copied = ReadEvents(self._shape, self._codes, self._ons, self._datas)
-        copied._names = self._names
-        copied._made = None if self._made is None else list(self._made)
-        return copied
+        if made is not None:
+            event = made[at]
+            if event is not None:
+                return event.data
+        data = self._datas[at]
+        if data.__class__ is str:
+            return {self._fields[name]: data}
+        return {} if data is _EMPTY else data  # type: ignore[return-value]  # not text
 
 
 def _names(shape: tuple[Any, ...], codes: Mapping[str, int]) -> list[str]:
@@ -351,8 +364,8 @@ def _names(shape: tuple[Any, ...], codes: Mapping[str, int]) -> list[str]:
     return names
 
 
-def data_at(history: Sequence[Event], at: int) -> Mapping[str, Any]:
-    """The data of ``history[at]``; a history read from mappings makes no event for it."""
+def data_at(history: Sequence[Event], at: int, name: str) -> Mapping[str, Any]:
+    """The data of ``history[at]`` (named ``name``), making no event of a ReadEvents."""
     if history.__class__ is ReadEvents:
-        return history.data(at)
+        return history.data(at, name)
     return history[at].data

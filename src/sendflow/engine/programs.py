@@ -145,7 +145,8 @@ class _Step:
         if self.parts_at:
             seen = {name: ons[at] for name, at in self.parts_at}
         start_at = self.start_at
-        return self.plan.due(self.version, ons[start_at], data_at(events, start_at), seen)
+        data = data_at(events, start_at, self.start_event)
+        return self.plan.due(self.version, ons[start_at], data, seen)
 
     def lead_time(self, ons: Sequence[date]) -> Settled:
         """The due date and verdict of a lead time (as its clock gives them)."""
@@ -210,7 +211,7 @@ class _Step:
         of a history read from mappings.
         """
         start_on = ons[self.start_at]
-        data = data_at(events, self.start_at)
+        data = data_at(events, self.start_at, self.start_event)
         per = self.per
         clock = Clock(
             self.plan,
@@ -256,7 +257,7 @@ class Program:
     __slots__ = ("checks", "made", "standing", "states", "steps")
 
     def __init__(self, standing: Standing, states: Sequence[str], steps: Sequence[_Step],
-                 checks: Sequence[int]) -> None:  # fmt: skip
+                 checks: Sequence[tuple[int, str]]) -> None:  # fmt: skip
         self.standing = standing
         self.states = tuple(states)
         # What settling each step reads, unpacked once per step rather than per attribute.
@@ -284,24 +285,21 @@ class Program:
         called.
         """
         if self.checks:
-            # The caller's list is left as it was; events read from mappings stay unmade.
-            checked = history.copy() if isinstance(history, ReadEvents) else list(history)
-            plans = compiled.plans
-            for at in self.checks:
-                event = checked[at]
-                checked[at] = plans[event.name].check(
-                    event, positions[at], case_id, self.states[at]
-                )
-            history = checked
+            history = self._checked(compiled, history, positions, case_id)
         settled: list[Settled] = []
         add = settled.append
-        for way, start_at, end_at, offset, late, overdue, step in self.steps:
-            how = way
+        for how, start_at, end_at, offset, late, overdue, step in self.steps:
+            if how == _MET:  # most steps: a deadline a fixed distance away, met
+                due = ons[start_at] + offset
+                met = ons[end_at]
+                add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
+                continue
+            sub = how
             if how <= _WAITING:
                 due = ons[start_at] + offset
             elif how == _COUNTED:
                 due = step.counted_due(ons[start_at])
-                how = step.sub
+                sub = step.sub
             elif how == _LEAD:
                 add(step.lead_time(ons))
                 continue
@@ -311,34 +309,55 @@ class Program:
                     add(step.settle(history, ons, as_of))
                     continue
                 due = found
-                how = step.sub
+                sub = step.sub
             else:
                 add(step.settle(history, ons, as_of))
                 continue
-            if how == _MET:
+            if sub == _MET:
                 met = ons[end_at]
                 add((due, met, _IN_TIME, 0) if met <= due else (due, met, late, (met - due).days))
-            elif how == _RUNNING:
+            elif sub == _RUNNING:
                 add(
                     (due, None, _PENDING, 0)
                     if as_of <= due
                     else (due, None, overdue, (as_of - due).days)
                 )
-            elif how == _VOID:
+            elif sub == _VOID:
                 add((due, None, _VOIDED, 0))
-            elif how == _CLOSED:
+            elif sub == _CLOSED:
                 stop = ons[step.closed_at]
                 add(
                     (due, None, _VOIDED, 0)
                     if stop <= due
                     else (due, None, overdue, (stop - due).days)
                 )
-            elif how == _WAITING:
+            elif sub == _WAITING:
                 add((due, None, _PENDING, 0))
             else:  # _GUARDED
                 met = ons[end_at]
                 add((due, met, _EARLY if met < due else _WAITED, 0))
         return partial(_results, self.made, settled, history, ons, as_of)
+
+    def _checked(
+        self,
+        compiled: CompiledProcess,
+        history: Sequence[Event],
+        positions: Sequence[int],
+        case_id: str | None,
+    ) -> Sequence[Event]:
+        """``history`` with the events whose data holds dates or numbers checked and read."""
+        plans = compiled.plans
+        states = self.states
+        if isinstance(history, ReadEvents):
+            # Read for this evaluation alone: checked in place, the rest left unmade.
+            for at, name in self.checks:
+                event = history.event(at, name)
+                history[at] = plans[name].check(event, positions[at], case_id, states[at])
+            return history
+        checked = list(history)  # the caller's list is left as it was
+        for at, name in self.checks:
+            checked[at] = plans[name].check(checked[at], positions[at], case_id, states[at])
+        return checked
 
 
 def _results(
@@ -359,7 +378,7 @@ def _results(
                 TimeLimitResult,
                 (
                     step.rule,
-                    None if per is None else str(data_at(history, at)[per]),
+                    None if per is None else str(data_at(history, at, step.start_event)[per]),
                     step.kind_name,
                     step.duty,
                     ons[at],
@@ -394,7 +413,11 @@ def record_program(
     ``converts`` names the events whose data holds dates or whole numbers: the shape
     settles whether every other event's data is valid, but these still need reading.
     """
-    checks = [at for at, event in enumerate(history) if event.data and event.name in converts]
+    checks = [
+        (at, event.name)
+        for at, event in enumerate(history)
+        if event.data and event.name in converts
+    ]
     steps = [_Step(clock) for clock in sorted(clocks, key=CLOCK_ORDER)]
     return Program(compiled.standing(state), states, steps, checks)
 

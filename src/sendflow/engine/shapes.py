@@ -37,6 +37,9 @@ _PRESENCE, _REPEAT, _VALUE, _MEMBER, _TEXT = range(5)
 by whether its value is one of those allowed; whether text is given (a value that is not
 text has no shape: the full fold refuses it)."""
 _TEXT_MODES = frozenset({_REPEAT, _MEMBER, _TEXT})
+_TAKES_NONE, _OTHER = -2, -1
+"""How :meth:`ShapeReader.read` reads an event that is not one text field counted inline:
+one that takes no data, and any other (by :meth:`_EventShape.codes`)."""
 """The modes of text fields, whose values must be text."""
 
 
@@ -129,7 +132,7 @@ class _EventShape:
     """
 
     __slots__ = (
-        "count", "fields", "name", "names", "plain", "single", "uncacheable", "versioned",
+        "blank", "count", "fields", "name", "names", "plain", "single", "uncacheable", "versioned",
     )  # fmt: skip
 
     def __init__(self, compiled: CompiledProcess, name: str, steering: set[str]) -> None:
@@ -155,6 +158,8 @@ class _EventShape:
             and (r.clock_ran_from is not None or r.clock_ran_to is not None or r.check)
         )
         self.plain = not self.fields and not self.versioned
+        # The codes of the event given no data, when they do not hang on its date.
+        self.blank = None if self.versioned else (None,) * len(self.fields)
         self.count = len(self.fields) + len(self.versioned)  # codes after the name
         # Most events with data declare one field that counts: a quicker path for them.
         self.single = (
@@ -162,6 +167,19 @@ class _EventShape:
             if len(self.fields) == 1 and not self.versioned and not self.uncacheable
             else None
         )
+
+    def kind(self) -> tuple[str, int, str, frozenset[str], _EventShape]:
+        """What :meth:`ShapeReader.read` reads of this event in one step.
+
+        Its name, how it counts (``_TAKES_NONE``, ``_OTHER``, or the mode of its one text
+        field), that field, its allowed values, and this shape (for :meth:`codes`).
+        """
+        if self.plain:
+            return self.name, _TAKES_NONE, "", frozenset(), self
+        if self.single is not None and self.single[1] in (_REPEAT, _VALUE, _MEMBER):
+            field, mode, allowed = self.single
+            return self.name, mode, field, allowed, self
+        return self.name, _OTHER, "", frozenset(), self
 
     def codes(
         self,
@@ -210,13 +228,19 @@ class ShapeReader:
         }
         # How many codes follow each event's name in a shape.
         self._codes = {name: found.count for name, found in self._shapes.items()}
+        # The one field of each event that has one, kept as its text (see ReadEvents).
+        self._fields = {
+            name: found.single[0] for name, found in self._shapes.items() if found.single
+        }
+        # What the loops of :meth:`read` need of each event, unpacked in one step.
+        self._kinds = {name: found.kind() for name, found in self._shapes.items()}
 
     def shape(self, history: Sequence[Any]) -> tuple[Hashable, ...] | None:
         """The shape of ``history``, or ``None`` if it has none (see :meth:`read`)."""
         found = self.read(history)
         return None if found is None else found[0]
 
-    def read(self, history: Sequence[Any]) -> Reading | None:  # noqa: PLR0915 (one pass, inline)
+    def read(self, history: Sequence[Any]) -> Reading | None:
         """The shape of ``history`` and its events' dates, or ``None`` if it has none.
 
         A history has a shape when it is a sequence of :class:`Event` objects, or of
@@ -229,83 +253,131 @@ class ShapeReader:
         history through ``to_event``, which accepts or refuses it with its reasons. Data
         read from mappings is copied, as ``to_event`` copies it.
 
-        The common events (no data that counts, or one field) are read inline: this runs
-        once for every evaluation.
+        This runs once for every evaluation, so each form has a loop of its own, and the
+        common events (no data that counts, or one field) are read inline.
         """
-        shapes = self._shapes
+        if history and history[0].__class__ is dict:
+            return self._read_mappings(history)
+        return self._read_events(history)
+
+    def _read_events(self, history: Sequence[Any]) -> Reading | None:
+        """:meth:`read` for a history of :class:`Event` objects."""
+        kinds = self._kinds
+        repeats: dict[str, int] = {}
+        parts: list[Hashable] = []
+        append = parts.append
+        ons: list[date] = []
+        add_on = ons.append
+        previous = _EARLIEST
+        try:
+            for event in history:
+                if event.__class__ is not Event:
+                    return None  # Events and mappings mixed, or something else
+                on = event.on
+                if on < previous:
+                    return None
+                previous = on
+                add_on(on)
+                # A KeyError if unknown: the full fold says so.
+                name, kind, field, allowed, found = kinds[event.name]
+                append(name)
+                data = event.data
+                if kind > 0:
+                    if not data:
+                        append(None)
+                        continue
+                    if len(data) == 1:
+                        value = data.get(field)
+                        if value.__class__ is str and value:
+                            if kind == _REPEAT:
+                                append(repeats.setdefault(value, len(repeats)))
+                                continue
+                            if kind == _VALUE:
+                                append(value)
+                                continue
+                            if value in allowed:
+                                append(_ALLOWED)
+                                continue
+                elif kind == _TAKES_NONE:
+                    if data:
+                        return None  # data for an event that takes none: the fold refuses it
+                    continue
+                if not found.codes(on, data, repeats, append):
+                    return None
+        except (KeyError, TypeError):
+            return None  # an unknown event, or a value not hashable
+        return tuple(parts), ons, None
+
+    def _read_mappings(self, history: Sequence[Any]) -> Reading | None:  # noqa: PLR0915 (inline)
+        """:meth:`read` for a history of case-file mappings, read and checked as it goes."""
+        kinds = self._kinds
         days = LEGAL_DAYS
         repeats: dict[str, int] = {}
         parts: list[Hashable] = []
         append = parts.append
         ons: list[date] = []
-        datas: list[Mapping[str, Any]] = []  # the data of mappings read, copied
+        add_on = ons.append
+        datas: list[Mapping[str, Any] | str] = []  # each mapping's data, or its one text
+        add_data = datas.append
         previous = _EARLIEST
         try:
             for event in history:
-                if event.__class__ is Event:
-                    name = event.name
-                    on = event.on
-                    data = event.data
-                elif event.__class__ is dict:
-                    size = len(event)
-                    if size == 2:
-                        data = _NO_DATA
-                    elif size == 3:
-                        data = event["data"]  # a KeyError if it is another field
-                        if data.__class__ is not dict:
-                            return None  # to_event reads every empty value as no data
-                        data = data.copy()
-                    else:
-                        return None
-                    name = event["event"]  # a KeyError when missing: to_event says so
-                    text = event["on"]
-                    try:
-                        on = days[text]  # a TypeError if it cannot be a date
-                    except KeyError:
-                        found_on = legal_day_given(text)
-                        if found_on is None:
-                            return None
-                        on = found_on
-                    datas.append(data)
-                else:
-                    return None
+                if event.__class__ is not dict:
+                    return None  # Events and mappings mixed, or another kind of mapping
+                try:
+                    on = days[event["on"]]  # a TypeError if it cannot be a date
+                except KeyError:  # a date not yet read, or none given
+                    found_on = legal_day_given(event.get("on"))
+                    if found_on is None:
+                        return None  # to_event reads it, or says what is wrong
+                    on = found_on
                 if on < previous:
                     return None
                 previous = on
-                ons.append(on)
-                found = shapes.get(name)
-                if found is None:
-                    return None
+                add_on(on)
+                # A KeyError if unknown or missing: to_event says so.
+                name, kind, field, allowed, found = kinds[event["event"]]
                 append(name)
-                if found.plain:
-                    if data:
-                        return None  # data for an event that takes none: the fold refuses it
-                    continue
-                single = found.single
-                if single is not None:
-                    if not data:
-                        append(None)
-                        continue
-                    field, mode, allowed = single
-                    if len(data) == 1 and field in data:
-                        value = data[field]
+                size = len(event)
+                if size == 3:
+                    data = event["data"]  # a KeyError if it is another field
+                    if data.__class__ is not dict:
+                        return None  # to_event reads every empty value as no data
+                    if kind > 0 and len(data) == 1:
+                        value = data.get(field)
                         if value.__class__ is str and value:
-                            if mode == _REPEAT:
+                            # The data is its one text: kept as it (see ReadEvents).
+                            if kind == _REPEAT:
+                                add_data(value)
                                 append(repeats.setdefault(value, len(repeats)))
                                 continue
-                            if mode == _VALUE:
+                            if kind == _VALUE:
+                                add_data(value)
                                 append(value)
                                 continue
-                            if mode == _MEMBER and value in allowed:
+                            if value in allowed:
+                                add_data(value)
                                 append(_ALLOWED)
                                 continue
+                    data = data.copy()
+                    add_data(data)
+                    if kind == _TAKES_NONE:
+                        if data:
+                            return None  # data for an event that takes none: refused
+                        continue
+                elif size == 2:
+                    data = _NO_DATA
+                    add_data(data)
+                    if kind == _TAKES_NONE:
+                        continue
+                    if found.blank is not None:
+                        parts += found.blank
+                        continue
+                else:
+                    return None  # another field, such as an actor: to_event reads it
                 if not found.codes(on, data, repeats, append):
                     return None
         except (KeyError, TypeError):
             return None  # a mapping without a name or date, or a value not hashable
-        if not datas:
-            return tuple(parts), ons, None
-        if len(datas) != len(ons):
-            return None  # Events and mappings mixed
         shape = tuple(parts)
-        return shape, ons, ReadEvents(shape, self._codes, ons, datas)
+        return shape, ons, ReadEvents(shape, self._codes, self._fields, ons, datas)
