@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from sendflow.definitions.model import DueMode, FieldType, Kind
 from sendflow.engine.clocks import CLOCK_ORDER, Clock
@@ -394,7 +394,16 @@ def record_program(
     ``converts`` names the events whose data holds dates or whole numbers: the shape
     settles whether every other event's data is valid, but these still need reading.
     """
-    checks = [at for at, event in enumerate(history) if event.data and event.name in converts]
+    return _built(compiled, state, states, clocks, _checks(history, converts))
+
+
+def _built(
+    compiled: CompiledProcess,
+    state: str,
+    states: Sequence[str],
+    clocks: Sequence[Clock],
+    checks: Sequence[int],
+) -> Program:
     steps = [_Step(clock) for clock in sorted(clocks, key=CLOCK_ORDER)]
     return Program(compiled.standing(state), states, steps, checks)
 
@@ -402,9 +411,13 @@ def record_program(
 class ProgramCache:
     """The programs of one process, by shape, bounded in size.
 
-    A shape's program is recorded the second time the shape is folded: caseloads repeat
-    their common paths many times, and recording one-off histories would only cost time
-    and crowd the common ones out. When full, the older half of the programs is forgotten.
+    A shape is recorded the second time it is folded: caseloads repeat their common paths
+    many times, and recording one-off histories would only cost time and crowd the common
+    ones out. Recording keeps the second fold's clocks as they are (the fold made them
+    anyway); the program is built from them when the shape comes a third time, and
+    replays it then and after. So a shape met only twice costs no building, and building
+    (cheaper than the full fold it replaces) is paid only by a shape that is replayed at
+    once. When full, the older half of the shapes recorded is forgotten.
 
     Attributes:
         replayed: How many evaluations a program replayed.
@@ -418,7 +431,8 @@ class ProgramCache:
             name for name, spec in compiled.process.events.items()
             if any(f.type in (FieldType.DATE, FieldType.INTEGER) for f in spec.data.values())
         )  # fmt: skip
-        self.programs: dict[Hashable, Program] = {}
+        # A shape's program, or the fold it will be built from (see ``program``).
+        self.programs: dict[Hashable, Program | _Recorded] = {}
         self._seen: dict[Hashable, None] = {}  # shapes folded once, oldest first
         self.replayed = 0
         self.folded = 0
@@ -439,11 +453,43 @@ class ProgramCache:
         states: Sequence[str],
         clocks: Sequence[Clock],
     ) -> None:
-        """Keep the program of a full fold of ``history`` (the older half go when full)."""
+        """Keep a full fold of ``history`` (its final state, states and clocks) for its shape.
+
+        The clocks are kept as the fold left them (nothing changes them after it), and
+        what the history itself contributes (which events need their data read again) is
+        taken now: the caller may change its events later.
+        """
         _make_room(self.programs, _MAX_PROGRAMS)
-        self.programs[shape] = record_program(
-            self.compiled, history, state, states, clocks, self.converts
-        )
+        checks = _checks(history, self.converts)
+        self.programs[shape] = _Recorded(state, tuple(states), clocks, checks)
+
+    def program(self, shape: Hashable) -> Program | None:
+        """The program of ``shape``, built now if its fold was only recorded; or ``None``."""
+        found = self.programs.get(shape)
+        if found is None or isinstance(found, Program):
+            return found
+        return self.build(shape, found)
+
+    def build(self, shape: Hashable, recorded: _Recorded) -> Program:
+        """Build the program of a recorded fold, and keep it in the fold's place."""
+        program = _built(self.compiled, *recorded)
+        if shape in self.programs:  # unless another thread forgot it meanwhile
+            self.programs[shape] = program
+        return program
+
+
+class _Recorded(NamedTuple):
+    """A full fold kept for its shape: the program is built from it on the next sight."""
+
+    state: str
+    states: tuple[str, ...]
+    clocks: Sequence[Clock]
+    checks: list[int]
+
+
+def _checks(history: Sequence[Event], converts: frozenset[str]) -> list[int]:
+    """The positions of events whose data holds dates or whole numbers (read on replay)."""
+    return [at for at, event in enumerate(history) if event.data and event.name in converts]
 
 
 def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
