@@ -165,8 +165,10 @@ def _start(
         if missing is not None:
             return plan.limit, version, missing
     started.add((rule, key))
-    clock = Clock(plan, version, key, event.name, event.on, data, at)
-    clock.due_on = plan.due(version, event.on, data, seen)
+    on = event.on
+    clock = Clock(plan, version, key, event.name, on, data, at)
+    offset = plan.single_offset  # most rules: a fixed distance from the start
+    clock.due_on = on + offset if offset is not None else plan.due(version, on, data, seen)
     by_key[key] = clock
     clocks.append(clock)
     return None
