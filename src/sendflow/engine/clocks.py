@@ -62,6 +62,8 @@ class LimitPlan:
         "rule",
         "single",
         "single_offset",
+        "simple",
+        "once",
         "void_by",
         "when",
         "when_given",
@@ -134,6 +136,10 @@ class LimitPlan:
         )
         # Its due date's distance from the start, when that is one for every start day.
         self.single_offset = None if self.single is None else self.offsets.get(id(self.single))
+        # Whether a clock starts the first time a starting event comes, whatever its data:
+        # one clock per case, never restarted, one version for every start.
+        self.simple = not self.gated and self.per is None and not self.restart and bool(self.single)
+        self.once = (self.rule, None)  # the one clock's key among those started
 
     def _offset(self, version: LimitVersion) -> timedelta | None:
         """The due date's distance from the start, when it is one for every start day."""

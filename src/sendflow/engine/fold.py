@@ -83,11 +83,17 @@ def fold(
             apply_exception(compiled.process, event, running, positions[at], case_id, state, at)
         for op, limit in plan.ops:
             if op == START:
-                missing = _start(limit, event, at, running, started, seen, clocks)
-                if missing is not None:
-                    raise _missing_variant_data(
-                        compiled, event, positions[at], case_id, state, missing
-                    )
+                if limit.simple:  # most rules: one clock per case, whatever the data
+                    once = limit.once
+                    if once not in started:
+                        started.add(once)
+                        _start_simple(limit, event, at, running, seen, clocks)
+                else:
+                    missing = _start(limit, event, at, running, started, seen, clocks)
+                    if missing is not None:
+                        raise _missing_variant_data(
+                            compiled, event, positions[at], case_id, state, missing
+                        )
                 if limit.parts:
                     _snapshot_parts(limit, running, seen_at)
             elif op == UPDATE:
@@ -126,6 +132,29 @@ def _snapshot_parts(plan: LimitPlan, running: Running, seen_at: Mapping[str, int
     """Note which occurrence of each part event the running clocks' due dates used."""
     for clock in running.get(plan.limit.id, {}).values():
         clock.parts_at = {e: seen_at[e] for e in plan.parts if e in seen_at}
+
+
+def _start_simple(
+    plan: LimitPlan,
+    event: Event,
+    at: int,
+    running: Running,
+    seen: Mapping[str, date],
+    clocks: list[Clock],
+) -> None:
+    """Start the one clock of a simple rule (``LimitPlan.simple``) for ``event``."""
+    version = plan.single
+    assert version is not None
+    on = event.on
+    data = event.data
+    clock = Clock(plan, version, None, event.name, on, data, at)
+    offset = plan.single_offset
+    clock.due_on = on + offset if offset is not None else plan.due(version, on, data, seen)
+    by_key = running.get(plan.rule)
+    if by_key is None:
+        by_key = running[plan.rule] = {}
+    by_key[None] = clock
+    clocks.append(clock)
 
 
 def _start(
