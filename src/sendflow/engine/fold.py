@@ -36,7 +36,7 @@ Running = dict[str, dict[str | None, Clock]]
 _OPENING = frozenset({LEAD_OPEN, ANCHOR})  # operations that may start a clock of their own
 
 
-def fold(
+def fold(  # noqa: PLR0915 (one pass over the events, inline)
     compiled: CompiledProcess,
     history: list[Event],
     positions: Sequence[int],

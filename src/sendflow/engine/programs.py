@@ -74,9 +74,9 @@ class _Step:
         self.anchor_at = clock.anchor_at
         self.closed_at = clock.closed_at
         self.superseded = clock.superseded
-        self.exceptions = tuple(reason for reason, _ in clock.exceptions)
+        self.exceptions = tuple([reason for reason, _ in clock.exceptions])
         self.exception_at = tuple(clock.exception_at)
-        self.parts_at = tuple((clock.parts_at or {}).items())
+        self.parts_at = tuple(clock.parts_at.items()) if clock.parts_at else ()
         self.reopened_by = clock.reopened_by
         self.reopened_at = clock.reopened_at
         self.lead = plan.kind is Kind.LEAD_TIME
@@ -84,7 +84,7 @@ class _Step:
         self.rare = (
             self.closed_at != _UNSET or self.reopened_by is not None or bool(self.exception_at)
         )
-        self.reasons = tuple(dict.fromkeys(self.exceptions))
+        self.reasons = tuple(dict.fromkeys(self.exceptions)) if self.exceptions else ()
         self.reference = plan.references[id(clock.version)]
         self.rule = plan.rule
         self.kind_name = plan.kind_name
