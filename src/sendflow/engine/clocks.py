@@ -136,9 +136,10 @@ class LimitPlan:
         )
         # Its due date's distance from the start, when that is one for every start day.
         self.single_offset = None if self.single is None else self.offsets.get(id(self.single))
-        # Whether a clock starts the first time a starting event comes, whatever its data:
-        # one clock per case, never restarted, one version for every start.
-        self.simple = not self.gated and self.per is None and not self.restart and bool(self.single)
+        # Whether a clock starts the first time a starting event comes (whose data meets
+        # the rule's conditions, if any): one clock per case, never restarted, one version
+        # for every start.
+        self.simple = self.per is None and not self.restart and self.single is not None
         self.once = (self.rule, None)  # the one clock's key among those started
 
     def _offset(self, version: LimitVersion) -> timedelta | None:

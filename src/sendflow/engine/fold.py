@@ -83,9 +83,9 @@ def fold(  # noqa: PLR0915 (one pass over the events, inline)
             apply_exception(compiled.process, event, running, positions[at], case_id, state, at)
         for op, limit in plan.ops:
             if op == START:
-                if limit.simple:  # most rules: one clock per case, whatever the data
+                if limit.simple:  # most rules: one clock per case
                     once = limit.once
-                    if once not in started:
+                    if once not in started and (not limit.gated or limit.applies(event.data)):
                         started.add(once)
                         _start_simple(limit, event, at, running, seen, clocks)
                 else:
@@ -142,7 +142,11 @@ def _start_simple(
     seen: Mapping[str, date],
     clocks: list[Clock],
 ) -> None:
-    """Start the one clock of a simple rule (``LimitPlan.simple``) for ``event``."""
+    """Start the one clock of a simple rule (``LimitPlan.simple``) for ``event``.
+
+    The caller has checked that no clock of the rule has started and that ``event``'s data
+    meets the rule's conditions.
+    """
     version = plan.single
     assert version is not None
     on = event.on
