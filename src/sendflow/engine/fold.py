@@ -34,6 +34,7 @@ __all__ = ["fold"]
 
 Running = dict[str, dict[str | None, Clock]]
 _OPENING = frozenset({LEAD_OPEN, ANCHOR})  # operations that may start a clock of their own
+_MEETING = frozenset({MET, GUARD})  # operations that meet a clock (a guarded event came)
 
 
 def fold(  # noqa: PLR0915 (one pass over the events, inline)
@@ -100,6 +101,14 @@ def fold(  # noqa: PLR0915 (one pass over the events, inline)
                 for clock in running.get(limit.limit.id, {}).values():
                     clock.due_on = limit.due(clock.version, clock.started_on, clock.data, seen)
                 _snapshot_parts(limit, running, seen_at)
+            elif op in _MEETING and limit.per is None:
+                # One clock per case (its key is None): met by this event, if running.
+                by_key = running.get(limit.rule)
+                if by_key:
+                    clock = by_key.pop(None)
+                    clock.met_on = on
+                    clock.met_by = name
+                    clock.end_at = at
             elif op in _OPENING or running.get(limit.rule):
                 _end(op, limit, event, at, running, clocks)
         if plan.reopens:
