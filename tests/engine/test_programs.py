@@ -316,6 +316,58 @@ def test_a_full_cache_forgets_its_older_half(monkeypatch: pytest.MonkeyPatch) ->
     assert again.to_dict() == sendflow.evaluate(CompiledProcess(process), histories[0]).to_dict()
 
 
+def _asked(parties: int) -> list[Event]:
+    """An assessment asking ``parties`` bodies for advice: one shape for each number."""
+    start = date(2024, 1, 8)
+    return [
+        sendflow.Event("request_received", start),
+        sendflow.Event("decided_to_assess", start + timedelta(days=30)),
+        *(
+            sendflow.Event("advice_requested", start + timedelta(days=31), data={"party": f"p{i}"})
+            for i in range(parties)
+        ),
+    ]
+
+
+def test_a_cache_that_forgets_its_folds_unbuilt_records_shapes_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More repeated shapes than the cache holds: recording waits for more sights, exactly."""
+    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    expected = {n: outcome(CompiledProcess(process), _asked(n)) for n in range(10)}
+    for _ in range(2):
+        for n in range(10):  # each shape twice in a row: recorded, never built, forgotten
+            for _ in range(2):
+                assert outcome(compiled, _asked(n)) == expected[n]
+    cache = compiled.programs
+    assert 2 < cache.sights <= programs._MOST_SIGHTS
+    for _ in range(programs._MOST_SIGHTS + 2):  # a shape that keeps coming is still replayed
+        assert outcome(compiled, _asked(3)) == expected[3]
+    assert cache.replayed > 0
+
+
+def test_a_cache_whose_programs_are_used_records_shapes_sooner_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the shapes forgotten had been built and replayed, recording comes a sight sooner."""
+    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    for n in range(4):
+        for _ in range(3):  # folded twice (recorded), then built and replayed
+            sendflow.evaluate(compiled, _asked(n))
+    cache = compiled.programs
+    assert all(isinstance(found, programs.Program) for found in cache.programs.values())
+    cache.sights = 4
+    for _ in range(4):
+        got = outcome(compiled, _asked(7))
+    assert got == outcome(CompiledProcess(process), _asked(7))
+    assert cache.sights == 3
+    assert len(cache.programs) == 3
+
+
 def test_threads_sharing_one_compiled_process_get_what_a_full_fold_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

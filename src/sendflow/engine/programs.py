@@ -30,6 +30,7 @@ __all__ = ["Program", "ProgramCache", "record_program"]
 
 _UNSET = -1
 _MAX_PROGRAMS = 2_000
+_MOST_SIGHTS = 6  # the most times a shape is folded in full before it is recorded
 
 _MET, _RUNNING, _VOID, _GUARDED, _CLOSED, _WAITING, _COUNTED, _LEAD, _DATED, _GENERIC = range(10)
 """How a step settles its verdict: as a deadline met, running, void, closed with the case or
@@ -415,13 +416,19 @@ class ProgramCache:
     many times, and recording one-off histories would only cost time and crowd the common
     ones out. Recording keeps the second fold's clocks as they are (the fold made them
     anyway); the program is built from them when the shape comes a third time, and
-    replays it then and after. So a shape met only twice costs no building, and building
-    (cheaper than the full fold it replaces) is paid only by a shape that is replayed at
-    once. When full, the older half of the shapes recorded is forgotten.
+    replays it then and after. So a shape met only twice costs no building. When full,
+    the older half of the shapes recorded is forgotten.
+
+    A caseload with more repeated shapes than the cache holds would record folds only to
+    forget them unbuilt (and keeping them is not free: the collector walks them). So when
+    most of the shapes forgotten were never built, a shape must be folded once more
+    before it is recorded (up to ``_MOST_SIGHTS`` times); when most were built, once less
+    (down to twice).
 
     Attributes:
         replayed: How many evaluations a program replayed.
         folded: How many evaluations were folded in full.
+        sights: How many times a shape is folded before it is recorded.
     """
 
     def __init__(self, compiled: CompiledProcess) -> None:
@@ -433,17 +440,20 @@ class ProgramCache:
         )  # fmt: skip
         # A shape's program, or the fold it will be built from (see ``program``).
         self.programs: dict[Hashable, Program | _Recorded] = {}
-        self._seen: dict[Hashable, None] = {}  # shapes folded once, oldest first
+        self._seen: dict[Hashable, int] = {}  # how often shapes not recorded were folded
         self.replayed = 0
         self.folded = 0
+        self.sights = 2
 
     def wanted(self, shape: Hashable) -> bool:
-        """Whether to record a program for ``shape`` (it has been folded before)."""
-        if shape in self._seen:
-            return True
-        _make_room(self._seen, 4 * _MAX_PROGRAMS)
-        self._seen[shape] = None
-        return False
+        """Whether to record a program for ``shape`` (it has been folded often enough)."""
+        seen = self._seen.get(shape)
+        if seen is None:
+            _make_room(self._seen, 4 * _MAX_PROGRAMS)
+            seen = 0
+        seen += 1
+        self._seen[shape] = seen
+        return seen >= self.sights
 
     def record(
         self,
@@ -459,7 +469,13 @@ class ProgramCache:
         what the history itself contributes (which events need their data read again) is
         taken now: the caller may change its events later.
         """
-        _make_room(self.programs, _MAX_PROGRAMS)
+        forgotten = _make_room(self.programs, _MAX_PROGRAMS)
+        if forgotten:
+            built = sum(isinstance(found, Program) for found in forgotten)
+            if 4 * built < len(forgotten):  # most never built: recorded too soon
+                self.sights = min(self.sights + 1, _MOST_SIGHTS)
+            elif 2 * built > len(forgotten):
+                self.sights = max(self.sights - 1, 2)
         checks = _checks(history, self.converts)
         self.programs[shape] = _Recorded(state, tuple(states), clocks, checks)
 
@@ -492,8 +508,12 @@ def _checks(history: Sequence[Event], converts: frozenset[str]) -> list[int]:
     return [at for at, event in enumerate(history) if event.data and event.name in converts]
 
 
-def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
-    """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries."""
+def _make_room(kept: dict[Hashable, Any], limit: int) -> list[Any]:
+    """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries.
+
+    Returns what was forgotten.
+    """
+    forgotten: list[Any] = []
     if len(kept) >= limit:
         while True:
             try:
@@ -502,4 +522,11 @@ def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
             except RuntimeError:  # another thread changed ``kept`` while it was read
                 continue
         for old in oldest:
-            kept.pop(old, None)  # another thread may have forgotten it already
+            # Another thread may have forgotten it already.
+            found = kept.pop(old, _FORGOTTEN)
+            if found is not _FORGOTTEN:
+                forgotten.append(found)
+    return forgotten
+
+
+_FORGOTTEN = object()
