@@ -2,11 +2,11 @@
 
 Dates only feed the due dates and verdicts; everything else about a fold follows from
 the history's shape (``sendflow.engine.shapes``). So a shape folded in full a second time is
-recorded as a program (one step per clock, with the positions of the events that start,
-meet, void or close it); every later history of the same shape replays that program on
-its own dates. The tests prove that a program replays generated histories, moved to
-other dates and reworded, and every scenario file's histories, exactly as a full fold
-does.
+recorded, and built into a program the next time it comes (one step per clock, with the
+positions of the events that start, meet, void or close it); that history and every
+later one of the same shape replay the program on their own dates. The tests prove that
+a program replays generated histories, moved to other dates and reworded, and every
+scenario file's histories, exactly as a full fold does.
 """
 
 from __future__ import annotations
