@@ -465,9 +465,10 @@ class ProgramCache:
     ) -> None:
         """Keep a full fold of ``history`` (its final state, states and clocks) for its shape.
 
-        The clocks are kept as the fold left them (nothing changes them after it), and
-        what the history itself contributes (which events need their data read again) is
-        taken now: the caller may change its events later.
+        The clocks are kept as the fold left them (nothing changes them after it; the
+        caller goes on to sort its own list of them), and what the history itself
+        contributes (which events need their data read again) is taken now: the caller
+        may change its events later.
         """
         forgotten = _make_room(self.programs, _MAX_PROGRAMS)
         if forgotten:
@@ -477,7 +478,7 @@ class ProgramCache:
             elif 2 * built > len(forgotten):
                 self.sights = max(self.sights - 1, 2)
         checks = _checks(history, self.converts)
-        self.programs[shape] = _Recorded(state, tuple(states), clocks, checks)
+        self.programs[shape] = _Recorded(state, tuple(states), tuple(clocks), checks)
 
     def program(self, shape: Hashable) -> Program | None:
         """The program of ``shape``, built now if its fold was only recorded; or ``None``."""
