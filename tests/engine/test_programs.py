@@ -142,6 +142,33 @@ def test_a_program_is_recorded_the_second_time_a_shape_is_folded() -> None:
     assert len(compiled.programs.programs) == 1
 
 
+def test_a_recorded_fold_is_built_into_a_program_on_the_next_sight() -> None:
+    """The second fold is kept as it is; the third sight builds its program and replays it.
+
+    What the history contributes is taken when the fold is recorded, so changing the
+    caller's list afterwards changes nothing.
+    """
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    history = _assessment(date(2024, 1, 8))
+    sendflow.evaluate(compiled, history)
+    sendflow.evaluate(compiled, history)
+    cache = compiled.programs
+    [shape] = cache.programs
+    assert not isinstance(cache.programs[shape], programs.Program)
+    assert cache.folded == 2
+    history.clear()
+    moved = _assessment(date(2024, 2, 29))
+    expected = outcome(CompiledProcess(process), moved)
+    assert outcome(compiled, moved) == expected
+    assert cache.replayed == 1
+    assert isinstance(cache.programs[shape], programs.Program)
+    assert outcome(compiled, moved, date(2025, 1, 1)) == outcome(
+        CompiledProcess(process), moved, date(2025, 1, 1)
+    )
+    assert cache.replayed == 2
+
+
 def test_a_missing_value_never_replays_the_program_of_a_given_one() -> None:
     """An event lacking required data is rejected even after its valid twin's program exists."""
     process = sendflow.load_process("ehc-needs-assessment")
@@ -289,6 +316,58 @@ def test_a_full_cache_forgets_its_older_half(monkeypatch: pytest.MonkeyPatch) ->
     assert again.to_dict() == sendflow.evaluate(CompiledProcess(process), histories[0]).to_dict()
 
 
+def _asked(parties: int) -> list[Event]:
+    """An assessment asking ``parties`` bodies for advice: one shape for each number."""
+    start = date(2024, 1, 8)
+    return [
+        sendflow.Event("request_received", start),
+        sendflow.Event("decided_to_assess", start + timedelta(days=30)),
+        *(
+            sendflow.Event("advice_requested", start + timedelta(days=31), data={"party": f"p{i}"})
+            for i in range(parties)
+        ),
+    ]
+
+
+def test_a_cache_that_forgets_its_folds_unbuilt_records_shapes_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More repeated shapes than the cache holds: recording waits for more sights, exactly."""
+    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    expected = {n: outcome(CompiledProcess(process), _asked(n)) for n in range(10)}
+    for _ in range(2):
+        for n in range(10):  # each shape twice in a row: recorded, never built, forgotten
+            for _ in range(2):
+                assert outcome(compiled, _asked(n)) == expected[n]
+    cache = compiled.programs
+    assert 2 < cache.sights <= programs._MOST_SIGHTS
+    for _ in range(programs._MOST_SIGHTS + 2):  # a shape that keeps coming is still replayed
+        assert outcome(compiled, _asked(3)) == expected[3]
+    assert cache.replayed > 0
+
+
+def test_a_cache_whose_programs_are_used_records_shapes_sooner_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the shapes forgotten had been built and replayed, recording comes a sight sooner."""
+    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    process = sendflow.load_process("ehc-needs-assessment")
+    compiled = CompiledProcess(process)
+    for n in range(4):
+        for _ in range(3):  # folded twice (recorded), then built and replayed
+            sendflow.evaluate(compiled, _asked(n))
+    cache = compiled.programs
+    assert all(isinstance(found, programs.Program) for found in cache.programs.values())
+    cache.sights = 4
+    for _ in range(4):
+        got = outcome(compiled, _asked(7))
+    assert got == outcome(CompiledProcess(process), _asked(7))
+    assert cache.sights == 3
+    assert len(cache.programs) == 3
+
+
 def test_threads_sharing_one_compiled_process_get_what_a_full_fold_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -433,7 +512,9 @@ def test_lead_times_and_months_replay_without_a_clock_as_a_full_fold_does(later:
         compiled = CompiledProcess(process)
         for start in starts:
             sendflow.evaluate(compiled, make(*start))
-        [program] = compiled.programs.programs.values()
+        [shape] = compiled.programs.programs
+        program = compiled.programs.program(shape)
+        assert program is not None
         ways |= {step.how for *_, step in program.steps}
         for varied in [(date(2024, 2, 29), 10), (date(2022, 8, 31), 95)]:
             history = make(*varied, *starts[0][2:])
@@ -461,7 +542,9 @@ def test_a_deadline_closed_with_the_case_replays_as_a_full_fold_does(final_after
     compiled = CompiledProcess(process)
     for start in (date(2023, 1, 31), date(2023, 6, 15)):
         sendflow.evaluate(compiled, _unanswered(start, 30))
-    [program] = compiled.programs.programs.values()
+    [shape] = compiled.programs.programs
+    program = compiled.programs.program(shape)
+    assert program is not None
     assert programs._CLOSED in {step.how for *_, step in program.steps}
     history = _unanswered(date(2024, 2, 29), final_after)
     assert outcome(compiled, history) == outcome(CompiledProcess(process), history)
@@ -504,7 +587,9 @@ def test_due_dates_read_from_the_history_replay_as_a_full_fold_does(
     compiled = CompiledProcess(process)
     for start in (date(2023, 6, 20), date(2023, 11, 20)):
         sendflow.evaluate(compiled, _registered(start, directions, filed_after))
-    [program] = compiled.programs.programs.values()
+    [shape] = compiled.programs.programs
+    program = compiled.programs.program(shape)
+    assert program is not None
     assert programs._DATED in {step.how for *_, step in program.steps}
     for start in (date(2024, 2, 29), date(2024, 7, 1), date(2024, 11, 29)):
         history = _registered(start, directions, filed_after)

@@ -7,7 +7,7 @@ A clock is internal and mutable while a history is folded; what users see is the
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,13 +28,19 @@ __all__ = ["CLOCK_ORDER", "Clock", "LimitPlan"]
 _ONE_DAY = timedelta(days=1)
 _MAX_REMEMBERED = 20_000  # period ends remembered per rule (about 15 years of start days)
 
+_COUNTED: dict[tuple[object, ...], dict[date, date]] = {}
+"""The ends of periods counted on a calendar (months, working days, the tribunal's counted
+days), by start day: one table for each calendar, way of counting and period, shared by
+every rule and process that counts it (many rules count 15 or 20 working days)."""
+
 
 class LimitPlan:
     """A time limit prepared for fast replay: sets for lookups, calendars resolved."""
 
     __slots__ = (
+        "_counted",
         "_ends",
-        "_part_ends",
+        "_moving",
         "_versions",
         "calendar",
         "conditional",
@@ -46,6 +52,7 @@ class LimitPlan:
         "limit",
         "met_by",
         "offsets",
+        "once",
         "order",
         "parts",
         "per",
@@ -54,7 +61,9 @@ class LimitPlan:
         "references",
         "restart",
         "rule",
+        "simple",
         "single",
+        "single_offset",
         "void_by",
         "when",
         "when_given",
@@ -65,7 +74,8 @@ class LimitPlan:
     ) -> None:
         self.limit = limit
         self._ends: dict[tuple[int, date], date | None] = {}
-        self._part_ends: dict[tuple[int, int, date], date] = {}
+        # The shared table of each of the definition's periods and ways of counting.
+        self._counted: dict[tuple[int, int], dict[date, date] | None] = {}
         self.rule = limit.id
         self.order = order
         self.kind = limit.kind
@@ -91,6 +101,15 @@ class LimitPlan:
         ):
             calendar = calendar.with_closures(closures)
         self.calendar: Calendar = calendar
+        # What moves a due date that falls on a day it cannot: the end of proceedings that
+        # may not end in August or at Christmas, the next working day, or nothing.
+        self._moving: Callable[[date], date] | None = None
+        if isinstance(calendar, TribunalCalendar) and limit.tribunal_act == (
+            "starting-proceedings"
+        ):
+            self._moving = calendar.proceedings_end
+        elif limit.next_working_day:
+            self._moving = calendar.next_working_day
         self.references = {id(v): str(v.reference or "") for v in limit.versions}
         self.positions = {id(v): at for at, v in enumerate(limit.versions)}  # by identity
         self.parts = tuple(dict.fromkeys(e for v in limit.versions for e, _ in v.due.parts))
@@ -115,6 +134,13 @@ class LimitPlan:
             and not only.when
             else None
         )
+        # Its due date's distance from the start, when that is one for every start day.
+        self.single_offset = None if self.single is None else self.offsets.get(id(self.single))
+        # Whether a clock starts the first time a starting event comes (whose data meets
+        # the rule's conditions, if any): one clock per case, never restarted, one version
+        # for every start.
+        self.simple = self.per is None and not self.restart and self.single is not None
+        self.once = (self.rule, None)  # the one clock's key among those started
 
     def _offset(self, version: LimitVersion) -> timedelta | None:
         """The due date's distance from the start, when it is one for every start day."""
@@ -175,7 +201,7 @@ class LimitPlan:
             if given is not None:
                 # A period the starting event carries (one the tribunal directs) replaces
                 # the version's own due date.
-                return self._move(self._count(start, given, version.due.counting))
+                return self._move(self._count_now(start, given, version.due.counting))
         offset = self.offsets.get(id(version))
         if offset is not None:
             return start + offset
@@ -199,7 +225,8 @@ class LimitPlan:
             assert due.day is not None
             year = data.get(due.field or "")
             return day_before(due.month, due.day, year) if isinstance(year, int) else None
-        dates = [self._part_end(seen[e], p, due.counting) for e, p in due.parts if e in seen]
+        counting = due.counting
+        dates = [self._count(seen[e], p, counting) for e, p in due.parts if e in seen]
         for field in due.dates_from:
             given = data.get(field)
             if isinstance(given, date):
@@ -247,22 +274,38 @@ class LimitPlan:
         days = period.amount * (7 if period.unit is Unit.WEEKS else 1)
         return anchor - timedelta(days=days)
 
-    def _part_end(self, start: date, period: Period, counting: Counting) -> date:
-        """The end of ``period`` (one of a version's parts) from ``start``, remembered.
+    def _count(self, start: date, period: Period, counting: Counting) -> date:
+        """The end of ``period`` counted from ``start``; ``period`` belongs to the definition.
 
-        A part's period and its way of counting belong to the definition, so they are
-        known by their identity.
+        Counting on a calendar is remembered by start day in a table shared with every
+        rule that counts the same period the same way on an equal calendar.
         """
-        key = (id(period), id(counting), start)
-        known = self._part_ends.get(key)
+        key = (id(period), id(counting))
+        try:
+            table = self._counted[key]
+        except KeyError:
+            table = self._counted[key] = self._table(period, counting)
+        if table is None:
+            return self._count_now(start, period, counting)
+        known = table.get(start)
         if known is None:
-            known = self._count(start, period, counting)
-            if len(self._part_ends) >= _MAX_REMEMBERED:
-                self._part_ends.clear()
-            self._part_ends[key] = known
+            known = self._count_now(start, period, counting)
+            if len(table) >= _MAX_REMEMBERED:
+                table.clear()
+            table[start] = known
         return known
 
-    def _count(self, start: date, period: Period, counting: Counting) -> date:
+    def _table(self, period: Period, counting: Counting) -> dict[date, date] | None:
+        """The shared table of ends of ``period``, or ``None`` when adding days is enough."""
+        counted = isinstance(self.calendar, TribunalCalendar) and self.limit.tribunal_act == (
+            "other"
+        )
+        if period.unit in (Unit.DAYS, Unit.WEEKS) and not counted:
+            return None
+        key = (self.calendar, counted, period.amount, period.unit.value, counting.value)
+        return _COUNTED.setdefault(key, {})
+
+    def _count_now(self, start: date, period: Period, counting: Counting) -> date:
         calendar = self.calendar
         if (
             isinstance(calendar, TribunalCalendar)
@@ -274,14 +317,10 @@ class LimitPlan:
         return count_period(start, period, counting=counting, calendar=calendar)
 
     def _move(self, day: date) -> date:
-        calendar = self.calendar
-        if isinstance(calendar, TribunalCalendar) and self.limit.tribunal_act == (
-            "starting-proceedings"
-        ):
-            return calendar.proceedings_end(day)
-        if self.limit.next_working_day:
-            return calendar.next_working_day(day)
-        return day
+        move = self._moving
+        if move is None:
+            return day
+        return move(day)
 
 
 class Clock:

@@ -34,9 +34,10 @@ __all__ = ["fold"]
 
 Running = dict[str, dict[str | None, Clock]]
 _OPENING = frozenset({LEAD_OPEN, ANCHOR})  # operations that may start a clock of their own
+_MEETING = frozenset({MET, GUARD})  # operations that meet a clock (a guarded event came)
 
 
-def fold(
+def fold(  # noqa: PLR0915 (one pass over the events, inline)
     compiled: CompiledProcess,
     history: list[Event],
     positions: Sequence[int],
@@ -83,17 +84,31 @@ def fold(
             apply_exception(compiled.process, event, running, positions[at], case_id, state, at)
         for op, limit in plan.ops:
             if op == START:
-                missing = _start(limit, event, at, running, started, seen, clocks)
-                if missing is not None:
-                    raise _missing_variant_data(
-                        compiled, event, positions[at], case_id, state, missing
-                    )
+                if limit.simple:  # most rules: one clock per case
+                    once = limit.once
+                    if once not in started and (not limit.gated or limit.applies(event.data)):
+                        started.add(once)
+                        _start_simple(limit, event, at, running, seen, clocks)
+                else:
+                    missing = _start(limit, event, at, running, started, seen, clocks)
+                    if missing is not None:
+                        raise _missing_variant_data(
+                            compiled, event, positions[at], case_id, state, missing
+                        )
                 if limit.parts:
                     _snapshot_parts(limit, running, seen_at)
             elif op == UPDATE:
                 for clock in running.get(limit.limit.id, {}).values():
                     clock.due_on = limit.due(clock.version, clock.started_on, clock.data, seen)
                 _snapshot_parts(limit, running, seen_at)
+            elif op in _MEETING and limit.per is None:
+                # One clock per case (its key is None): met by this event, if running.
+                by_key = running.get(limit.rule)
+                if by_key:
+                    clock = by_key.pop(None)
+                    clock.met_on = on
+                    clock.met_by = name
+                    clock.end_at = at
             elif op in _OPENING or running.get(limit.rule):
                 _end(op, limit, event, at, running, clocks)
         if plan.reopens:
@@ -126,6 +141,33 @@ def _snapshot_parts(plan: LimitPlan, running: Running, seen_at: Mapping[str, int
     """Note which occurrence of each part event the running clocks' due dates used."""
     for clock in running.get(plan.limit.id, {}).values():
         clock.parts_at = {e: seen_at[e] for e in plan.parts if e in seen_at}
+
+
+def _start_simple(
+    plan: LimitPlan,
+    event: Event,
+    at: int,
+    running: Running,
+    seen: Mapping[str, date],
+    clocks: list[Clock],
+) -> None:
+    """Start the one clock of a simple rule (``LimitPlan.simple``) for ``event``.
+
+    The caller has checked that no clock of the rule has started and that ``event``'s data
+    meets the rule's conditions.
+    """
+    version = plan.single
+    assert version is not None
+    on = event.on
+    data = event.data
+    clock = Clock(plan, version, None, event.name, on, data, at)
+    offset = plan.single_offset
+    clock.due_on = on + offset if offset is not None else plan.due(version, on, data, seen)
+    by_key = running.get(plan.rule)
+    if by_key is None:
+        by_key = running[plan.rule] = {}
+    by_key[None] = clock
+    clocks.append(clock)
 
 
 def _start(
@@ -165,8 +207,10 @@ def _start(
         if missing is not None:
             return plan.limit, version, missing
     started.add((rule, key))
-    clock = Clock(plan, version, key, event.name, event.on, data, at)
-    clock.due_on = plan.due(version, event.on, data, seen)
+    on = event.on
+    clock = Clock(plan, version, key, event.name, on, data, at)
+    offset = plan.single_offset  # most rules: a fixed distance from the start
+    clock.due_on = on + offset if offset is not None else plan.due(version, on, data, seen)
     by_key[key] = clock
     clocks.append(clock)
     return None

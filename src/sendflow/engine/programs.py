@@ -2,11 +2,11 @@
 
 Dates only feed the due dates and verdicts; everything else about a fold follows from
 the history's shape (``sendflow.engine.shapes``). So a shape folded in full a second time is
-recorded as a program (one step per clock, with the positions of the events that start,
-meet, void or close it); every later history of the same shape replays that program on
-its own dates. The tests prove that a program replays generated histories, moved to
-other dates and reworded, and every scenario file's histories, exactly as a full fold
-does.
+recorded, and built into a program the next time it comes (one step per clock, with the
+positions of the events that start, meet, void or close it); that history and every
+later one of the same shape replay the program on their own dates. The tests prove that
+a program replays generated histories, moved to other dates and reworded, and every
+scenario file's histories, exactly as a full fold does.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from sendflow.definitions.model import DueMode, FieldType, Kind
 from sendflow.engine.clocks import CLOCK_ORDER, Clock
@@ -30,6 +30,7 @@ __all__ = ["Program", "ProgramCache", "record_program"]
 
 _UNSET = -1
 _MAX_PROGRAMS = 2_000
+_MOST_SIGHTS = 6  # the most times a shape is folded in full before it is recorded
 
 _MET, _RUNNING, _VOID, _GUARDED, _CLOSED, _WAITING, _COUNTED, _LEAD, _DATED, _GENERIC = range(10)
 """How a step settles its verdict: as a deadline met, running, void, closed with the case or
@@ -74,9 +75,9 @@ class _Step:
         self.anchor_at = clock.anchor_at
         self.closed_at = clock.closed_at
         self.superseded = clock.superseded
-        self.exceptions = tuple(reason for reason, _ in clock.exceptions)
+        self.exceptions = tuple([reason for reason, _ in clock.exceptions])
         self.exception_at = tuple(clock.exception_at)
-        self.parts_at = tuple((clock.parts_at or {}).items())
+        self.parts_at = tuple(clock.parts_at.items()) if clock.parts_at else ()
         self.reopened_by = clock.reopened_by
         self.reopened_at = clock.reopened_at
         self.lead = plan.kind is Kind.LEAD_TIME
@@ -84,7 +85,7 @@ class _Step:
         self.rare = (
             self.closed_at != _UNSET or self.reopened_by is not None or bool(self.exception_at)
         )
-        self.reasons = tuple(dict.fromkeys(self.exceptions))
+        self.reasons = tuple(dict.fromkeys(self.exceptions)) if self.exceptions else ()
         self.reference = plan.references[id(clock.version)]
         self.rule = plan.rule
         self.kind_name = plan.kind_name
@@ -413,11 +414,16 @@ def record_program(
     ``converts`` names the events whose data holds dates or whole numbers: the shape
     settles whether every other event's data is valid, but these still need reading.
     """
-    checks = [
-        (at, event.name)
-        for at, event in enumerate(history)
-        if event.data and event.name in converts
-    ]
+    return _built(compiled, state, states, clocks, _checks(history, converts))
+
+
+def _built(
+    compiled: CompiledProcess,
+    state: str,
+    states: Sequence[str],
+    clocks: Sequence[Clock],
+    checks: Sequence[tuple[int, str]],
+) -> Program:
     steps = [_Step(clock) for clock in sorted(clocks, key=CLOCK_ORDER)]
     return Program(compiled.standing(state), states, steps, checks)
 
@@ -425,13 +431,23 @@ def record_program(
 class ProgramCache:
     """The programs of one process, by shape, bounded in size.
 
-    A shape's program is recorded the second time the shape is folded: caseloads repeat
-    their common paths many times, and recording one-off histories would only cost time
-    and crowd the common ones out. When full, the older half of the programs is forgotten.
+    A shape is recorded the second time it is folded: caseloads repeat their common paths
+    many times, and recording one-off histories would only cost time and crowd the common
+    ones out. Recording keeps the second fold's clocks as they are (the fold made them
+    anyway); the program is built from them when the shape comes a third time, and
+    replays it then and after. So a shape met only twice costs no building. When full,
+    the older half of the shapes recorded is forgotten.
+
+    A caseload with more repeated shapes than the cache holds would record folds only to
+    forget them unbuilt (and keeping them is not free: the collector walks them). So when
+    most of the shapes forgotten were never built, a shape must be folded once more
+    before it is recorded (up to ``_MOST_SIGHTS`` times); when most were built, once less
+    (down to twice).
 
     Attributes:
         replayed: How many evaluations a program replayed.
         folded: How many evaluations were folded in full.
+        sights: How many times a shape is folded before it is recorded.
     """
 
     def __init__(self, compiled: CompiledProcess) -> None:
@@ -441,18 +457,22 @@ class ProgramCache:
             name for name, spec in compiled.process.events.items()
             if any(f.type in (FieldType.DATE, FieldType.INTEGER) for f in spec.data.values())
         )  # fmt: skip
-        self.programs: dict[Hashable, Program] = {}
-        self._seen: dict[Hashable, None] = {}  # shapes folded once, oldest first
+        # A shape's program, or the fold it will be built from (see ``program``).
+        self.programs: dict[Hashable, Program | _Recorded] = {}
+        self._seen: dict[Hashable, int] = {}  # how often shapes not recorded were folded
         self.replayed = 0
         self.folded = 0
+        self.sights = 2
 
     def wanted(self, shape: Hashable) -> bool:
-        """Whether to record a program for ``shape`` (it has been folded before)."""
-        if shape in self._seen:
-            return True
-        _make_room(self._seen, 4 * _MAX_PROGRAMS)
-        self._seen[shape] = None
-        return False
+        """Whether to record a program for ``shape`` (it has been folded often enough)."""
+        seen = self._seen.get(shape)
+        if seen is None:
+            _make_room(self._seen, 4 * _MAX_PROGRAMS)
+            seen = 0
+        seen += 1
+        self._seen[shape] = seen
+        return seen >= self.sights
 
     def record(
         self,
@@ -462,15 +482,62 @@ class ProgramCache:
         states: Sequence[str],
         clocks: Sequence[Clock],
     ) -> None:
-        """Keep the program of a full fold of ``history`` (the older half go when full)."""
-        _make_room(self.programs, _MAX_PROGRAMS)
-        self.programs[shape] = record_program(
-            self.compiled, history, state, states, clocks, self.converts
-        )
+        """Keep a full fold of ``history`` (its final state, states and clocks) for its shape.
+
+        The clocks are kept as the fold left them (nothing changes them after it; the
+        caller goes on to sort its own list of them), and what the history itself
+        contributes (which events need their data read again) is taken now: the caller
+        may change its events later.
+        """
+        forgotten = _make_room(self.programs, _MAX_PROGRAMS)
+        if forgotten:
+            built = sum(isinstance(found, Program) for found in forgotten)
+            if 4 * built < len(forgotten):  # most never built: recorded too soon
+                self.sights = min(self.sights + 1, _MOST_SIGHTS)
+            elif 2 * built > len(forgotten):
+                self.sights = max(self.sights - 1, 2)
+        checks = _checks(history, self.converts)
+        self.programs[shape] = _Recorded(state, tuple(states), tuple(clocks), checks)
+
+    def program(self, shape: Hashable) -> Program | None:
+        """The program of ``shape``, built now if its fold was only recorded; or ``None``."""
+        found = self.programs.get(shape)
+        if found is None or isinstance(found, Program):
+            return found
+        return self.build(shape, found)
+
+    def build(self, shape: Hashable, recorded: _Recorded) -> Program:
+        """Build the program of a recorded fold, and keep it in the fold's place."""
+        program = _built(self.compiled, *recorded)
+        if shape in self.programs:  # unless another thread forgot it meanwhile
+            self.programs[shape] = program
+        return program
 
 
-def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
-    """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries."""
+class _Recorded(NamedTuple):
+    """A full fold kept for its shape: the program is built from it on the next sight."""
+
+    state: str
+    states: tuple[str, ...]
+    clocks: Sequence[Clock]
+    checks: list[tuple[int, str]]
+
+
+def _checks(history: Sequence[Event], converts: frozenset[str]) -> list[tuple[int, str]]:
+    """Where and which events have data holding dates or whole numbers (read on replay)."""
+    return [
+        (at, event.name)
+        for at, event in enumerate(history)
+        if event.data and event.name in converts
+    ]
+
+
+def _make_room(kept: dict[Hashable, Any], limit: int) -> list[Any]:
+    """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries.
+
+    Returns what was forgotten.
+    """
+    forgotten: list[Any] = []
     if len(kept) >= limit:
         while True:
             try:
@@ -479,4 +546,11 @@ def _make_room(kept: dict[Hashable, Any], limit: int) -> None:
             except RuntimeError:  # another thread changed ``kept`` while it was read
                 continue
         for old in oldest:
-            kept.pop(old, None)  # another thread may have forgotten it already
+            # Another thread may have forgotten it already.
+            found = kept.pop(old, _FORGOTTEN)
+            if found is not _FORGOTTEN:
+                forgotten.append(found)
+    return forgotten
+
+
+_FORGOTTEN = object()

@@ -19,7 +19,7 @@ from sendflow.engine.events import Event, to_event
 from sendflow.engine.explanations import settle
 from sendflow.engine.fold import fold
 from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process, ordered
-from sendflow.engine.programs import ProgramCache
+from sendflow.engine.programs import Program, ProgramCache
 from sendflow.engine.results import Evaluation, Standing, TimeLimitResult
 from sendflow.errors import AsOfDateError, CaseFileError, EventNotAllowedError
 
@@ -124,6 +124,8 @@ def _replay(
     if shape is not None and ons is not None:
         program = cache.programs.get(shape)
         if program is not None:
+            if not isinstance(program, Program):  # a fold recorded: built on its next sight
+                program = cache.build(shape, program)
             cache.replayed += 1
             return program.standing, program.run(compiled, history, ons, positions, case_id, as_of)
     cache.folded += 1
