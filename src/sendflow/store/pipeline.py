@@ -198,6 +198,7 @@ class _Feeder:
             except Empty:
                 return
             if data is None:  # the worker has ended: what it had is prepared here
+                worker.stop(kill=True)
                 self.worker = None
                 for chunk in self.sent:
                     chunk.waiting = False
