@@ -28,6 +28,8 @@ from sendflow.store.preparing import prepare_all
 __all__ = ["serve"]
 
 _HEADER = struct.Struct("<Q")
+_COLLECT_EVERY = 5
+"""Chunks prepared between collections of the young objects (cycles are rare)."""
 
 
 def serve() -> None:
@@ -46,6 +48,7 @@ def serve() -> None:
     outbox: SimpleQueue[bytes | None] = SimpleQueue()
     writer = threading.Thread(target=_send_all, args=(outbox, sink))
     writer.start()
+    chunks = 0
     try:
         while (data := _receive(source)) is not None:
             number, first, items = pickle.loads(data)  # noqa: S301 - from the importer
@@ -55,7 +58,9 @@ def serve() -> None:
                 results = None
             outbox.put(pickle.dumps((number, results), protocol=5))
             del data, items, results
-            gc.collect(1)
+            chunks += 1
+            if chunks % _COLLECT_EVERY == 0:
+                gc.collect(1)
     finally:
         outbox.put(None)
         writer.join()

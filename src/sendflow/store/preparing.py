@@ -173,18 +173,25 @@ def converted(dialect: Dialect, prepared: Sequence[Ready | BadCase]) -> list[Rea
     todo = [p for p in prepared if isinstance(p, Ready) and not p.converted]
     if not todo:
         return list(prepared)
-    case_rows = iter(sqlite_values(dialect, cases, [r.case_row for r in todo]))
-    event_rows = iter(sqlite_values(dialect, events, [e for r in todo for e in r.event_rows]))
-    limits = iter(sqlite_values(dialect, time_limits, [t for r in todo for t in r.limit_rows]))
+    case_rows = sqlite_values(dialect, cases, [r.case_row for r in todo])
+    event_rows = sqlite_values(dialect, events, [e for r in todo for e in r.event_rows])
+    limits = sqlite_values(dialect, time_limits, [t for r in todo for t in r.limit_rows])
     out: list[Ready | BadCase] = []
+    number = at_event = at_limit = 0
     for given in prepared:
         if isinstance(given, Ready) and not given.converted:
-            given = given._replace(  # noqa: PLW2901 - the case, converted
-                case_row=next(case_rows),
-                event_rows=[next(event_rows) for _ in given.event_rows],
-                limit_rows=[next(limits) for _ in given.limit_rows],
+            to_event = at_event + len(given.event_rows)
+            to_limit = at_limit + len(given.limit_rows)
+            given = Ready(  # noqa: PLW2901 - the case, converted
+                given.position,
+                given.where,
+                given.case_id,
+                case_rows[number],
+                event_rows[at_event:to_event],
+                limits[at_limit:to_limit],
                 converted=True,
             )
+            number, at_event, at_limit = number + 1, to_event, to_limit
         out.append(given)
     return out
 
