@@ -24,7 +24,8 @@ memory as it goes, to show it flat in the number of cases:
    streaming its own shard of the cases (``Store.iter_cases(shard=(i, n))``);
 4. due: ``Store.due`` for the next 28 days, with and without overdue limits.
 
-``--skip-import`` runs the later steps on a store the benchmark filled before.
+``--skip-import`` runs the later steps on a store the benchmark filled before;
+``--import-only`` stops after the import.
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2, help="processes for the replay")
     parser.add_argument("--skip-import", action="store_true", help="the store is filled")
+    parser.add_argument("--import-only", action="store_true", help="stop after the import")
     parser.add_argument(
         "--no-pipeline", action="store_true", help="import in one process (no worker)"
     )
@@ -215,6 +217,9 @@ def main() -> None:
 
     if not args.skip_import:
         step("import", run_import)
+    if args.import_only:
+        store.close()
+        return
     step("replay (iter_cases + evaluate)", run_replay)
     print(f"replay in parallel: {parallel_replay(args.db, args.workers)}", flush=True)
     step("read only (iter_cases)", run_read)
