@@ -17,7 +17,7 @@ memory as it goes, to show it flat in the number of cases:
 
 1. import: ``Store.import_cases`` (batches of 1,000 cases), events per second, with the
    processor time of this process and of the worker that prepares cases beside it
-   (``--no-pipeline``: without the worker);
+   (``--pipeline on``: started however busy the machine is; ``off``: never);
 2. replay: every case read back with ``Store.iter_cases`` and evaluated with
    ``sendflow.evaluate`` as of one date, events per second end to end, in one process;
 3. the same replay in ``--workers`` processes at once (default 2, one per core), each
@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sendflow
 from ehc_histories import ehc_histories
-from sendflow.store import Store
+from sendflow.store import Store, pipeline
 from walks import walks
 
 CHUNK = 50_000
@@ -148,7 +148,10 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true", help="the store is filled")
     parser.add_argument("--import-only", action="store_true", help="stop after the import")
     parser.add_argument(
-        "--no-pipeline", action="store_true", help="import in one process (no worker)"
+        "--pipeline",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="the import's worker: as the store decides (when a core is spare), always, never",
     )
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}; {args.cases:,} cases; {args.db}", flush=True)
@@ -158,7 +161,9 @@ def main() -> None:
         cases = events = 0
         seconds = generating = cpu = worker = 0.0
         source = mixed(args.cases)
-        options: dict[str, Any] = {"pipeline_after": None} if args.no_pipeline else {}
+        options: dict[str, Any] = {"pipeline_after": None} if args.pipeline == "off" else {}
+        if args.pipeline == "on":
+            pipeline.SPARE = -float("inf")  # started however busy the machine is
         while True:
             started = time.perf_counter()
             chunk = list(itertools.islice(source, CHUNK))

@@ -45,6 +45,7 @@ class Exploding(dict[str, Any]):
 def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fixed import time; chunks small, so that a small caseload takes many of them."""
     monkeypatch.setattr(importing, "datetime", _Frozen)
+    monkeypatch.setattr(pipeline, "spare_core", lambda: True)
     monkeypatch.setattr(pipeline, "CHUNK", 7)
     monkeypatch.setattr(pipeline, "AHEAD", 3)
 
@@ -210,8 +211,10 @@ def test_the_rest_is_prepared_here_when_the_worker_dies(
     assert workers[0].process.wait(timeout=5) == -signal.SIGKILL
 
 
-def test_a_small_import_starts_no_worker(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Below ``pipeline_after`` items, no second process is started."""
+def test_a_small_import_or_a_busy_machine_starts_no_worker(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below ``pipeline_after`` items, or with no core to spare, no process is started."""
 
     def refused(header: Any) -> Any:
         raise AssertionError("no worker was wanted")
@@ -219,6 +222,23 @@ def test_a_small_import_starts_no_worker(store: Store, monkeypatch: pytest.Monke
     monkeypatch.setattr(pipeline._Worker, "start", refused)
     report = store.import_cases(_caseload()[:50], skip_bad=True)
     assert report.cases > 40
+    _empty(store)
+    monkeypatch.setattr(pipeline, "spare_core", lambda: False)
+    report = store.import_cases(_caseload()[:50], pipeline_after=0, skip_bad=True)
+    assert report.cases > 40
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"), [(1, 0.0, False), (2, 0.4, True), (2, 0.6, False), (8, 5.0, True)]
+)
+def test_a_core_is_spare_while_the_load_leaves_one_free(
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, spare: bool
+) -> None:
+    """The load average, this import's own process in it, must leave a core free."""
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert pipeline.spare_core() is spare
 
 
 def test_the_command_line_reports_the_same_either_way(

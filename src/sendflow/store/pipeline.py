@@ -6,7 +6,8 @@ process while this one does the other, so the two use two cores. :func:`prepared
 the import every case prepared, in the order given, however it was prepared:
 
 - The first ``after`` items are prepared here, one at a time, as they are read: a small
-  import never starts a process (which costs about half a second of processor).
+  import never starts a process (which costs about half a second of processor). Nor does
+  an import on a machine with no core to spare (:func:`spare_core`).
 - Then the items are read in chunks of :data:`CHUNK` and sent to the worker, at most
   :data:`AHEAD` chunks at once (so memory stays flat); the worker sends each chunk back
   prepared, its rows converted for SQLite (:func:`~sendflow.store.preparing.converted`).
@@ -27,6 +28,7 @@ again); it is told this process's ``sys.path``, and it ends with the import.
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import subprocess
@@ -46,7 +48,16 @@ from sendflow.engine.case import Case
 from sendflow.store.preparing import Catalogue, Item, Ready, prepare, prepare_all
 from sendflow.store.records import BadCase
 
-__all__ = ["AHEAD", "CHUNK", "OWN_AHEAD", "START_AFTER", "Prepared", "prepared"]
+__all__ = [
+    "AHEAD",
+    "CHUNK",
+    "OWN_AHEAD",
+    "SPARE",
+    "START_AFTER",
+    "Prepared",
+    "prepared",
+    "spare_core",
+]
 
 START_AFTER = 2_000
 """Items prepared here before the worker is started."""
@@ -56,6 +67,9 @@ AHEAD = 6
 """Chunks with the worker at once."""
 OWN_AHEAD = 2
 """Chunks prepared here waiting for their turn."""
+SPARE = 1.5
+"""The worker is started only while the load average leaves this much of the cores free
+(this import's own process counts about one in it)."""
 
 Prepared = tuple[int, Ready | BadCase]
 """An item's index and what preparing it gave."""
@@ -88,6 +102,24 @@ def prepared(
         feeder.close(kill=True)
         raise
     feeder.close(kill=False)
+
+
+def spare_core() -> bool:
+    """Whether a core is free for the worker: the load average leaves :data:`SPARE` free.
+
+    The load counts this import's own process. On a machine whose cores are busy already,
+    the two processes take turns on the cores they get, and waiting for each other makes
+    the import slower than one process.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - no load average to read
+        return cores > 1
+    return load + SPARE <= cores
 
 
 class _Chunk:
@@ -129,7 +161,7 @@ class _Feeder:
             index = self.read
             self.read += 1
             yield index, prepare(index, item, self.now, self.resolve)
-        if catalogue is not None:
+        if catalogue is not None and spare_core():
             self.worker = _Worker.start((self.now, self.dialect.name, catalogue))
         pending: deque[_Chunk] = deque()
         while True:
