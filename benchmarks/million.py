@@ -181,7 +181,12 @@ def main() -> None:
             assert not report.bad, report.bad[:3]
             cases += report.cases
             events += report.events
-        both = f", {events / (cpu + worker):,.0f} per CPU s of both" if worker else ""
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        both = (
+            f", {events / (cpu + worker):,.0f} per CPU s of both; worker's peak RSS {peak:,.0f} MiB"
+            if worker
+            else ""
+        )
         return (
             f"{cases:,} cases, {events:,} events in {seconds:,.1f} s = "
             f"{events / seconds:,.0f} events/s; CPU {cpu:,.1f} s here ({events / cpu:,.0f} "
