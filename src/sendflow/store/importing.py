@@ -85,11 +85,13 @@ def import_cases(
     another batch is found in the store.
 
     Once ``pipeline_after`` items have been read, the rest are prepared (read, checked,
-    replayed, their rows built) in a second process while this one writes them (see
-    :mod:`sendflow.store.pipeline`); ``None`` never starts it. The second process finds
+    replayed, their rows built) in a second process while this one writes them, if the
+    machine has a core to spare (see :mod:`sendflow.store.pipeline`); ``None`` never
+    starts it. The second process finds
     processes through ``catalogue`` (by default, when ``resolve`` is
     :func:`~sendflow.load_process`, the packaged ones); without one it is not started.
-    The outcome is the same either way.
+    The outcome is the same either way. Items are then read a chunk ahead of the ones
+    being prepared, so an iterable must not change an item it has already given.
 
     Raises:
         ImportRejectedError: Without ``skip_bad``, some case was bad: nothing was written.

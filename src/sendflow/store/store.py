@@ -678,7 +678,8 @@ class Store:
         """Import many cases fast; see :func:`sendflow.store.importing.import_cases`.
 
         Once ``pipeline_after`` cases have been read, the rest are prepared in a second
-        process while this one writes them (``None``: never); the outcome is the same.
+        process while this one writes them, if a core is spare (``None``: never); the
+        outcome is the same.
         """
         return importing.import_cases(
             self._writer,
