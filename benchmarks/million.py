@@ -15,22 +15,27 @@ Each step reports its time and the peak resident memory it reached (the peak is 
 between steps through ``/proc/self/clear_refs``), and the replay reports the resident
 memory as it goes, to show it flat in the number of cases:
 
-1. import: ``Store.import_cases`` (batches of 1,000 cases), events per second;
+1. import: ``Store.import_cases`` (batches of 1,000 cases), events per second, with the
+   processor time of this process and of the worker that prepares cases beside it
+   (``--pipeline on``: started however busy the machine is; ``off``: never);
 2. replay: every case read back with ``Store.iter_cases`` and evaluated with
    ``sendflow.evaluate`` as of one date, events per second end to end, in one process;
 3. the same replay in ``--workers`` processes at once (default 2, one per core), each
    streaming its own shard of the cases (``Store.iter_cases(shard=(i, n))``);
 4. due: ``Store.due`` for the next 28 days, with and without overdue limits.
 
-``--skip-import`` runs the later steps on a store the benchmark filled before.
+``--skip-import`` runs the later steps on a store the benchmark filled before;
+``--import-only`` stops after the import.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import itertools
 import multiprocessing
+import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -77,6 +82,12 @@ def _status(field: str) -> float:
         if line.startswith(field):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _children_cpu() -> float:
+    """Processor seconds of the child processes that have ended (the import's worker)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _reset_peak() -> None:
@@ -136,14 +147,24 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2, help="processes for the replay")
     parser.add_argument("--skip-import", action="store_true", help="the store is filled")
+    parser.add_argument("--import-only", action="store_true", help="stop after the import")
+    parser.add_argument(
+        "--pipeline",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="the import's worker: as the store decides (when a core is spare), always, never",
+    )
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}; {args.cases:,} cases; {args.db}", flush=True)
     store = Store(args.db)
 
     def run_import() -> str:
         cases = events = 0
-        seconds = generating = cpu = 0.0
+        seconds = generating = cpu = worker = 0.0
         source = mixed(args.cases)
+        options: dict[str, Any] = {"pipeline_after": None} if args.pipeline == "off" else {}
+        if args.pipeline == "on":  # started however busy the machine is
+            importlib.import_module("sendflow.store.pipeline").SPARE = -float("inf")
         while True:
             started = time.perf_counter()
             chunk = list(itertools.islice(source, CHUNK))
@@ -152,16 +173,25 @@ def main() -> None:
                 break
             started = time.perf_counter()
             spent = time.process_time()
-            report = store.import_cases(chunk, skip_bad=True)
+            children = _children_cpu()
+            report = store.import_cases(chunk, skip_bad=True, **options)
             seconds += time.perf_counter() - started
             cpu += time.process_time() - spent
+            worker += _children_cpu() - children
             assert not report.bad, report.bad[:3]
             cases += report.cases
             events += report.events
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        both = (
+            f", {events / (cpu + worker):,.0f} per CPU s of both; worker's peak RSS {peak:,.0f} MiB"
+            if worker
+            else ""
+        )
         return (
             f"{cases:,} cases, {events:,} events in {seconds:,.1f} s = "
-            f"{events / seconds:,.0f} events/s ({events / cpu:,.0f} per CPU s); generating "
-            f"them, untimed: {generating:,.0f} s"
+            f"{events / seconds:,.0f} events/s; CPU {cpu:,.1f} s here ({events / cpu:,.0f} "
+            f"events per CPU s), {worker:,.1f} s in the worker{both}; generating them, "
+            f"untimed: {generating:,.0f} s"
         )
 
     def run_replay() -> str:
@@ -198,6 +228,9 @@ def main() -> None:
 
     if not args.skip_import:
         step("import", run_import)
+    if args.import_only:
+        store.close()
+        return
     step("replay (iter_cases + evaluate)", run_replay)
     print(f"replay in parallel: {parallel_replay(args.db, args.workers)}", flush=True)
     step("read only (iter_cases)", run_read)

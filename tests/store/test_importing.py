@@ -13,7 +13,7 @@ import sendflow
 from sendflow.engine.events import read_events, to_event
 from sendflow.errors import EventDataError
 from sendflow.store import Sourced, Store
-from sendflow.store.importing import _json
+from sendflow.store.preparing import json_text as _json
 
 from .helpers import PROCESS
 

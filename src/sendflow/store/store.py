@@ -673,10 +673,22 @@ class Store:
         *,
         skip_bad: bool = False,
         batch_size: int = importing.BATCH_SIZE,
+        pipeline_after: int | None = importing.PIPELINE_AFTER,
     ) -> ImportReport:
-        """Import many cases fast; see :func:`sendflow.store.importing.import_cases`."""
+        """Import many cases fast; see :func:`sendflow.store.importing.import_cases`.
+
+        Once ``pipeline_after`` cases have been read, the rest are prepared in a second
+        process while this one writes them, if a core is spare (``None``: never); the
+        outcome is the same.
+        """
         return importing.import_cases(
-            self._writer, items, resolve=self.process, skip_bad=skip_bad, batch_size=batch_size
+            self._writer,
+            items,
+            resolve=self.process,
+            skip_bad=skip_bad,
+            batch_size=batch_size,
+            catalogue=importing.Catalogue(self._processes, self._process_dirs),
+            pipeline_after=pipeline_after,
         )
 
     def _resolve(self, process: Process | str) -> Process:
