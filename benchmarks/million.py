@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sendflow
 from ehc_histories import ehc_histories
 from sendflow.store import Store
+from sendflow.store.importing import PIPELINE_AFTER
 from walks import walks
 
 CHUNK = 50_000
@@ -162,7 +163,9 @@ def main() -> None:
         cases = events = 0
         seconds = generating = cpu = worker = 0.0
         source = mixed(args.cases)
-        options: dict[str, Any] = {"pipeline_after": None} if args.pipeline == "off" else {}
+        options: dict[str, Any] = {
+            "pipeline_after": None if args.pipeline == "off" else PIPELINE_AFTER
+        }
         if args.pipeline == "on":  # started however busy the machine is
             importlib.import_module("sendflow.store.pipeline").SPARE = -float("inf")
         while True:

@@ -228,6 +228,20 @@ def test_a_small_import_or_a_busy_machine_starts_no_worker(
     assert report.cases > 40
 
 
+def test_a_program_calling_the_store_gets_no_worker_unless_it_asks(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Store.import_cases`` starts no process by default, however many cases it is given."""
+
+    def refused(header: Any) -> Any:
+        raise AssertionError("no worker was asked for")
+
+    monkeypatch.setattr(pipeline._Worker, "start", refused)
+    monkeypatch.setattr(pipeline, "START_AFTER", 0)
+    report = store.import_cases(_caseload(), skip_bad=True)
+    assert report.cases > 40
+
+
 @pytest.mark.parametrize(
     ("cores", "load", "spare"), [(1, 0.0, False), (2, 0.4, True), (2, 0.6, False), (8, 5.0, True)]
 )
@@ -252,7 +266,7 @@ def test_the_command_line_reports_the_same_either_way(
     )
     said = []
     for after in (None, 0):
-        monkeypatch.setitem(Store.import_cases.__kwdefaults__, "pipeline_after", after)
+        monkeypatch.setattr(importing, "PIPELINE_AFTER", after)
         url = f"sqlite:///{tmp_path / f'{after}.db'}"
         assert main(["import", "--skip-bad", str(INVALID), str(good), "--db", url]) == 0
         out, err = capsys.readouterr()

@@ -12,7 +12,7 @@ from typing import IO
 
 import attrs
 
-from sendflow.cli.database import database_url, open_store
+from sendflow.cli.database import database_url, open_store, pipeline_after
 from sendflow.cli.output import emit, warn
 from sendflow.cli.report_running import report_period, write_report
 from sendflow.compliance import (
@@ -134,7 +134,9 @@ def run_sen2_import(args: argparse.Namespace) -> int:
         raise SendflowError(f"{args.path}: cannot read the extract: {exc.strerror}.") from exc
     sources = list(read_sen2(lines, where=str(args.path)))
     with open_store(args) as store:
-        report = store.import_cases(sources, skip_bad=args.skip_bad)
+        report = store.import_cases(
+            sources, skip_bad=args.skip_bad, pipeline_after=pipeline_after()
+        )
     for bad in report.bad:
         warn(f"sendflow sen2-import: skipped {bad}")
     emit(f"imported {report.cases:,} case(s), {report.events:,} event(s)")

@@ -76,3 +76,13 @@ def add_db(parser: argparse.ArgumentParser) -> None:
         help="how long a write waits for another writer before giving up, with nothing "
         f"written (default: ${BUSY_ENV}, else {BUSY_TIMEOUT_SECONDS:g})",
     )
+
+
+def pipeline_after() -> int:
+    """After how many cases a command-line import prepares the rest in a second process.
+
+    Only when a core is spare; a program calling ``Store.import_cases`` chooses for itself.
+    """
+    from sendflow.store.importing import PIPELINE_AFTER  # noqa: PLC0415 (loads SQLAlchemy)
+
+    return PIPELINE_AFTER

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sendflow.cli.arguments import day_count, legal_day
-from sendflow.cli.database import add_db, open_store
+from sendflow.cli.database import add_db, open_store, pipeline_after
 from sendflow.cli.definition_commands import local_marks
 from sendflow.cli.output import Progress, emit, table, warn
 from sendflow.engine.casefiles import case_files, read_case_sources
@@ -134,7 +134,9 @@ def run_import(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         try:
             sources = read_case_sources(files, advance=progress.advance)
-            report = store.import_cases(sources, skip_bad=args.skip_bad)
+            report = store.import_cases(
+                sources, skip_bad=args.skip_bad, pipeline_after=pipeline_after()
+            )
         finally:
             progress.close()
     for bad in report.bad:

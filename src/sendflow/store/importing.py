@@ -75,7 +75,7 @@ def import_cases(
     skip_bad: bool = False,
     batch_size: int = BATCH_SIZE,
     catalogue: Catalogue | None = None,
-    pipeline_after: int | None = PIPELINE_AFTER,
+    pipeline_after: int | None = None,
 ) -> ImportReport:
     """Import cases; return what was imported and what was not.
 
@@ -86,9 +86,10 @@ def import_cases(
 
     Once ``pipeline_after`` items have been read, the rest are prepared (read, checked,
     replayed, their rows built) in a second process while this one writes them, if the
-    machine has a core to spare (see :mod:`sendflow.store.pipeline`); ``None`` never
-    starts it. The second process finds
-    processes through ``catalogue`` (by default, when ``resolve`` is
+    machine has a core to spare (see :mod:`sendflow.store.pipeline`); ``None`` (the
+    default, so that a program embedding sendflow never has a process started for it
+    unasked) never starts it; ``sendflow import`` passes :data:`PIPELINE_AFTER`. The
+    second process finds processes through ``catalogue`` (by default, when ``resolve`` is
     :func:`~sendflow.load_process`, the packaged ones); without one it is not started.
     The outcome is the same either way. Items are then read a chunk ahead of the ones
     being prepared, so an iterable must not change an item it has already given.

@@ -673,13 +673,14 @@ class Store:
         *,
         skip_bad: bool = False,
         batch_size: int = importing.BATCH_SIZE,
-        pipeline_after: int | None = importing.PIPELINE_AFTER,
+        pipeline_after: int | None = None,
     ) -> ImportReport:
         """Import many cases fast; see :func:`sendflow.store.importing.import_cases`.
 
-        Once ``pipeline_after`` cases have been read, the rest are prepared in a second
-        process while this one writes them, if a core is spare (``None``: never); the
-        outcome is the same.
+        Given ``pipeline_after`` (``sendflow import`` gives 2,000,
+        ``importing.PIPELINE_AFTER``), once that many cases have been read the rest are
+        prepared in a second process (a fresh interpreter) while this one writes them, if
+        a core is spare; the outcome is the same. ``None``, the default, never starts one.
         """
         return importing.import_cases(
             self._writer,
