@@ -215,11 +215,7 @@ def test_a_small_import_or_a_busy_machine_starts_no_worker(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Below ``pipeline_after`` items, or with no core to spare, no process is started."""
-
-    def refused(header: Any) -> Any:
-        raise AssertionError("no worker was wanted")
-
-    monkeypatch.setattr(pipeline._Worker, "start", refused)
+    _refuse_workers(monkeypatch)
     report = store.import_cases(_caseload()[:50], skip_bad=True)
     assert report.cases > 40
     _empty(store)
@@ -232,11 +228,7 @@ def test_a_program_calling_the_store_gets_no_worker_unless_it_asks(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``Store.import_cases`` starts no process by default, however many cases it is given."""
-
-    def refused(header: Any) -> Any:
-        raise AssertionError("no worker was asked for")
-
-    monkeypatch.setattr(pipeline._Worker, "start", refused)
+    _refuse_workers(monkeypatch)
     monkeypatch.setattr(pipeline, "START_AFTER", 0)
     report = store.import_cases(_caseload(), skip_bad=True)
     assert report.cases > 40
@@ -285,3 +277,12 @@ def test_sourced_cases_read_from_files_are_the_same_either_way(store: Store) -> 
     alone, pipelined = _both(store, sources, skip_bad=True)
     assert pipelined == alone
     assert len(alone[0].bad) == len(sources)
+
+
+def _refuse_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make starting a worker fail the test."""
+
+    def refused(header: Any) -> Any:
+        raise AssertionError("no worker was wanted")
+
+    monkeypatch.setattr(pipeline._Worker, "start", refused)
