@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import sendflow
 from sendflow.definitions.model import FieldType
-from sendflow.engine import programs
+from sendflow.engine import program_cache, programs
 from sendflow.engine.events import Event
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.shapes import ShapeReader, steering_fields
@@ -289,7 +289,7 @@ def test_allowed_values_that_steer_nothing_share_a_shape_and_others_do_not() -> 
 
 def test_a_full_cache_forgets_its_older_half(monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache stays bounded: when full, the programs recorded first are forgotten."""
-    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    monkeypatch.setattr(program_cache, "_MAX_PROGRAMS", 4)
     process = sendflow.load_process("ehc-needs-assessment")
     compiled = CompiledProcess(process)
     opened = sendflow.Event("request_received", date(2024, 1, 8))
@@ -333,7 +333,7 @@ def test_a_cache_that_forgets_its_folds_unbuilt_records_shapes_later(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """More repeated shapes than the cache holds: recording waits for more sights, exactly."""
-    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    monkeypatch.setattr(program_cache, "_MAX_PROGRAMS", 4)
     process = sendflow.load_process("ehc-needs-assessment")
     compiled = CompiledProcess(process)
     expected = {n: outcome(CompiledProcess(process), _asked(n)) for n in range(10)}
@@ -342,8 +342,8 @@ def test_a_cache_that_forgets_its_folds_unbuilt_records_shapes_later(
             for _ in range(2):
                 assert outcome(compiled, _asked(n)) == expected[n]
     cache = compiled.programs
-    assert 2 < cache.sights <= programs._MOST_SIGHTS
-    for _ in range(programs._MOST_SIGHTS + 2):  # a shape that keeps coming is still replayed
+    assert 2 < cache.sights <= program_cache._MOST_SIGHTS
+    for _ in range(program_cache._MOST_SIGHTS + 2):  # a shape that keeps coming is still replayed
         assert outcome(compiled, _asked(3)) == expected[3]
     assert cache.replayed > 0
 
@@ -352,7 +352,7 @@ def test_a_cache_whose_programs_are_used_records_shapes_sooner_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """When the shapes forgotten had been built and replayed, recording comes a sight sooner."""
-    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    monkeypatch.setattr(program_cache, "_MAX_PROGRAMS", 4)
     process = sendflow.load_process("ehc-needs-assessment")
     compiled = CompiledProcess(process)
     for n in range(4):
@@ -372,7 +372,7 @@ def test_threads_sharing_one_compiled_process_get_what_a_full_fold_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Evaluations in several threads share programs and a small cache that keeps filling."""
-    monkeypatch.setattr(programs, "_MAX_PROGRAMS", 4)
+    monkeypatch.setattr(program_cache, "_MAX_PROGRAMS", 4)
     process = sendflow.load_process("ehc-needs-assessment")
     rng = random.Random(7)
     cases = []

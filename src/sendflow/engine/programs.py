@@ -11,26 +11,21 @@ scenario file's histories, exactly as a full fold does.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
-from typing import Any, NamedTuple
 
-from sendflow.definitions.model import DueMode, FieldType, Kind
+from sendflow.definitions.model import DueMode, Kind
 from sendflow.engine.clocks import CLOCK_ORDER, Clock
 from sendflow.engine.events import Event, ReadEvents, data_at
 from sendflow.engine.explanations import explain
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.results import Standing, Status, TimeLimitResult
-from sendflow.engine.shapes import ShapeReader
 from sendflow.time.periods import Unit
 
-__all__ = ["Program", "ProgramCache", "record_program"]
+__all__ = ["Program", "build_program", "program_checks", "record_program"]
 
 _UNSET = -1
-_MAX_PROGRAMS = 2_000
-_MOST_SIGHTS = 6  # the most times a shape is folded in full before it is recorded
 
 _MET, _RUNNING, _VOID, _GUARDED, _CLOSED, _WAITING, _COUNTED, _LEAD, _DATED, _GENERIC = range(10)
 """How a step settles its verdict: as a deadline met, running, void, closed with the case or
@@ -414,143 +409,28 @@ def record_program(
     ``converts`` names the events whose data holds dates or whole numbers: the shape
     settles whether every other event's data is valid, but these still need reading.
     """
-    return _built(compiled, state, states, clocks, _checks(history, converts))
+    return build_program(compiled, state, states, clocks, program_checks(history, converts))
 
 
-def _built(
+def build_program(
     compiled: CompiledProcess,
     state: str,
     states: Sequence[str],
     clocks: Sequence[Clock],
     checks: Sequence[tuple[int, str]],
 ) -> Program:
+    """The program of a full fold: its final state, the state before each event, its clocks.
+
+    ``checks`` are the positions and names of the events whose data is read again on replay.
+    """
     steps = [_Step(clock) for clock in sorted(clocks, key=CLOCK_ORDER)]
     return Program(compiled.standing(state), states, steps, checks)
 
 
-class ProgramCache:
-    """The programs of one process, by shape, bounded in size.
-
-    A shape is recorded the second time it is folded: caseloads repeat their common paths
-    many times, and recording one-off histories would only cost time and crowd the common
-    ones out. Recording keeps the second fold's clocks as they are (the fold made them
-    anyway); the program is built from them when the shape comes a third time, and
-    replays it then and after. So a shape met only twice costs no building. When full,
-    the older half of the shapes recorded is forgotten.
-
-    A caseload with more repeated shapes than the cache holds would record folds only to
-    forget them unbuilt (and keeping them is not free: the collector walks them). So when
-    most of the shapes forgotten were never built, a shape must be folded once more
-    before it is recorded (up to ``_MOST_SIGHTS`` times); when most were built, once less
-    (down to twice).
-
-    Attributes:
-        replayed: How many evaluations a program replayed.
-        folded: How many evaluations were folded in full.
-        sights: How many times a shape is folded before it is recorded.
-    """
-
-    def __init__(self, compiled: CompiledProcess) -> None:
-        self.compiled = compiled
-        self.reader = ShapeReader(compiled)
-        self.converts = frozenset(
-            name for name, spec in compiled.process.events.items()
-            if any(f.type in (FieldType.DATE, FieldType.INTEGER) for f in spec.data.values())
-        )  # fmt: skip
-        # A shape's program, or the fold it will be built from (see ``program``).
-        self.programs: dict[Hashable, Program | _Recorded] = {}
-        self._seen: dict[Hashable, int] = {}  # how often shapes not recorded were folded
-        self.replayed = 0
-        self.folded = 0
-        self.sights = 2
-
-    def wanted(self, shape: Hashable) -> bool:
-        """Whether to record a program for ``shape`` (it has been folded often enough)."""
-        seen = self._seen.get(shape)
-        if seen is None:
-            _make_room(self._seen, 4 * _MAX_PROGRAMS)
-            seen = 0
-        seen += 1
-        self._seen[shape] = seen
-        return seen >= self.sights
-
-    def record(
-        self,
-        shape: Hashable,
-        history: Sequence[Event],
-        state: str,
-        states: Sequence[str],
-        clocks: Sequence[Clock],
-    ) -> None:
-        """Keep a full fold of ``history`` (its final state, states and clocks) for its shape.
-
-        The clocks are kept as the fold left them (nothing changes them after it; the
-        caller goes on to sort its own list of them), and what the history itself
-        contributes (which events need their data read again) is taken now: the caller
-        may change its events later.
-        """
-        forgotten = _make_room(self.programs, _MAX_PROGRAMS)
-        if forgotten:
-            built = sum(isinstance(found, Program) for found in forgotten)
-            if 4 * built < len(forgotten):  # most never built: recorded too soon
-                self.sights = min(self.sights + 1, _MOST_SIGHTS)
-            elif 2 * built > len(forgotten):
-                self.sights = max(self.sights - 1, 2)
-        checks = _checks(history, self.converts)
-        self.programs[shape] = _Recorded(state, tuple(states), tuple(clocks), checks)
-
-    def program(self, shape: Hashable) -> Program | None:
-        """The program of ``shape``, built now if its fold was only recorded; or ``None``."""
-        found = self.programs.get(shape)
-        if found is None or isinstance(found, Program):
-            return found
-        return self.build(shape, found)
-
-    def build(self, shape: Hashable, recorded: _Recorded) -> Program:
-        """Build the program of a recorded fold, and keep it in the fold's place."""
-        program = _built(self.compiled, *recorded)
-        if shape in self.programs:  # unless another thread forgot it meanwhile
-            self.programs[shape] = program
-        return program
-
-
-class _Recorded(NamedTuple):
-    """A full fold kept for its shape: the program is built from it on the next sight."""
-
-    state: str
-    states: tuple[str, ...]
-    clocks: Sequence[Clock]
-    checks: list[tuple[int, str]]
-
-
-def _checks(history: Sequence[Event], converts: frozenset[str]) -> list[tuple[int, str]]:
+def program_checks(history: Sequence[Event], converts: frozenset[str]) -> list[tuple[int, str]]:
     """Where and which events have data holding dates or whole numbers (read on replay)."""
     return [
         (at, event.name)
         for at, event in enumerate(history)
         if event.data and event.name in converts
     ]
-
-
-def _make_room(kept: dict[Hashable, Any], limit: int) -> list[Any]:
-    """Forget the older half of ``kept`` (oldest first) if it holds ``limit`` entries.
-
-    Returns what was forgotten.
-    """
-    forgotten: list[Any] = []
-    if len(kept) >= limit:
-        while True:
-            try:
-                oldest = list(itertools.islice(kept, limit // 2))
-                break
-            except RuntimeError:  # another thread changed ``kept`` while it was read
-                continue
-        for old in oldest:
-            # Another thread may have forgotten it already.
-            found = kept.pop(old, _FORGOTTEN)
-            if found is not _FORGOTTEN:
-                forgotten.append(found)
-    return forgotten
-
-
-_FORGOTTEN = object()

@@ -19,7 +19,8 @@ from sendflow.engine.events import Event, to_event
 from sendflow.engine.explanations import settle
 from sendflow.engine.fold import fold
 from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process, ordered
-from sendflow.engine.programs import Program, ProgramCache
+from sendflow.engine.program_cache import ProgramCache
+from sendflow.engine.programs import Program
 from sendflow.engine.results import Evaluation, Standing, TimeLimitResult
 from sendflow.errors import AsOfDateError, CaseFileError, EventNotAllowedError
 
