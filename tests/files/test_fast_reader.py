@@ -8,7 +8,12 @@ import pytest
 import yaml
 
 from sendflow.files import DEFINITION_FILE, FileContentError, FileLimits, compose_yaml, load_yaml
-from sendflow.files.yaml_reader import _FAST_LOADER, PlainLoader
+from sendflow.files.yaml_reader import (
+    _FAST_LOADER,
+    PlainLoader,
+    _check_bracket_runs,
+    _within_limits,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
@@ -84,3 +89,47 @@ def test_a_well_formed_file_is_read_by_libyaml() -> None:
     """The fast reader is the one used when the file keeps every limit."""
     _, loader = compose_yaml("a: [1, 2]\n", "x", DEFINITION_FILE)
     assert isinstance(loader, _FAST_LOADER)
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "limits",
+    [
+        DEFINITION_FILE,
+        FileLimits(kind="a test file", max_bytes=10**6, max_values=300, max_aliases=2, max_depth=4),
+    ],
+    ids=["definition limits", "tight limits"],
+)
+def test_a_file_without_anchors_is_measured_as_with_them(limits: FileLimits) -> None:
+    """With no ``&`` there is no alias: the plain count agrees with the alias-aware one."""
+    for path in FILES:
+        text = path.read_text(encoding="utf-8")
+        fast = _FAST_LOADER(text)
+        try:
+            node = fast.get_single_node()
+        finally:
+            fast.dispose()
+        if node is None or "&" in text:
+            continue
+        assert _within_limits(node, limits, anchored=False) == _within_limits(node, limits), path
+
+
+def test_an_ampersand_in_text_is_not_an_anchor() -> None:
+    """Text holding '&' goes the alias-aware way and reads as it says."""
+    assert load_yaml("a: Education & health\nb: [1, 2]\n", "x", DEFINITION_FILE) == {
+        "a": "Education & health",
+        "b": [1, 2],
+    }
+
+
+def test_a_run_of_brackets_past_the_limit_is_refused_on_its_line() -> None:
+    """Opening brackets with only whitespace between them count as one run, across lines."""
+    limits = FileLimits(
+        kind="a test file", max_bytes=10**6, max_values=10**5, max_aliases=2, max_depth=3
+    )
+    within = "a: [1]\nb: [2]\nc: [ [\n  {x: 1} ] ]\n"
+    _check_bracket_runs(within, "x", limits)  # three in a run: the composer counts the rest
+    past = "a: [1]\nb: [2]\nc: [ [\n  { [ x ] } ] ]\n"
+    with pytest.raises(FileContentError, match="nested more than 3 deep") as caught:
+        _check_bracket_runs(past, "x", limits)
+    assert caught.value.problem.line == 3

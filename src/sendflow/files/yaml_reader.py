@@ -23,7 +23,6 @@ line and column. Syntax errors point at the line of the mistake: where the key m
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -227,29 +226,35 @@ def _fast_loader_class() -> Any:
 _FAST_LOADER = _fast_loader_class()
 
 
-def _within_limits(root: yaml.Node, limits: FileLimits) -> bool:
+def _within_limits(root: yaml.Node, limits: FileLimits, *, anchored: bool = True) -> bool:
     """Whether a composed document keeps every limit, counted as if aliases were expanded.
 
     An alias is the same node object reached again; each node's expanded size is worked
     out once, so an alias bomb costs no more than its own few nodes to measure. A document
     without aliases (nearly every one) is a plain tree, counted level by level.
+    ``anchored=False`` says the text holds no ``&``: with no anchor there can be no alias
+    (the composer refuses an alias to an anchor never given), so no node is looked for twice.
     """
-    plain = _tree_within_limits(root, limits)
+    plain = _tree_within_limits(root, limits, anchored=anchored)
     return _aliased_within_limits(root, limits) if plain is None else plain
 
 
-def _tree_within_limits(root: yaml.Node, limits: FileLimits) -> bool | None:
+def _tree_within_limits(root: yaml.Node, limits: FileLimits, *, anchored: bool) -> bool | None:
     """Whether a tree of nodes keeps the limits; ``None`` when a node is reached twice.
 
     Each level holds only nodes not met before (else it stops there), so it costs no more
-    than the document's own nodes, aliases or not.
+    than the document's own nodes, aliases or not. Without an anchor no node is looked
+    for twice.
     """
     mapping, sequence = yaml.MappingNode, yaml.SequenceNode
     seen: set[int] = set()
+    count = 0
     level = [root]
     depth = 1
     while level:
-        seen.update(map(id, level))
+        count += len(level)
+        if anchored:
+            seen.update(map(id, level))
         below: list[yaml.Node] = []
         for node in level:
             if isinstance(node, mapping):
@@ -259,11 +264,13 @@ def _tree_within_limits(root: yaml.Node, limits: FileLimits) -> bool | None:
                 below.extend(node.value)
         if below and depth > limits.max_depth:
             return False
-        if any(id(node) in seen for node in below) or len(set(map(id, below))) != len(below):
+        if anchored and (
+            any(id(node) in seen for node in below) or len(set(map(id, below))) != len(below)
+        ):
             return None
         level = below
         depth += 1
-    return len(seen) <= limits.max_values
+    return count <= limits.max_values
 
 
 def _aliased_within_limits(root: yaml.Node, limits: FileLimits) -> bool:
@@ -329,9 +336,10 @@ def _too_deep(limits: FileLimits) -> str:
     )
 
 
-@functools.cache
-def _bracket_run(depth: int) -> re.Pattern[str]:
-    return re.compile(r"(?:[\[{]\s*){" + str(depth + 1) + "}")
+# Two or more opening brackets with nothing but whitespace between them, as long as it goes.
+# Beginning with a bracket, the pattern is looked for only where a bracket is: a pattern
+# that repeats a group from its start is tried at every character, ten times slower.
+_BRACKET_RUN = re.compile(r"[\[{](?:\s*[\[{])+")
 
 
 def _check_bracket_runs(text: str, file: str, limits: FileLimits) -> None:
@@ -342,10 +350,11 @@ def _check_bracket_runs(text: str, file: str, limits: FileLimits) -> None:
     """
     if text.count("[") + text.count("{") <= limits.max_depth:
         return
-    found = _bracket_run(limits.max_depth).search(text)
-    if found is not None:
-        line = text.count("\n", 0, found.start()) + 1
-        raise FileContentError(Problem(_too_deep(limits), file=file, line=line))
+    for found in _BRACKET_RUN.finditer(text):
+        run = found.group()
+        if run.count("[") + run.count("{") > limits.max_depth:
+            line = text.count("\n", 0, found.start()) + 1
+            raise FileContentError(Problem(_too_deep(limits), file=file, line=line))
 
 
 def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | None, Constructing]:
@@ -368,7 +377,7 @@ def compose_yaml(text: str, file: str, limits: FileLimits) -> tuple[yaml.Node | 
         except yaml.YAMLError:
             node = None  # not valid YAML: the reader below says where and why
         else:
-            if node is None or _within_limits(node, limits):
+            if node is None or _within_limits(node, limits, anchored="&" in text):
                 return node, fast
         fast.dispose()
     loader = PlainLoader(text, file, limits)
