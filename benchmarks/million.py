@@ -167,7 +167,8 @@ def main() -> None:
             "pipeline_after": None if args.pipeline == "off" else PIPELINE_AFTER
         }
         if args.pipeline == "on":  # started however busy the machine is
-            importlib.import_module("sendflow.store.pipeline").SPARE = -float("inf")
+            pipeline = importlib.import_module("sendflow.store.pipeline")
+            pipeline.IDLE = pipeline.SPARE = -float("inf")
         while True:
             started = time.perf_counter()
             chunk = list(itertools.islice(source, CHUNK))

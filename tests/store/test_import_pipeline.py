@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from sendflow.cli import main
 from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.simulation import Council, simulate_cases
 from sendflow.store import ImportRejectedError, Sourced, Store, importing, pipeline
+from sendflow.store.idle_cores import CpuTimes, cpu_times, idle_cores
 from sendflow.store.schema import metadata
 
 from .helpers import PROCESS
@@ -45,7 +47,7 @@ class Exploding(dict[str, Any]):
 def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fixed import time; chunks small, so that a small caseload takes many of them."""
     monkeypatch.setattr(importing, "datetime", _Frozen)
-    monkeypatch.setattr(pipeline, "spare_core", lambda: True)
+    monkeypatch.setattr(pipeline, "spare_core", lambda since=None: True)
     monkeypatch.setattr(pipeline, "CHUNK", 7)
     monkeypatch.setattr(pipeline, "AHEAD", 3)
 
@@ -219,7 +221,7 @@ def test_a_small_import_or_a_busy_machine_starts_no_worker(
     report = store.import_cases(_caseload()[:50], skip_bad=True)
     assert report.cases > 40
     _empty(store)
-    monkeypatch.setattr(pipeline, "spare_core", lambda: False)
+    monkeypatch.setattr(pipeline, "spare_core", lambda since=None: False)
     report = store.import_cases(_caseload()[:50], pipeline_after=0, skip_bad=True)
     assert report.cases > 40
 
@@ -245,6 +247,60 @@ def test_a_core_is_spare_while_the_load_leaves_one_free(
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert pipeline.spare_core() is spare
+
+
+@pytest.mark.parametrize(("idle_ticks", "spare"), [(95, True), (75, True), (40, False), (0, False)])
+def test_a_core_is_spare_when_one_stood_idle_while_the_first_items_were_prepared(
+    monkeypatch: pytest.MonkeyPatch, idle_ticks: int, spare: bool
+) -> None:
+    """Measured idle time decides, whatever the load average says (here, a busy one)."""
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0) if spare else (0.0, 0.0, 0.0))
+    before = CpuTimes(idle=1_000, total=10_000, cores=2)
+    after = CpuTimes(idle=1_000 + idle_ticks, total=10_200, cores=2)  # 1 s on 2 cores
+    monkeypatch.setattr(pipeline, "cpu_times", lambda: after)
+    assert pipeline.spare_core(before) is spare
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        None,
+        CpuTimes(idle=1_010, total=10_010, cores=2),
+        CpuTimes(idle=1_100, total=10_200, cores=1),
+    ],
+    ids=["no counters", "too short a stretch", "other cores"],
+)
+def test_without_a_measure_of_idle_time_the_load_average_decides(
+    monkeypatch: pytest.MonkeyPatch, after: CpuTimes | None
+) -> None:
+    """Counters missing or unfit: the load average's rule, as before."""
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(pipeline, "cpu_times", lambda: after)
+    before = CpuTimes(idle=1_000, total=10_000, cores=2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert pipeline.spare_core(before) is True
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    assert pipeline.spare_core(before) is False
+
+
+@pytest.mark.skipif(
+    cpu_times() is None, reason="the processor's counters (/proc/stat) cannot be read here"
+)
+def test_the_counters_show_this_process_busy_on_one_core() -> None:
+    """Counted over a busy stretch, at most the other cores stood idle."""
+    before = cpu_times()
+    assert before is not None
+    assert 0 <= before.idle <= before.total
+    deadline = time.perf_counter() + 0.4
+    while time.perf_counter() < deadline:
+        pass
+    after = cpu_times()
+    assert after is not None
+    idle = idle_cores(before, after)
+    assert idle is not None
+    assert 0 <= idle <= after.cores - 0.5
 
 
 def test_the_command_line_reports_the_same_either_way(

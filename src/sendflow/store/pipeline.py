@@ -7,7 +7,8 @@ the import every case prepared, in the order given, however it was prepared:
 
 - The first ``after`` items are prepared here, one at a time, as they are read: a small
   import never starts a process (which costs about half a second of processor). Nor does
-  an import on a machine with no core to spare (:func:`spare_core`).
+  an import on a machine with no core to spare while those items were prepared
+  (:func:`spare_core`).
 - Then the items are read in chunks of :data:`CHUNK` and sent to the worker, at most
   :data:`AHEAD` chunks at once (so memory stays flat); the worker sends each chunk back
   prepared, its rows converted for SQLite (:func:`~sendflow.store.preparing.converted`).
@@ -45,12 +46,14 @@ from sqlalchemy.engine import Dialect
 
 from sendflow.definitions.model import Process
 from sendflow.engine.case import Case
+from sendflow.store.idle_cores import CpuTimes, cpu_times, idle_cores
 from sendflow.store.preparing import Catalogue, Item, Ready, prepare, prepare_all
 from sendflow.store.records import BadCase
 
 __all__ = [
     "AHEAD",
     "CHUNK",
+    "IDLE",
     "OWN_AHEAD",
     "SPARE",
     "START_AFTER",
@@ -67,9 +70,13 @@ AHEAD = 6
 """Chunks with the worker at once."""
 OWN_AHEAD = 2
 """Chunks prepared here waiting for their turn."""
+IDLE = 0.75
+"""The worker is started only if this much of a core (on average) stood idle while the
+first items were prepared here, this process busy on another."""
 SPARE = 1.5
-"""The worker is started only while the load average leaves this much of the cores free
-(this import's own process counts about one in it)."""
+"""Where the processor's idle time cannot be read: the worker is started only while the
+load average leaves this much of the cores free (this import's own process counts about
+one in it)."""
 
 Prepared = tuple[int, Ready | BadCase]
 """An item's index and what preparing it gave."""
@@ -104,13 +111,22 @@ def prepared(
     feeder.close(kill=False)
 
 
-def spare_core() -> bool:
-    """Whether a core is free for the worker: the load average leaves :data:`SPARE` free.
+def spare_core(since: CpuTimes | None = None) -> bool:
+    """Whether a core is free for the worker.
 
-    The load counts this import's own process. On a machine whose cores are busy already,
-    the two processes take turns on the cores they get, and waiting for each other makes
-    the import slower than one process.
+    ``since``: the processor's counters when this process began preparing items. If at
+    least :data:`IDLE` of a core stood idle since then (this process busy on another), a
+    core is spare. Where that cannot be measured (no counters, too short a stretch), the
+    load average must leave :data:`SPARE` free; it counts this import's own process, and
+    work that ended in the last minute. On a machine whose cores are busy already, the
+    two processes take turns on the cores they get, and waiting for each other makes the
+    import slower than one process.
     """
+    if since is not None:
+        now = cpu_times()
+        idle = None if now is None else idle_cores(since, now)
+        if idle is not None:
+            return idle >= IDLE
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
@@ -153,6 +169,7 @@ class _Feeder:
         self.sent: deque[_Chunk] = deque()
 
     def stream(self, catalogue: Catalogue | None, after: int | None) -> Iterator[Prepared]:
+        started = None if catalogue is None or after is None else cpu_times()
         while after is None or self.read < after:
             try:
                 item = next(self.items)
@@ -161,7 +178,7 @@ class _Feeder:
             index = self.read
             self.read += 1
             yield index, prepare(index, item, self.now, self.resolve)
-        if catalogue is not None and spare_core():
+        if catalogue is not None and spare_core(started):
             self.worker = _Worker.start((self.now, self.dialect.name, catalogue))
         pending: deque[_Chunk] = deque()
         while True:
