@@ -19,6 +19,7 @@ from sendflow.cli import main
 from sendflow.engine.casefiles import case_files, read_case_sources
 from sendflow.simulation import Council, simulate_cases
 from sendflow.store import ImportRejectedError, Sourced, Store, importing, pipeline
+from sendflow.store import idle_cores as idle_cores_module
 from sendflow.store.idle_cores import CpuTimes, cpu_times, idle_cores
 from sendflow.store.schema import metadata
 
@@ -283,6 +284,30 @@ def test_without_a_measure_of_idle_time_the_load_average_decides(
     assert pipeline.spare_core(before) is True
     monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))
     assert pipeline.spare_core(before) is False
+
+
+@pytest.mark.parametrize(
+    ("stat", "expected"),
+    [
+        (
+            "cpu  9 9 9 9 9 9 9 9 0 0\ncpu0 10 1 5 100 4 0 2 3 0 0\ncpu1 20 0 5 50 0 0 0 0 0 0\n"
+            "cpu2 7 7 7 7 7 7 7 7 0 0\nintr 1 2 3\nctxt 5\n",
+            CpuTimes(idle=154, total=200, cores=2),
+        ),
+        ("cpu  1 2 3 4 5\ncpu0 one two three four five\n", None),
+        ("intr 1 2 3\n", None),
+    ],
+    ids=["the cores this process may use", "not numbers", "no cores"],
+)
+def test_the_counters_are_read_for_the_cores_this_process_may_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stat: str, expected: CpuTimes | None
+) -> None:
+    """Idle and waiting ticks count as idle; other cores and other lines are left out."""
+    found = tmp_path / "stat"
+    found.write_text(stat, encoding="ascii")
+    monkeypatch.setattr(idle_cores_module, "_STAT", found)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert cpu_times() == expected
 
 
 @pytest.mark.skipif(

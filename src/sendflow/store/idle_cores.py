@@ -5,7 +5,7 @@ itself, flat out, on one core. The load average is a poor guide then: it is an a
 over the last minute, so it counts this very process once it has been busy a while (a
 program importing batch after batch never sees a core spare), and it still counts work
 that ended seconds ago. Counting the processor's own idle time over the stretch the
-first cases took (``/proc/stat``, in ticks of 1/100 s) says what the other cores did
+first cases took (``/proc/stat``, in clock ticks, usually 1/100 s) says what the other cores did
 while this one was busy: if about one core stood idle, the worker will have it.
 """
 
@@ -40,7 +40,11 @@ class CpuTimes:
 
 
 def cpu_times() -> CpuTimes | None:
-    """The counters now, or ``None`` where they cannot be read (not Linux, no ``/proc``)."""
+    """The counters now, or ``None`` where they cannot be read.
+
+    That is: not Linux, no ``/proc``, or a ``/proc/stat`` laid out otherwise than Linux
+    documents it.
+    """
     try:
         allowed = os.sched_getaffinity(0)
         text = _STAT.read_text(encoding="ascii")
@@ -53,7 +57,10 @@ def cpu_times() -> CpuTimes | None:
         if not (name.startswith("cpu") and number.isdigit() and int(number) in allowed):
             continue
         # user nice system idle iowait irq softirq steal (guest time is within user's)
-        ticks = [int(value) for value in rest.split()[:8]]
+        try:
+            ticks = [int(value) for value in rest.split()[:8]]
+        except ValueError:
+            return None
         if len(ticks) < 5:
             continue
         idle += ticks[3] + ticks[4]
