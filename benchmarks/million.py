@@ -18,10 +18,12 @@ memory as it goes, to show it flat in the number of cases:
 1. import: ``Store.import_cases`` (batches of 1,000 cases), events per second, with the
    processor time of this process and of the worker that prepares cases beside it
    (``--pipeline on``: started however busy the machine is; ``off``: never);
-2. replay: every case read back with ``Store.iter_cases`` and evaluated with
-   ``sendflow.evaluate`` as of one date, events per second end to end, in one process;
+2. replay: every case read back with ``Store.iter_cases(recorded=False)`` (as reports
+   and indicators read them: each event without who recorded it and when) and evaluated
+   with ``sendflow.evaluate`` as of one date, events per second end to end, in one process;
 3. the same replay in ``--workers`` processes at once (default 2, one per core), each
-   streaming its own shard of the cases (``Store.iter_cases(shard=(i, n))``);
+   streaming its own shard of the cases (``Store.iter_cases(shard=(i, n), recorded=False)``);
+   then every case read without evaluating it, with and without who recorded each event;
 4. due: ``Store.due`` for the next 28 days, with and without overdue limits.
 
 ``--skip-import`` runs the later steps on a store the benchmark filled before;
@@ -117,7 +119,7 @@ def replay_shard(url: str, shard: tuple[int, int]) -> tuple[int, int, float, flo
     cases = events = 0
     with Store(url) as store:
         process = store.process
-        for case in store.iter_cases(shard=shard):
+        for case in store.iter_cases(shard=shard, recorded=False):
             sendflow.evaluate(process(case.process), case.events, as_of=AS_OF, case_id=case.case_id)
             events += len(case.events)
             cases += 1
@@ -205,7 +207,7 @@ def main() -> None:
         checkpoints = {args.cases // 10, args.cases // 2}
         memory = []
         started, cpu = time.perf_counter(), time.process_time()
-        for case in store.iter_cases():
+        for case in store.iter_cases(recorded=False):
             evaluate(process(case.process), case.events, as_of=AS_OF, case_id=case.case_id)
             events += len(case.events)
             cases += 1
@@ -218,9 +220,12 @@ def main() -> None:
             f"({events / (time.process_time() - cpu):,.0f} per CPU s); RSS {', '.join(memory)}"
         )
 
-    def run_read() -> str:
-        events = sum(len(case.events) for case in store.iter_cases())
-        return f"{events:,} events read and decoded"
+    def run_read(recorded: bool) -> Callable[[], str]:
+        def read() -> str:
+            events = sum(len(case.events) for case in store.iter_cases(recorded=recorded))
+            return f"{events:,} events read and decoded"
+
+        return read
 
     def run_due() -> str:
         timings = []
@@ -237,7 +242,8 @@ def main() -> None:
         return
     step("replay (iter_cases + evaluate)", run_replay)
     print(f"replay in parallel: {parallel_replay(args.db, args.workers)}", flush=True)
-    step("read only (iter_cases)", run_read)
+    step("read only (iter_cases)", run_read(True))
+    step("read only (iter_cases(recorded=False))", run_read(False))
     step("due", run_due)
     store.close()
 

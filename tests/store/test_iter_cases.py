@@ -113,6 +113,38 @@ def test_streamed_events_carry_their_stamp_actor_and_own_data(store: Store) -> N
     assert second.events[2].data == {"party": "x"}
 
 
+@pytest.mark.parametrize("batch_size", [1, 3, 2000])
+def test_without_recording_the_histories_are_the_same(store: Store, batch_size: int) -> None:
+    """recorded=False: the same cases, events, dates and data, without actor or recorded-at.
+
+    In batches of any size, the retracted event is still left out, and evaluations agree.
+    """
+    _caseload(store)
+    store.record(
+        "A3", "advice_requested", on=date(2024, 2, 15), data={"party": "x"}, actor="officer-3"
+    )
+    whole = list(store.iter_cases(batch_size=batch_size))
+    lean = list(store.iter_cases(batch_size=batch_size, recorded=False))
+    assert [attrs.evolve(c, events=()) for c in lean] == [attrs.evolve(c, events=()) for c in whole]
+    for plain, full in zip(lean, whole, strict=True):
+        assert [(e.name, e.on, e.data) for e in plain.events] == [
+            (e.name, e.on, e.data) for e in full.events
+        ]
+        assert all(e.actor is None and e.recorded_at is None for e in plain.events)
+        process = store.process(plain.process)
+        assert sendflow.evaluate(process, plain.events, as_of=AS_OF).to_dict() == (
+            sendflow.evaluate(process, full.events, as_of=AS_OF).to_dict()
+        )
+    assert any(e.actor == "officer-3" for c in whole for e in c.events)
+    shown = {c.case_id: [e.name for e in c.events] for c in lean}
+    assert shown["A2"] == ["request_received", "decided_to_assess"]
+    (review,) = store.iter_cases(process="annual-review", recorded=False)
+    assert review.case_id == "R1"
+    first = lean[0].events[0]
+    first.data["x"] = 1  # type: ignore[index]
+    assert "x" not in lean[1].events[0].data
+
+
 def test_an_empty_store_streams_nothing(store: Store) -> None:
     """No cases: an empty stream, and an empty export."""
     assert list(store.iter_cases()) == []

@@ -148,10 +148,12 @@ def run_sen2_export(args: argparse.Namespace) -> int:
     written = 0
     with open_store(args) as store:
         period, as_of, _ = report_period(args, store)
-        mediation, tribunal = appeal_stages(store.iter_cases(process="appeal"), as_of=as_of)
+        mediation, tribunal = appeal_stages(
+            store.iter_cases(process="appeal", recorded=False), as_of=as_of
+        )
         cases = (
             _cut(case, as_of)
-            for case in store.iter_cases()
+            for case in store.iter_cases(recorded=False)
             if case.process == "ehc-needs-assessment" and case.events[0].on <= as_of
         )
         rows = sen2_rows(cases, mediation=mediation, tribunal=tribunal)

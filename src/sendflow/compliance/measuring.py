@@ -138,9 +138,11 @@ def measure_store(
     the trace are the same as evaluating every case (``stored_results=False``).
     """
     if not stored_results:
-        left_out = went_to_mediation_or_tribunal(store.iter_cases(process="appeal"), as_of=as_of)
+        left_out = went_to_mediation_or_tribunal(
+            store.iter_cases(process="appeal", recorded=False), as_of=as_of
+        )
         return measure(
-            store.iter_cases(),
+            store.iter_cases(recorded=False),
             process=store.process,
             period=period,
             as_of=as_of,

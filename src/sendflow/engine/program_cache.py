@@ -1,8 +1,9 @@
-"""The programs of one process, by shape: when to record one, and what to forget.
+"""The programs of one process, by shape: when to record one, what to forget, when to read.
 
 A shape's fold is kept the second time it is folded (by default) and its program built
 (``sendflow.engine.programs``) the third; the cache is bounded, and forgets the older
-half of what it holds when full.
+half of what it holds when full. When a process's histories have almost never come in
+a shape met before, most shapes are not read at all (see :meth:`ProgramCache.shaping`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ __all__ = ["ProgramCache"]
 
 _MAX_PROGRAMS = 2_000
 _MOST_SIGHTS = 6  # the most times a shape is folded in full before it is recorded
+# Reading a history's shape costs about a sixth of folding it, and a shape met before
+# saves most of a fold only once its program is built. Over each window of shapes read,
+# if fewer than one in ten had been met before, only one history in _SAMPLE is read (the
+# others are folded straight away) until a window of those read says shapes repeat again.
+_WINDOW = 1_000
+_RARE = 10  # per hundred shapes read
+_SAMPLE = 8
 
 
 class ProgramCache:
@@ -44,6 +52,8 @@ class ProgramCache:
         replayed: How many evaluations a program replayed.
         folded: How many evaluations were folded in full.
         sights: How many times a shape is folded before it is recorded.
+        sampling: Whether shapes have lately been rare to repeat, so only one history of
+            Events in ``_SAMPLE`` has its shape read.
     """
 
     def __init__(self, compiled: CompiledProcess) -> None:
@@ -59,6 +69,32 @@ class ProgramCache:
         self.replayed = 0
         self.folded = 0
         self.sights = 2
+        self.sampling = False
+        self._read = 0  # shapes read in this window
+        self._repeated = 0  # of which had been met before
+        self._passed = 0  # histories not read while sampling
+
+    def shaping(self) -> bool:
+        """Whether to read the shape of the next history of :class:`Event` objects.
+
+        Always, unless shapes have lately been rare to repeat (``sampling``); then one
+        history in ``_SAMPLE``. Whichever it is, the result is the same: a history not
+        read is folded in full, as one whose shape has no program yet. (Histories of
+        case-file mappings are always read: reading them is how they are converted.)
+        """
+        if not self.sampling:
+            return True
+        self._passed += 1
+        return self._passed % _SAMPLE == 0
+
+    def count(self, *, repeated: bool) -> None:
+        """Count a shape read (``repeated``: met before), deciding on ``sampling`` per window."""
+        self._read += 1
+        if repeated:
+            self._repeated += 1
+        if self._read >= _WINDOW:
+            self.sampling = 100 * self._repeated < _RARE * self._read
+            self._read = self._repeated = 0
 
     def wanted(self, shape: Hashable) -> bool:
         """Whether to record a program for ``shape`` (it has been folded often enough)."""
@@ -66,6 +102,7 @@ class ProgramCache:
         if seen is None:
             _make_room(self._seen, 4 * _MAX_PROGRAMS)
             seen = 0
+        self.count(repeated=seen > 0)
         seen += 1
         self._seen[shape] = seen
         return seen >= self.sights

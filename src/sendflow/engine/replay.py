@@ -71,8 +71,10 @@ def evaluate(
     given = list(events)
     # Most histories are Events or plain case-file mappings in legal order, evaluated as of
     # their last day or later: their shape is read as given (mappings read and checked in
-    # the same pass), and nothing needs sorting or cutting.
-    read = cache.reader.read(given) if given else None
+    # the same pass), and nothing needs sorting or cutting. Where shapes of this process
+    # have lately been rare to repeat, most histories of Events are folded unread.
+    shaping = not given or given[0].__class__ is dict or cache.shaping()
+    read = cache.reader.read(given) if given and shaping else None
     shape: Hashable | None
     ons: Sequence[date] | None
     if read is not None and (as_of is None or as_of >= read[1][-1]):
@@ -97,7 +99,7 @@ def evaluate(
         if history[-1].on > as_of:
             history = [event for event in history if event.on <= as_of]
         # Events read, put in order or cut at as_of: their shape, if they have one.
-        read = cache.reader.read(history) if history is not given else read
+        read = cache.reader.read(history) if history is not given and shaping else read
         shape, ons = (None, None) if read is None else read[:2]
         first = history[0].name
     if first not in compiled.process.start:
@@ -125,6 +127,7 @@ def _replay(
     if shape is not None and ons is not None:
         program = cache.programs.get(shape)
         if program is not None:
+            cache.count(repeated=True)
             if not isinstance(program, Program):  # a fold recorded: built on its next sight
                 program = cache.build(shape, program)
             cache.replayed += 1

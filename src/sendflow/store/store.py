@@ -446,6 +446,7 @@ class Store:
         process: str | None = None,
         batch_size: int = reading.ITER_BATCH,
         shard: tuple[int, int] | None = None,
+        recorded: bool = True,
     ) -> Iterator[StoredCase]:
         """Every stored case (optionally of one process) with its legal history, by id.
 
@@ -462,13 +463,19 @@ class Store:
         streamed, the ranges holding nearly equal numbers of cases: ``n`` worker
         processes, each with its own store and shard, read every case once between them.
 
+        With ``recorded=False`` each event comes without who recorded it and when
+        (``actor`` and ``recorded_at`` are ``None``): all that evaluating a case needs,
+        in about a sixth less time. Reports and indicators read cases this way.
+
         Raises:
             ValueError: ``batch_size`` is below 1, or ``shard`` is not ``(i, n)`` with
                 ``0 <= i < n``.
         """
         if shard is not None:
             reading.check_shard(shard)
-        return reading.iter_cases(self._engine, process=process, batch_size=batch_size, shard=shard)
+        return reading.iter_cases(
+            self._engine, process=process, batch_size=batch_size, shard=shard, recorded=recorded
+        )
 
     def iter_case_limits(
         self,
