@@ -465,7 +465,7 @@ class Store:
 
         With ``recorded=False`` each event comes without who recorded it and when
         (``actor`` and ``recorded_at`` are ``None``): all that evaluating a case needs,
-        in about a sixth less time. Reports and indicators read cases this way.
+        in about an eighth less time. Reports and indicators read cases this way.
 
         Raises:
             ValueError: ``batch_size`` is below 1, or ``shard`` is not ``(i, n)`` with
