@@ -102,12 +102,18 @@ def test_paging_under_concurrent_inserts_neither_skips_nor_repeats(store_url: st
         written: list[str] = []
         failed: list[BaseException] = []
 
+        # Bounded in each phase, so a reader paging towards the end always gets there
+        # (new cases land ahead of its cursor as well as behind it), and renewed for the
+        # second phase, so the writer still runs then however fast it was in the first.
+        allowed = [WRITES]
+
         def write() -> None:
             chooser = random.Random(16)
             try:
-                # Bounded, so a reader paging towards the end always gets there: new
-                # cases land ahead of its cursor as well as behind it.
-                while not stop.is_set() and len(written) < WRITES:
+                while not stop.is_set():
+                    if len(written) >= allowed[0]:
+                        time.sleep(0.002)
+                        continue
                     number = chooser.randrange(START * 100)
                     case_id = f"C{number:06d}-new{len(written)}"
                     day = date(2024, 1, 1) + timedelta(days=chooser.randrange(17))
@@ -127,6 +133,7 @@ def test_paging_under_concurrent_inserts_neither_skips_nor_repeats(store_url: st
                 pause=0.01,
             )
             middle = len(written)
+            allowed[0] = middle + WRITES
             cases_seen = _all_pages(
                 lambda cursor: store.cases_page(limit=6, cursor=cursor), pause=0.01
             )
