@@ -141,12 +141,12 @@ def iter_cases(
 ) -> Iterator[StoredCase]:
     """Every case (optionally of one process) with its legal history, by id, streamed.
 
-    With ``recorded=False`` each event comes without its ``actor`` and ``recorded_at``
-    (both ``None``), which are then not read.
     Each batch of cases is read in one transaction (``REPEATABLE READ`` on PostgreSQL),
     so every case comes whole and consistent with its version; cases written while the
     stream runs are seen if their id is still ahead of it. With ``shard=(i, n)`` only
     the ``i``-th of ``n`` consecutive ranges of case ids is read (see :func:`shard_range`).
+    With ``recorded=False`` each event comes without its ``actor`` and ``recorded_at``
+    (both ``None``), which are then not read.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be 1 or more, not {batch_size}.")
