@@ -23,7 +23,7 @@ __all__ = ["ProgramCache"]
 
 _MAX_PROGRAMS = 2_000
 _MOST_SIGHTS = 6  # the most times a shape is folded in full before it is recorded
-# Reading a history's shape costs about a sixth of folding it, and a shape met before
+# Reading a history's shape costs an eighth to a sixth of folding it; a shape met before
 # saves most of a fold only once its program is built. Over each window of shapes read,
 # if fewer than one in ten had been met before, only one history in _SAMPLE is read (the
 # others are folded straight away) until a window of those read says shapes repeat again.

@@ -117,8 +117,8 @@ FROM events e {join} WHERE e.case_id >= :first AND e.case_id <= :last {process}
 ORDER BY e.case_id, e."sequence"
 """
 # Without who recorded each event and when: all an evaluation needs. The driver's cost
-# is per column, a NULL's too, so only four are read; a batch with a retracted event
-# leaves it out here (looked for only then: the look-up costs a little on every row).
+# is per column (a NULL costs half a value), so only four are read; a batch with a
+# retracted event leaves it out here (looked for only then: it costs on every row).
 _HISTORIES = """
 SELECT e.case_id, e.name, e.occurred_on, e.data
 FROM events e {join} WHERE e.case_id >= :first AND e.case_id <= :last {process} {legal}
