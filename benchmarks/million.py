@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sendflow
 from ehc_histories import ehc_histories
+from engine_build import engine_build
 from sendflow.store import Store
 from sendflow.store.importing import PIPELINE_AFTER
 from walks import walks
@@ -158,7 +159,11 @@ def main() -> None:
         help="the import's worker: as the store decides (when a core is spare), always, never",
     )
     args = parser.parse_args()
-    print(f"Python {sys.version.split()[0]}; {args.cases:,} cases; {args.db}", flush=True)
+    print(
+        f"Python {sys.version.split()[0]}, engine {engine_build()}; {args.cases:,} cases; "
+        f"{args.db}",
+        flush=True,
+    )
     store = Store(args.db)
 
     def run_import() -> str:

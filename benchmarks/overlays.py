@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.ehc_histories import ehc_history
+from benchmarks.engine_build import engine_build
 
 import sendflow
 from sendflow.definitions import catalogue
@@ -154,6 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     loads = loading(args.repeat)
     base = loads["packaged, cold"]
+    print(f"engine {engine_build()}")
     print("load_process, median CPU time of", args.repeat, "runs")
     for name, ms in loads.items():
         # Loaded after the packaged process, the overlay's time is what it adds to it.

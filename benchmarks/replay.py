@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sendflow
 from caseload import caseload
 from ehc_histories import ehc_histories
+from engine_build import engine_build
 from sendflow.definitions.model import Process
 from sendflow.engine.machine import INITIAL, CompiledProcess, compile_process
 from walks import walks
@@ -187,7 +188,10 @@ def main() -> None:
     if args.memory:
         memory(args.cases)
         return
-    print(f"Python {sys.version.split()[0]}; {args.cases:,} cases per caseload")
+    print(
+        f"Python {sys.version.split()[0]}, engine {engine_build()}; "
+        f"{args.cases:,} cases per caseload"
+    )
     print("EHC needs assessments:")
     measure(ehc_cases, args.cases)
     print("Every packaged process, random walks:")
