@@ -34,6 +34,11 @@ def _wanted() -> bool:
     return os.environ.get(SWITCH, "").strip() not in ("", "0")
 
 
+def _built_from(extension: Path, module: Path) -> bool:
+    """Whether ``extension`` is the compiled form of ``module`` (beside it, same name)."""
+    return extension.parent == module.parent and extension.name.startswith(f"{module.stem}.")
+
+
 class CompiledEngineHook(BuildHookInterface):  # type: ignore[type-arg]
     """Compiles the listed modules with mypyc when ``SENDFLOW_COMPILE=1``."""
 
@@ -88,7 +93,7 @@ class CompiledEngineHook(BuildHookInterface):  # type: ignore[type-arg]
         missing = [
             module
             for module in where
-            if not any(path.name.startswith(f"{Path(module).stem}.") for path in built)
+            if not any(_built_from(path, source / module) for path in built)
         ]
         if missing:
             raise RuntimeError(f"mypyc built no extension for {', '.join(missing)}")
