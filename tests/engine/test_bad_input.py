@@ -10,7 +10,7 @@ import pytest
 
 import sendflow
 from sendflow.definitions import load_definition
-from sendflow.errors import DefinitionError, EventError, Problem
+from sendflow.errors import DefinitionError, EventError, InvalidInputError, Problem
 from tests.definitions.test_loading import VALID, write
 
 EHC = "ehc-needs-assessment"
@@ -215,3 +215,26 @@ def test_an_event_built_in_python_with_the_wrong_types_is_refused(
     """Event checks its own fields, so a bad one never reaches replay as a traceback."""
     with pytest.raises(sendflow.EventError, match=words):
         sendflow.Event(*args, data=data)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changed", "words"),
+    [
+        ({"process": EHC}, "not its id or file name: load it first, with sendflow.load_process"),
+        ({"process": None}, "evaluate takes a process definition"),
+        ({"as_of": "2024-06-10"}, "as_of must be a datetime.date"),
+        ({"as_of": datetime(2024, 6, 10)}, "as_of must be a datetime.date"),
+        ({"case_id": 5}, "case_id must be text naming the case"),
+    ],
+    ids=["process-id", "process-none", "as-of-text", "as-of-datetime", "case-id-number"],
+)
+def test_evaluate_called_with_the_wrong_types_says_what_it_takes(
+    changed: dict[str, object], words: str
+) -> None:
+    """A wrong argument to evaluate gets the engine's own message (in either build), not a
+    comparison or weak-reference error from deep inside."""
+    given: dict[str, Any] = {"process": sendflow.load_process(EHC), "as_of": date(2024, 6, 10)}
+    given.update(changed)
+    process = given.pop("process")
+    with pytest.raises(InvalidInputError, match=words):
+        sendflow.evaluate(process, [REQUEST, DECIDED], **given)

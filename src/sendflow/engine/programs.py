@@ -17,9 +17,10 @@ from functools import partial
 
 from sendflow.definitions.model import DueMode, Kind
 from sendflow.engine.clocks import CLOCK_ORDER, Clock
-from sendflow.engine.events import Event, ReadEvents, data_at
+from sendflow.engine.events import Event
 from sendflow.engine.explanations import explain
 from sendflow.engine.machine import CompiledProcess
+from sendflow.engine.read_history import ReadEvents, data_at
 from sendflow.engine.results import Standing, Status, TimeLimitResult
 from sendflow.time.periods import Unit
 

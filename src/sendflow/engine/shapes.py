@@ -27,8 +27,9 @@ from datetime import date
 from typing import Any
 
 from sendflow.definitions.model import DataField, FieldType, LimitVersion
-from sendflow.engine.events import EMPTY, LEGAL_DAYS, Event, ReadEvents, legal_day_given
+from sendflow.engine.events import EMPTY, LEGAL_DAYS, Event, legal_day_given
 from sendflow.engine.machine import ANCHOR, LEAD_OPEN, START, CompiledProcess
+from sendflow.engine.read_history import ReadEvents
 
 __all__ = ["Reading", "ShapeReader", "steering_fields"]
 
