@@ -14,6 +14,8 @@ a caller can do about it and which HTTP status a service answers with
     │   ├── UnknownProcessError   process_unknown: no process with that id or path
     │   ├── CaseFileError         case_file_invalid: a case file or record has the wrong shape
     │   ├── AsOfDateError         as_of_before_start: an as-of date before the case began
+    │   ├── ArgumentError         argument_invalid: a Python caller passed the wrong kind
+    │   │                         of value (a process id where a process is taken)
     │   └── EventDataError        event_invalid: a bad date, bad or missing data, a wrong
     │                             data type, an unknown event (also an EventError)
     ├── RefusedError (422)        the rules refuse it now
@@ -43,6 +45,7 @@ import attrs
 
 __all__ = [
     "HTTP_STATUS",
+    "ArgumentError",
     "AsOfDateError",
     "CaseFileError",
     "ConflictError",
@@ -126,6 +129,7 @@ HTTP_STATUS: Mapping[str, int] = MappingProxyType(
         "case_file_invalid": 400,
         "import_rejected": 400,
         "as_of_before_start": 400,
+        "argument_invalid": 400,
         "event_invalid": 400,
         "file_unreadable": 400,
         "file_invalid": 400,
@@ -257,6 +261,15 @@ class AsOfDateError(InvalidInputError):
             f"the as-of date {as_of.isoformat()} is before the case began on "
             f"{began.isoformat()}; choose a date on or after it."
         )
+
+
+class ArgumentError(InvalidInputError):
+    """A Python caller passed a value of the wrong kind; the message says what is taken.
+
+    A process id where the loaded process is taken, text where a ``datetime.date`` is.
+    """
+
+    code: ClassVar[str] = "argument_invalid"
 
 
 class EventError(SendflowError, ValueError):

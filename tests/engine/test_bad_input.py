@@ -10,7 +10,7 @@ import pytest
 
 import sendflow
 from sendflow.definitions import load_definition
-from sendflow.errors import DefinitionError, EventError, InvalidInputError, Problem
+from sendflow.errors import ArgumentError, DefinitionError, EventError, Problem
 from tests.definitions.test_loading import VALID, write
 
 EHC = "ehc-needs-assessment"
@@ -236,5 +236,5 @@ def test_evaluate_called_with_the_wrong_types_says_what_it_takes(
     given: dict[str, Any] = {"process": sendflow.load_process(EHC), "as_of": date(2024, 6, 10)}
     given.update(changed)
     process = given.pop("process")
-    with pytest.raises(InvalidInputError, match=words):
+    with pytest.raises(ArgumentError, match=words):
         sendflow.evaluate(process, [REQUEST, DECIDED], **given)

@@ -151,6 +151,8 @@ ROWS: list[tuple[str, type[errors.SendflowError], str, str, int, Raiser]] = [
      _bad_import),
     ("as of before start", errors.AsOfDateError, "invalid_input", "as_of_before_start", 400,
      lambda url, tmp: sendflow.Case(PROCESS, events=request_on()).evaluate(as_of=date(2024, 1, 1))),
+    ("process id to evaluate", errors.ArgumentError, "invalid_input", "argument_invalid", 400,
+     lambda url, tmp: sendflow.evaluate(PROCESS, [])),  # type: ignore[arg-type]
     ("bad date", errors.EventDataError, "invalid_input", "event_invalid", 400, _bad_date),
     ("party as a list", errors.EventDataError, "invalid_input", "event_invalid", 400,
      _party_list),

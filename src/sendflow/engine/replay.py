@@ -19,7 +19,7 @@ from sendflow.engine.evaluating import evaluate_history
 from sendflow.engine.events import Event
 from sendflow.engine.machine import CompiledProcess
 from sendflow.engine.results import Evaluation
-from sendflow.errors import InvalidInputError
+from sendflow.errors import ArgumentError
 
 __all__ = ["evaluate"]
 
@@ -55,7 +55,7 @@ def evaluate(
             is dated before the case began (an :class:`~sendflow.errors.EventError`).
         CaseFileError: There are no events.
         AsOfDateError: ``as_of`` is before the case began.
-        InvalidInputError: ``process`` is not a process definition, ``as_of`` not a
+        ArgumentError: ``process`` is not a process definition, ``as_of`` not a
             ``datetime.date`` or ``case_id`` not text.
     """
     if not isinstance(process, _PROCESSES):
@@ -63,7 +63,7 @@ def evaluate(
     if as_of is not None and as_of.__class__ is not date:
         _check_as_of(as_of)
     if case_id is not None and not isinstance(case_id, str):
-        raise InvalidInputError(
+        raise ArgumentError(
             f"case_id must be text naming the case, such as 'A123', not "
             f"{type(case_id).__name__} {case_id!r}."
         )
@@ -73,13 +73,13 @@ def evaluate(
 _PROCESSES = (Process, CompiledProcess)
 
 
-def _not_a_process(given: object) -> InvalidInputError:
+def _not_a_process(given: object) -> ArgumentError:
     if isinstance(given, str):
-        return InvalidInputError(
+        return ArgumentError(
             f"evaluate takes a process definition, not its id or file name: load it first, "
             f"with sendflow.load_process({given!r})."
         )
-    return InvalidInputError(
+    return ArgumentError(
         "evaluate takes a process definition, as sendflow.load_process('ehc-needs-assessment') "
         f"gives it, not {type(given).__name__} {given!r}."
     )
@@ -89,7 +89,7 @@ def _check_as_of(as_of: object) -> None:
     """Refuse an ``as_of`` that is not a legal date (a ``datetime`` is a date, but not one)."""
     if isinstance(as_of, date) and not isinstance(as_of, datetime):
         return
-    raise InvalidInputError(
+    raise ArgumentError(
         f"as_of must be a datetime.date (the legal date to give verdicts for), not "
         f"{type(as_of).__name__} {as_of!r}. Use date(2024, 6, 10)."
     )
