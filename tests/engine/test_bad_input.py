@@ -238,3 +238,23 @@ def test_evaluate_called_with_the_wrong_types_says_what_it_takes(
     process = given.pop("process")
     with pytest.raises(ArgumentError, match=words):
         sendflow.evaluate(process, [REQUEST, DECIDED], **given)
+
+
+@pytest.mark.parametrize(
+    ("closures", "named"),
+    [
+        (5, "int 5"),
+        ("2024-12-23", "str '2024-12-23'"),
+        (["2024-12-23"], "str '2024-12-23'"),
+        ([datetime(2024, 12, 23)], "datetime datetime.datetime(2024, 12, 23, 0, 0)"),
+    ],
+    ids=["number", "text", "text-in-a-list", "datetime-in-a-list"],
+)
+def test_evaluate_with_closures_that_are_not_dates_says_what_it_takes(
+    closures: object, named: str
+) -> None:
+    """Closures are checked when a process is first compiled with them: the message names
+    the wrong value and says how to give them."""
+    with pytest.raises(ArgumentError) as caught:
+        sendflow.evaluate(sendflow.load_process(EHC), [REQUEST, DECIDED], closures=closures)  # type: ignore[arg-type]
+    assert_says(str(caught.value), "closures must be datetime.date values", named, "load_closures")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import transitions
@@ -21,7 +21,7 @@ from sendflow.engine.clocks import LimitPlan
 from sendflow.engine.events import Event
 from sendflow.engine.results import Standing
 from sendflow.engine.validation import EventPlan
-from sendflow.errors import EventNotAllowedError
+from sendflow.errors import ArgumentError, EventNotAllowedError
 
 __all__ = ["INITIAL", "CompiledProcess", "compile_process"]
 
@@ -200,19 +200,43 @@ def compile_process(
         process: The definition.
         closures: A council's own closure dates, which are not working days in any of
             its calendars (see :func:`sendflow.time.calendars.load_closures`).
+
+    Raises:
+        ArgumentError: ``closures`` is not a collection of ``datetime.date`` values.
     """
-    if closures is _NO_CLOSURES and _LAST and _LAST[0][0] is process:
+    if not closures and _LAST and _LAST[0][0] is process:
         return _LAST[0][1]  # evaluating many cases of one process: skip the look-up
-    days = closures if isinstance(closures, frozenset) else frozenset(closures)
+    days = closures if isinstance(closures, frozenset) else _closure_set(closures)
     by_closures = _COMPILED.get(process)
     if by_closures is None:
         by_closures = _COMPILED[process] = {}
     compiled = by_closures.get(days)
-    if compiled is None:
+    if compiled is None:  # checked once, when first compiled with these closures
+        wrong = next((d for d in days if not isinstance(d, date) or isinstance(d, datetime)), None)
+        if wrong is not None:
+            raise _not_closures(wrong)
         compiled = by_closures[days] = CompiledProcess(process, closures=days)
     if not days:
         _LAST[:] = [(process, compiled)]
     return compiled
+
+
+def _closure_set(closures: Any) -> frozenset[date]:
+    """``closures`` as a set (its days are checked when first compiled with)."""
+    if isinstance(closures, str | bytes):
+        raise _not_closures(closures)
+    try:
+        return frozenset(closures)
+    except TypeError:  # not a collection, or holds what cannot be a date
+        raise _not_closures(closures) from None
+
+
+def _not_closures(wrong: object) -> ArgumentError:
+    return ArgumentError(
+        "closures must be datetime.date values (the council's closure days), not "
+        f"{type(wrong).__name__} {wrong!r}. Use [date(2024, 12, 23)], or "
+        "sendflow.time.calendars.load_closures(FILE)."
+    )
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:

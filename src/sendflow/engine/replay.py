@@ -56,7 +56,7 @@ def evaluate(
         CaseFileError: There are no events.
         AsOfDateError: ``as_of`` is before the case began.
         ArgumentError: ``process`` is not a process definition, ``as_of`` not a
-            ``datetime.date`` or ``case_id`` not text.
+            ``datetime.date``, ``case_id`` not text, or ``closures`` not dates.
     """
     if not isinstance(process, _PROCESSES):
         raise _not_a_process(process)
